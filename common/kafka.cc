@@ -1,0 +1,121 @@
+#include "common/kafka.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
+
+namespace talentflow {
+
+KafkaOptions KafkaOptions::FromEnv() {
+  KafkaOptions o;
+  if (const char* v = std::getenv("TALENTFLOW_KAFKA_BROKERS"); v && *v) o.brokers = v;
+  if (const char* v = std::getenv("TALENTFLOW_TOPIC"); v && *v) o.topic = v;
+  if (const char* v = std::getenv("TALENTFLOW_KAFKA_CONFIG"); v && *v) o.config_file = v;
+  return o;
+}
+
+absl::Status KafkaOptions::Validate() const {
+  if (brokers.empty()) return absl::InvalidArgumentError("kafka-brokers: must not be empty");
+  if (topic.empty()) return absl::InvalidArgumentError("topic: must not be empty");
+  return absl::OkStatus();
+}
+
+absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context) {
+  if (code == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", RdKafka::err2str(code));
+  switch (code) {
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__MSG_TIMED_OUT:
+    case RdKafka::ERR_REQUEST_TIMED_OUT:
+      return absl::DeadlineExceededError(msg);
+    case RdKafka::ERR__QUEUE_FULL:
+      return absl::ResourceExhaustedError(msg);
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+      return absl::NotFoundError(msg);
+    case RdKafka::ERR__INVALID_ARG:
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
+    case RdKafka::ERR_INVALID_MSG:
+      return absl::InvalidArgumentError(msg);
+    case RdKafka::ERR__TRANSPORT:
+    case RdKafka::ERR__ALL_BROKERS_DOWN:
+    case RdKafka::ERR__RESOLVE:
+      return absl::UnavailableError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
+    const KafkaOptions& options, const std::map<std::string, std::string>& overrides) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  auto set = [&](const std::string& k, const std::string& v) -> absl::Status {
+    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("kafka property ", k, ": ", err));
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = set("bootstrap.servers", options.brokers); !s.ok()) return s;
+  if (!options.config_file.empty()) {
+    std::ifstream in(options.config_file);
+    if (!in) return absl::NotFoundError(absl::StrCat("kafka config file ", options.config_file, ": cannot open"));
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      absl::string_view l = absl::StripAsciiWhitespace(line);
+      if (l.empty() || l[0] == '#') continue;
+      size_t eq = l.find('=');
+      if (eq == absl::string_view::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(options.config_file, ":", n, ": expected key=value"));
+      }
+      if (auto s = set(std::string(absl::StripAsciiWhitespace(l.substr(0, eq))),
+                       std::string(absl::StripAsciiWhitespace(l.substr(eq + 1))));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  for (const auto& [k, v] : overrides) {
+    if (auto s = set(k, v); !s.ok()) return s;
+  }
+  return conf;
+}
+
+// Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2), seed 0x9747b28c.
+static uint32_t Murmur2(absl::string_view data) {
+  const uint32_t m = 0x5bd1e995;
+  const int r = 24;
+  const size_t len = data.size();
+  uint32_t h = 0x9747b28c ^ static_cast<uint32_t>(len);
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    uint32_t k = p[i] | (p[i + 1] << 8) | (p[i + 2] << 16) | (static_cast<uint32_t>(p[i + 3]) << 24);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h *= m;
+    h ^= k;
+  }
+  switch (len - i) {
+    case 3: h ^= static_cast<uint32_t>(p[i + 2]) << 16; [[fallthrough]];
+    case 2: h ^= static_cast<uint32_t>(p[i + 1]) << 8; [[fallthrough]];
+    case 1: h ^= p[i]; h *= m;
+  }
+  h ^= h >> 13;
+  h *= m;
+  h ^= h >> 15;
+  return h;
+}
+
+int32_t KafkaPartitionFor(absl::string_view key, int32_t partitions) {
+  return static_cast<int32_t>((Murmur2(key) & 0x7fffffff) % static_cast<uint32_t>(partitions));
+}
+
+}  // namespace talentflow

@@ -1,0 +1,46 @@
+// Kafka client setup shared by ingest, projector and ctl: options, librdkafka configuration,
+// the Java-compatible partitioner, and the one conversion of librdkafka errors to absl::Status.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace talentflow {
+
+struct KafkaOptions {
+  // Bootstrap servers. Default: "127.0.0.1:9092" (env TALENTFLOW_KAFKA_BROKERS).
+  std::string brokers = "127.0.0.1:9092";
+  // The event log. Default: "talentflow.events" (env TALENTFLOW_TOPIC).
+  std::string topic = "talentflow.events";
+  // Extra librdkafka properties (SASL/SSL, tuning), one "key=value" per line, '#' comments.
+  // Default: none (env TALENTFLOW_KAFKA_CONFIG).
+  std::string config_file;
+
+  // The dead-letter topic: "<topic>.dlq".
+  std::string dlq_topic() const { return topic + ".dlq"; }
+
+  // Reads TALENTFLOW_KAFKA_BROKERS, TALENTFLOW_TOPIC and TALENTFLOW_KAFKA_CONFIG when set.
+  static KafkaOptions FromEnv();
+  absl::Status Validate() const;
+};
+
+// Converts a librdkafka error into a Status ("<context>: <librdkafka message>"). The one place
+// where RdKafka::ErrorCode becomes absl::Status.
+absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context);
+
+// Builds a global librdkafka configuration: bootstrap servers, the config file's properties, then
+// `overrides` (which win). InvalidArgument naming the property on a bad one.
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
+    const KafkaOptions& options, const std::map<std::string, std::string>& overrides);
+
+// The partition Kafka's Java client (and librdkafka's murmur2_random) picks for a non-empty key:
+// (murmur2(key) & 0x7fffffff) % partitions.
+int32_t KafkaPartitionFor(absl::string_view key, int32_t partitions);
+
+}  // namespace talentflow

@@ -1,0 +1,32 @@
+// Time helpers: UTC days (the unit of every view bucket and as_of) and parsing of user dates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace talentflow {
+
+// Days since 1970-01-01 of the UTC date of `t` (floor, also for times before 1970).
+int64_t DayOf(absl::Time t);
+int64_t DayOf(const google::protobuf::Timestamp& ts);
+
+// "20260210" for day 20494. Sorts like the days it names for years 1000..9999.
+std::string DayKey(int64_t day);
+// "2026-02-10".
+std::string FormatDay(int64_t day);
+// "202602": the month of `day`.
+std::string MonthKey(int64_t day);
+
+absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
+
+// Parses "2026-02-10" (start of that UTC day) or RFC 3339 ("2026-02-10T12:00:00Z").
+// InvalidArgument naming the accepted forms otherwise.
+absl::StatusOr<absl::Time> ParseTime(absl::string_view text);
+
+}  // namespace talentflow

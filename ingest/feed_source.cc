@@ -1,0 +1,75 @@
+#include "ingest/feed_source.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "ingest/validator.h"
+
+namespace talentflow::ingest {
+
+absl::StatusOr<v1::Event> ParseFeedLine(absl::string_view line) {
+  if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  if (line.find_first_not_of(" \t") == absl::string_view::npos) return FieldError("line", "empty line");
+  v1::Event event;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto st = google::protobuf::util::JsonStringToMessage(std::string(line), &event, options);
+  if (!st.ok()) {
+    // protobuf reports "(field.path): reason" for mapping errors and a position for syntax errors.
+    std::string msg = st.message().as_string();
+    if (!msg.empty() && msg[0] == '(') {
+      size_t close = msg.find(')');
+      if (close != std::string::npos) {
+        std::string field = msg.substr(1, close - 1);
+        absl::string_view rest = absl::string_view(msg).substr(close + 1);
+        while (!rest.empty() && (rest[0] == ':' || rest[0] == ' ')) rest.remove_prefix(1);
+        return FieldError(field.empty() ? "line" : field, rest);
+      }
+    }
+    return FieldError("line", absl::StrCat("not a talentflow.v1.Event in JSON: ", msg));
+  }
+  return event;
+}
+
+LineReader::Result LineReader::Next(std::string* line) {
+  line->clear();
+  bool oversize = false;
+  bool any = false;  // saw at least one byte of this line
+  while (true) {
+    if (pos_ == buffer_.size()) {
+      buffer_.resize(64 * 1024);
+      size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_);
+      buffer_.resize(n);
+      pos_ = 0;
+      if (n == 0) {
+        if (!any) return Result::kEof;
+        break;  // a final line without '\n'
+      }
+    }
+    any = true;
+    const char* begin = buffer_.data() + pos_;
+    const size_t avail = buffer_.size() - pos_;
+    const void* nl = std::memchr(begin, '\n', avail);
+    const size_t take = nl ? static_cast<const char*>(nl) - begin : avail;
+    if (!oversize) {
+      if (line->size() + take > max_line_bytes_) {
+        oversize = true;
+        std::string().swap(*line);
+      } else {
+        line->append(begin, take);
+      }
+    }
+    pos_ += take;
+    if (nl) {
+      ++pos_;
+      break;
+    }
+  }
+  ++line_number_;
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  return oversize ? Result::kOversize : Result::kLine;
+}
+
+}  // namespace talentflow::ingest

@@ -1,0 +1,119 @@
+#include "ingest/kafka_sink.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "ingest/validator.h"
+#include "common/logging.h"
+
+namespace talentflow::ingest {
+
+// Runs each record's DoneFn when librdkafka reports its delivery (on the poller thread).
+class KafkaSink::DeliveryReporter : public RdKafka::DeliveryReportCb {
+ public:
+  explicit DeliveryReporter(std::atomic<int64_t>* in_flight) : in_flight_(in_flight) {}
+  void dr_cb(RdKafka::Message& message) override {
+    std::unique_ptr<DoneFn> done(static_cast<DoneFn*>(message.msg_opaque()));
+    Delivery d;
+    d.status = FromKafka(message.err(), "delivery");
+    d.partition = message.partition();
+    d.offset = message.offset();
+    (*done)(d);
+    in_flight_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<int64_t>* in_flight_;
+};
+
+absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions& kafka, const SinkOptions& options) {
+  RETURN_IF_ERROR(kafka.Validate());
+  std::unique_ptr<KafkaSink> sink(new KafkaSink());
+  sink->kafka_ = kafka;
+  sink->options_ = options;
+  sink->reporter_ = std::make_unique<DeliveryReporter>(&sink->in_flight_);
+  ASSIGN_OR_RETURN(auto conf,
+                   MakeKafkaConf(kafka, {{"enable.idempotence", "true"},
+                                         {"acks", "all"},
+                                         {"partitioner", "murmur2_random"},
+                                         {"compression.type", options.compression},
+                                         {"linger.ms", std::to_string(options.linger_ms)},
+                                         {"message.timeout.ms",
+                                          std::to_string(absl::ToInt64Milliseconds(options.delivery_timeout))}}));
+  std::string err;
+  if (conf->set("dr_cb", sink->reporter_.get(), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat("dr_cb: ", err));
+  }
+  sink->producer_.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!sink->producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  KafkaSink* raw = sink.get();
+  sink->poller_ = std::thread([raw] {
+    while (!raw->stop_.load()) raw->producer_->poll(100);
+  });
+  return sink;
+}
+
+KafkaSink::~KafkaSink() {
+  if (producer_) {
+    if (auto s = Flush(options_.delivery_timeout); !s.ok()) spdlog::warn("kafka sink: {}", s.message());
+  }
+  stop_ = true;
+  if (poller_.joinable()) poller_.join();
+  if (producer_) producer_->poll(0);
+}
+
+void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
+  const std::string key = RecordKey(event);
+  const std::string value = event.SerializeAsString();
+  auto* opaque = new DoneFn(std::move(done));
+  in_flight_.fetch_add(1);
+  while (true) {
+    RdKafka::Headers* headers = RdKafka::Headers::create();
+    headers->add("schema", "talentflow.v1.Event");
+    headers->add("content-type", "application/x-protobuf");
+    RdKafka::ErrorCode err = producer_->produce(
+        kafka_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, headers, opaque);
+    if (err == RdKafka::ERR_NO_ERROR) return;  // headers now owned by librdkafka
+    delete headers;
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains the queue
+      continue;
+    }
+    std::unique_ptr<DoneFn> owned(opaque);
+    Delivery d;
+    d.status = FromKafka(err, "produce");
+    (*owned)(d);
+    in_flight_.fetch_sub(1);
+    return;
+  }
+}
+
+std::vector<Delivery> KafkaSink::PublishAndWait(const std::vector<v1::Event>& events) {
+  std::vector<Delivery> results(events.size());
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t remaining = events.size();
+  for (size_t i = 0; i < events.size(); ++i) {
+    Produce(events[i], [&, i](const Delivery& d) {
+      std::lock_guard<std::mutex> lock(mu);
+      results[i] = d;
+      if (--remaining == 0) cv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return remaining == 0; });  // bounded: every record is reported by message.timeout.ms
+  return results;
+}
+
+absl::Status KafkaSink::Flush(absl::Duration timeout) {
+  RdKafka::ErrorCode err = producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (in_flight_.load() > 0 || err != RdKafka::ERR_NO_ERROR) {
+    return absl::DeadlineExceededError(absl::StrCat(in_flight_.load(), " records not acknowledged"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace talentflow::ingest

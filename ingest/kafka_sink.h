@@ -1,0 +1,72 @@
+// KafkaSink writes events to the log with the producer the design requires: idempotent,
+// acks=all, key "<org>/<team>", murmur2_random partitioning, compression.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/kafka.h"
+#include "talentflow/v1/event.pb.h"
+
+namespace talentflow::ingest {
+
+struct SinkOptions {
+  // How long the producer keeps trying to deliver a record before reporting it failed
+  // (message.timeout.ms). Default: 30 s.
+  absl::Duration delivery_timeout = absl::Seconds(30);
+  // Producer batching delay (linger.ms). Default: 5 ms.
+  int linger_ms = 5;
+  // compression.type. Default: "lz4".
+  std::string compression = "lz4";
+};
+
+// Where a record landed, or why it did not.
+struct Delivery {
+  absl::Status status;  // OK: acknowledged by the broker (acks=all)
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+
+class KafkaSink {
+ public:
+  using DoneFn = std::function<void(const Delivery&)>;
+
+  // Creates the producer and its poller thread. InvalidArgument for a bad configuration.
+  static absl::StatusOr<std::unique_ptr<KafkaSink>> Create(const KafkaOptions& kafka, const SinkOptions& options);
+  ~KafkaSink();  // flushes for at most the delivery timeout, then stops
+
+  // Enqueues one event; `done` runs exactly once, on the poller thread, with its delivery.
+  // Thread-safe. Blocks while the producer queue is full.
+  void Produce(const v1::Event& event, DoneFn done);
+
+  // Produces `events` and returns once every one is acknowledged or failed, in the same order.
+  std::vector<Delivery> PublishAndWait(const std::vector<v1::Event>& events);
+
+  // Waits until nothing is in flight, at most `timeout`. DeadlineExceeded if records remain.
+  absl::Status Flush(absl::Duration timeout);
+
+  // Records produced but not yet reported.
+  int64_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  class DeliveryReporter;
+  KafkaSink() = default;
+
+  KafkaOptions kafka_;
+  SinkOptions options_;
+  std::unique_ptr<DeliveryReporter> reporter_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> in_flight_{0};
+  std::thread poller_;
+};
+
+}  // namespace talentflow::ingest

@@ -1,0 +1,126 @@
+// talentflow-ingest: `serve` runs the gRPC IngestService; `feed FILE|-` publishes a JSON Lines feed.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/http_endpoint.h"
+#include "ingest/feed.h"
+#include "ingest/ingest_service.h"
+#include "common/logging.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string Metrics(const talentflow::ingest::IngestCounters& c, const talentflow::ingest::KafkaSink& sink) {
+  return absl::StrCat(
+      "# TYPE talentflow_ingest_events_total counter\n",
+      "talentflow_ingest_events_total{result=\"accepted\"} ", c.accepted.load(), "\n",
+      "talentflow_ingest_events_total{result=\"duplicate\"} ", c.duplicates.load(), "\n",
+      "talentflow_ingest_events_total{result=\"rejected\"} ", c.rejected.load(), "\n",
+      "talentflow_ingest_events_total{result=\"not_delivered\"} ", c.not_delivered.load(), "\n",
+      "# TYPE talentflow_ingest_records_written_total counter\n",
+      "talentflow_ingest_records_written_total ", c.records_written.load(), "\n",
+      "# TYPE talentflow_ingest_records_in_flight gauge\n",
+      "talentflow_ingest_records_in_flight ", sink.in_flight(), "\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace talentflow;
+  CLI::App app{"talentflow-ingest: validate scraper events and publish them to the talentflow log"};
+  app.require_subcommand(1);
+  KafkaOptions kafka = KafkaOptions::FromEnv();
+  ingest::SinkOptions sink_options;
+  std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");
+  int delivery_timeout_ms = std::atoi(EnvOr("TALENTFLOW_DELIVERY_TIMEOUT_MS", "30000").c_str());
+  app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers (env TALENTFLOW_KAFKA_BROKERS)");
+  app.add_option("--topic", kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
+  app.add_option("--kafka-config", kafka.config_file, "file of extra librdkafka key=value properties (env TALENTFLOW_KAFKA_CONFIG)");
+  app.add_option("--aliases", aliases_path, "org/team aliases JSON (env TALENTFLOW_ALIASES)");
+  app.add_option("--delivery-timeout", delivery_timeout_ms, "ms the broker may take to acknowledge a record (env TALENTFLOW_DELIVERY_TIMEOUT_MS)");
+
+  auto* serve = app.add_subcommand("serve", "run the gRPC IngestService");
+  std::string listen = EnvOr("TALENTFLOW_INGEST_LISTEN", "127.0.0.1:7401");
+  std::string http_host = "127.0.0.1";
+  int http_port = std::atoi(EnvOr("TALENTFLOW_INGEST_HTTP_PORT", "7411").c_str());
+  serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_INGEST_LISTEN)");
+  serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_INGEST_HTTP_PORT)");
+
+  auto* feed = app.add_subcommand("feed", "publish a JSON Lines feed");
+  ingest::FeedOptions feed_options;
+  feed->add_option("file", feed_options.path, "feed file, or - for stdin")->required();
+  feed->add_option("--rejects", feed_options.rejects_path, "write rejected lines with their reasons here");
+  feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
+  CLI11_PARSE(app, argc, argv);
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  sink_options.delivery_timeout = absl::Milliseconds(delivery_timeout_ms);
+  feed_options.delivery_timeout = sink_options.delivery_timeout;
+
+  ingest::Aliases aliases;
+  if (!aliases_path.empty()) {
+    auto loaded = ingest::Aliases::Load(aliases_path);
+    if (!loaded.ok()) {
+      spdlog::error("{}", loaded.status().message());
+      return 2;
+    }
+    aliases = *std::move(loaded);
+  }
+  auto sink = ingest::KafkaSink::Create(kafka, sink_options);
+  if (!sink.ok()) {
+    spdlog::error("{}", sink.status().message());
+    return 2;
+  }
+  ingest::IngestCounters counters;
+  ingest::Publisher publisher(sink->get(), &aliases, &counters);
+
+  if (*feed) {
+    auto summary = ingest::RunFeed(publisher, feed_options, g_stop);
+    if (!summary.ok()) {
+      spdlog::error("{}", summary.status().message());
+      return 2;
+    }
+    std::cout << summary->ToString() << std::endl;
+    return summary->ExitCode();
+  }
+
+  ingest::IngestServiceImpl service(&publisher);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(5 * 1024 * 1024);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    spdlog::error("cannot listen on {}", listen);
+    return 2;
+  }
+  HttpEndpoint http([&] { return Metrics(counters, **sink); }, [] { return absl::OkStatus(); });
+  if (auto s = http.Start(http_host, http_port); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 2;
+  }
+  spdlog::info("talentflow-ingest serving gRPC on {} (no access control: loopback only), metrics on {}:{}", listen,
+               http_host, http_port);
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  spdlog::info("shutting down: finishing in-flight calls");
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  http.Stop();
+  return 0;
+}

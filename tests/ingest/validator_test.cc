@@ -1,0 +1,281 @@
+#include "ingest/validator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/common/event_builders.h"
+
+namespace talentflow::ingest {
+namespace {
+
+using ::talentflow::testing::Day;
+using ::testing::HasSubstr;
+
+class ValidatorTest : public ::testing::Test {
+ protected:
+  ValidatorTest() {
+    aliases_ = *Aliases::Parse(R"({"orgs": {"Open AI": "openai", "OpenAI": "openai",
+                                            "Google DeepMind": "google-deepmind"},
+                                   "teams": {"Core LLM": "chatgpt"}})");
+    stamp_.now = Day(2026, 3, 1);
+    stamp_.principal = "tester";
+    stamp_.event_id = "gen-1";
+  }
+
+  // Expects `e` to be rejected on `field` with a reason containing `reason`.
+  void ExpectRejected(const v1::Event& e, const std::string& field, const std::string& reason) {
+    auto r = Normalise(e, aliases_, stamp_);
+    ASSERT_FALSE(r.ok()) << "accepted: " << e.ShortDebugString();
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(RejectedField(r.status()), field);
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(reason));
+  }
+
+  v1::Event Valid() { return testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-ada"); }
+
+  Aliases aliases_;
+  Stamp stamp_;
+};
+
+TEST_F(ValidatorTest, AcceptsValidEventAndStampsIt) {
+  v1::Event e = Valid();
+  e.set_recorded_by("someone-else");                      // never taken from the client
+  *e.mutable_recorded_time() = ToTimestamp(Day(2000, 1, 1));
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  const v1::Event& out = r->front();
+  EXPECT_EQ(out.recorded_by(), "tester");
+  EXPECT_EQ(ToAbslTime(out.recorded_time()), Day(2026, 3, 1));
+  EXPECT_EQ(out.schema_version(), 1u);
+  EXPECT_EQ(out.event_id(), "evt-1");
+  EXPECT_THAT(out.idempotency_key(), ::testing::StartsWith("ik1:"));
+  EXPECT_EQ(out.idempotency_key().size(), 4u + 32u);
+}
+
+TEST_F(ValidatorTest, AssignsEventIdWhenAbsent) {
+  v1::Event e = Valid();
+  e.clear_event_id();
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->front().event_id(), "gen-1");
+}
+
+TEST_F(ValidatorTest, KeepsClientIdempotencyKey) {
+  v1::Event e = Valid();
+  e.set_idempotency_key("scraper-42");
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->front().idempotency_key(), "scraper-42");
+}
+
+TEST_F(ValidatorTest, NormalisesOrgAndTeamAliases) {
+  v1::Event e = Valid();
+  e.set_org("  Open AI ");
+  e.set_team("core llm");
+  e.mutable_departure()->set_destination_org("Google DeepMind");
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->front().org(), "openai");
+  EXPECT_EQ(r->front().team(), "chatgpt");
+  EXPECT_EQ(r->front().departure().destination_org(), "google-deepmind");
+}
+
+TEST_F(ValidatorTest, LowerCasesSlugWithoutAlias) {
+  v1::Event e = Valid();
+  e.set_org("Anthropic");
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->front().org(), "anthropic");
+}
+
+TEST_F(ValidatorTest, RejectsMissingOrg) {
+  v1::Event e = Valid();
+  e.clear_org();
+  ExpectRejected(e, "org", "required");
+}
+
+TEST_F(ValidatorTest, RejectsMissingTeam) {
+  v1::Event e = Valid();
+  e.clear_team();
+  ExpectRejected(e, "team", "required");
+}
+
+TEST_F(ValidatorTest, RejectsNonSlugWithoutAlias) {
+  v1::Event e = Valid();
+  e.set_org("Acme Research Labs!");
+  ExpectRejected(e, "org", "is not a slug");
+  e = Valid();
+  e.set_team(std::string(64, 'a'));  // one longer than the 63 a slug may have
+  ExpectRejected(e, "team", "is not a slug");
+  e = Valid();
+  e.set_team("-sora");
+  ExpectRejected(e, "team", "is not a slug");
+}
+
+TEST_F(ValidatorTest, RejectsMissingEffectiveTime) {
+  v1::Event e = Valid();
+  e.clear_effective_time();
+  ExpectRejected(e, "effectiveTime", "required");
+}
+
+TEST_F(ValidatorTest, RejectsEffectiveTimeBefore1990) {
+  v1::Event e = Valid();
+  *e.mutable_effective_time() = ToTimestamp(Day(1989, 12, 31));
+  ExpectRejected(e, "effectiveTime", "before 1990-01-01");
+}
+
+TEST_F(ValidatorTest, AcceptsEffectiveTimeExactly1990) {
+  v1::Event e = Valid();
+  *e.mutable_effective_time() = ToTimestamp(Day(1990, 1, 1));
+  EXPECT_TRUE(Normalise(e, aliases_, stamp_).ok());
+}
+
+TEST_F(ValidatorTest, RejectsEffectiveTimeMoreThanADayAhead) {
+  v1::Event e = Valid();
+  *e.mutable_effective_time() = ToTimestamp(Day(2026, 3, 2) + absl::Seconds(1));
+  ExpectRejected(e, "effectiveTime", "in the future");
+  *e.mutable_effective_time() = ToTimestamp(Day(2026, 3, 2));  // exactly one day ahead: allowed
+  EXPECT_TRUE(Normalise(e, aliases_, stamp_).ok());
+}
+
+TEST_F(ValidatorTest, RejectsMissingPayload) {
+  v1::Event e = Valid();
+  e.clear_departure();
+  ExpectRejected(e, "payload", "required");
+}
+
+TEST_F(ValidatorTest, RejectsUnknownEnumValues) {
+  v1::Event e = Valid();
+  e.mutable_person()->set_seniority(static_cast<v1::Seniority>(42));
+  ExpectRejected(e, "person.seniority", "unknown enum value 42");
+  e = Valid();
+  e.mutable_departure()->set_destination_kind(static_cast<v1::DestinationKind>(9));
+  ExpectRejected(e, "departure.destinationKind", "unknown enum value 9");
+  e = Valid();
+  e.mutable_evidence(0)->set_source_type(static_cast<v1::SourceType>(7));
+  ExpectRejected(e, "evidence[0].sourceType", "unknown enum value 7");
+  e = Valid();
+  e.set_confidence(static_cast<v1::Confidence>(5));
+  ExpectRejected(e, "confidence", "unknown enum value 5");
+}
+
+TEST_F(ValidatorTest, RejectsUnspecifiedPriorityBudgetAndTeamChange) {
+  v1::Event e = testing::Reprioritisation("evt-2", "sora", Day(2026, 2, 1), v1::PRIORITY_UNSPECIFIED);
+  ExpectRejected(e, "reprioritisation.priority", "required");
+  e = testing::Budget("evt-3", "sora", Day(2026, 2, 1), v1::BUDGET_STATUS_UNSPECIFIED);
+  ExpectRejected(e, "budgetChange.status", "required");
+  e = testing::BaseEvent("evt-4", "openai", "dall-e", Day(2026, 2, 1));
+  e.mutable_team_change();
+  ExpectRejected(e, "teamChange.kind", "required");
+}
+
+TEST_F(ValidatorTest, RejectsMergeWithoutOrIntoItself) {
+  v1::Event e = testing::BaseEvent("evt-5", "openai", "dall-e", Day(2026, 2, 15));
+  e.mutable_team_change()->set_kind(v1::TEAM_CHANGE_KIND_MERGED);
+  ExpectRejected(e, "teamChange.intoTeam", "required");
+  e.mutable_team_change()->set_into_team("dall-e");
+  ExpectRejected(e, "teamChange.intoTeam", "must differ");
+}
+
+TEST_F(ValidatorTest, RejectsRetractionWithoutTarget) {
+  v1::Event e = testing::Retraction("evt-6", "sora", Day(2026, 2, 20), "");
+  ExpectRejected(e, "retraction.targetEventId", "required");
+  e = testing::Retraction("evt-6", "sora", Day(2026, 2, 20), "evt-6");
+  ExpectRejected(e, "retraction.targetEventId", "cannot retract itself");
+}
+
+TEST_F(ValidatorTest, RejectsTransferToSameTeam) {
+  v1::Event e = testing::BaseEvent("evt-7", "openai", "sora", Day(2026, 2, 1));
+  e.mutable_transfer_out()->set_to_team("sora");
+  ExpectRejected(e, "transferOut.toTeam", "must differ from team");
+  e.mutable_transfer_out()->set_to_team("");
+  ExpectRejected(e, "transferOut.toTeam", "required");
+  e = testing::BaseEvent("evt-8", "openai", "chatgpt", Day(2026, 2, 1));
+  e.mutable_transfer_in()->set_from_team("chatgpt");
+  ExpectRejected(e, "transferIn.fromTeam", "must differ from team");
+}
+
+TEST_F(ValidatorTest, RejectsComputeShareOutsideUnitInterval) {
+  v1::Event e = testing::BaseEvent("evt-9", "openai", "sora", Day(2026, 2, 1));
+  e.mutable_compute_reallocation()->set_to_team("chatgpt");
+  e.mutable_compute_reallocation()->set_share(1.5);
+  ExpectRejected(e, "computeReallocation.share", "(0, 1]");
+  e.mutable_compute_reallocation()->set_share(0);
+  ExpectRejected(e, "computeReallocation.share", "(0, 1]");
+}
+
+TEST_F(ValidatorTest, RejectsNegativeHeadcount) {
+  ExpectRejected(testing::HeadcountReport("evt-10", "sora", Day(2026, 1, 1), -1), "headcountReport.headcount",
+                 ">= 0");
+}
+
+TEST_F(ValidatorTest, RejectsBadEventId) {
+  v1::Event e = Valid();
+  e.set_event_id("has space");
+  ExpectRejected(e, "eventId", "[A-Za-z0-9._:-]");
+}
+
+TEST_F(ValidatorTest, RejectsEventLargerThan64KiB) {
+  v1::Event e = Valid();
+  e.mutable_evidence(0)->set_quote(std::string(65 * 1024, 'q'));
+  ExpectRejected(e, "event", "larger than 65536 bytes");
+}
+
+TEST_F(ValidatorTest, SplitsTransferOutIntoPairSharingCorrelationId) {
+  v1::Event e = testing::BaseEvent("evt-11", "openai", "sora", Day(2026, 2, 12));
+  e.mutable_person()->set_id("p-kim");
+  e.mutable_transfer_out()->set_to_team("Core LLM");
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  const v1::Event& out = (*r)[0];
+  const v1::Event& in = (*r)[1];
+  EXPECT_EQ(out.team(), "sora");
+  EXPECT_EQ(out.transfer_out().to_team(), "chatgpt");
+  EXPECT_EQ(in.team(), "chatgpt");
+  ASSERT_TRUE(in.has_transfer_in());
+  EXPECT_EQ(in.transfer_in().from_team(), "sora");
+  EXPECT_EQ(in.event_id(), "evt-11.in");
+  EXPECT_EQ(out.correlation_id(), "evt-11");
+  EXPECT_EQ(in.correlation_id(), "evt-11");
+  EXPECT_NE(in.idempotency_key(), out.idempotency_key());
+  EXPECT_EQ(in.person().id(), "p-kim");
+}
+
+TEST(DeriveIdempotencyKey, SameStoryFromTwoOutletsGetsSameKey) {
+  v1::Event a = testing::Departure("evt-a", "sora", Day(2026, 2, 10) + absl::Hours(9), "p-ada");
+  v1::Event b = testing::Departure("evt-b", "sora", Day(2026, 2, 10) + absl::Hours(17), "p-ada");
+  b.mutable_evidence(0)->set_outlet("Other Outlet");
+  b.mutable_evidence(0)->set_url("https://other.example/x");
+  b.mutable_departure()->set_destination_org("google-deepmind");  // outlets may disagree on details
+  EXPECT_EQ(DeriveIdempotencyKey(a), DeriveIdempotencyKey(b));
+}
+
+TEST(DeriveIdempotencyKey, DiffersByPersonDayTeamAndType) {
+  const v1::Event base = testing::Departure("evt-a", "sora", Day(2026, 2, 10), "p-ada");
+  v1::Event other_person = testing::Departure("evt-a", "sora", Day(2026, 2, 10), "p-bob");
+  v1::Event other_day = testing::Departure("evt-a", "sora", Day(2026, 2, 11), "p-ada");
+  v1::Event other_team = testing::Departure("evt-a", "dall-e", Day(2026, 2, 10), "p-ada");
+  v1::Event hire = testing::Hire("evt-a", "sora", Day(2026, 2, 10), "p-ada");
+  for (const auto& e : {other_person, other_day, other_team, hire}) {
+    EXPECT_NE(DeriveIdempotencyKey(base), DeriveIdempotencyKey(e)) << e.ShortDebugString();
+  }
+}
+
+TEST(DeriveIdempotencyKey, MonthPrecisionIgnoresDay) {
+  v1::Event a = testing::Departure("evt-a", "sora", Day(2026, 2, 1), "p-ada");
+  v1::Event b = testing::Departure("evt-b", "sora", Day(2026, 2, 20), "p-ada");
+  a.set_date_precision(v1::DATE_PRECISION_MONTH);
+  b.set_date_precision(v1::DATE_PRECISION_MONTH);
+  EXPECT_EQ(DeriveIdempotencyKey(a), DeriveIdempotencyKey(b));
+}
+
+TEST(DeriveIdempotencyKey, DistinguishesPriorityChangesOnOneDay) {
+  v1::Event a = testing::Reprioritisation("evt-a", "sora", Day(2026, 2, 1), v1::PRIORITY_LOWERED);
+  v1::Event b = testing::Reprioritisation("evt-b", "sora", Day(2026, 2, 1), v1::PRIORITY_SUNSET);
+  EXPECT_NE(DeriveIdempotencyKey(a), DeriveIdempotencyKey(b));
+}
+
+}  // namespace
+}  // namespace talentflow::ingest
