@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing and builds talentflow into ./build (Release with debug info, Ninja).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./deploy/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+ninja -C build -j "$(nproc)" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
+test "${PIPESTATUS[0]}" -eq 0

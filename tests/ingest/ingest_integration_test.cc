@@ -1,0 +1,209 @@
+// Ingest against the real broker: the sample feed lands on the topic exactly as accepted,
+// gRPC Publish reports where each record landed, and an unreachable broker is reported.
+#include <chrono>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "common/kafka.h"
+#include "ingest/feed.h"
+#include "ingest/ingest_service.h"
+#include "tests/common/event_builders.h"
+#include "tests/common/kafka_test_util.h"
+
+namespace talentflow::ingest {
+namespace {
+
+using ::talentflow::testing::Day;
+
+// From examples/feeds/EXPECTED.md, worked out by hand.
+constexpr int64_t kSampleAcceptedLines = 69;  // 73 lines − 4 second reports of a story
+constexpr int64_t kSampleDuplicates = 4;
+constexpr int64_t kSampleRecords = 70;         // 69 + the transferIn half of evt-0053
+
+const std::string kSampleFeed = std::string(TALENTFLOW_SOURCE_DIR) + "/examples/feeds/openai-2026.jsonl";
+const std::string kAliases = std::string(TALENTFLOW_SOURCE_DIR) + "/deploy/aliases.json";
+
+class IngestIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    topic_ = testing::UniqueTopic("it-ingest");
+    ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
+    kafka_.brokers = testing::Brokers();
+    kafka_.topic = topic_;
+    auto aliases = Aliases::Load(kAliases);
+    ASSERT_TRUE(aliases.ok()) << aliases.status();
+    aliases_ = *aliases;
+  }
+
+  std::string topic_;
+  KafkaOptions kafka_;
+  Aliases aliases_;
+  IngestCounters counters_;
+};
+
+TEST_F(IngestIntegrationTest, SampleFeedLandsKeyedAndPartitioned) {
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  FeedOptions options;
+  options.path = kSampleFeed;
+  std::atomic<bool> stop{false};
+  auto summary = RunFeed(publisher, options, stop);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  // Worked out by hand from the feed (examples/feeds/EXPECTED.md).
+  EXPECT_EQ(summary->accepted, kSampleAcceptedLines);
+  EXPECT_EQ(summary->duplicates, kSampleDuplicates);
+  EXPECT_EQ(summary->rejected, 0);
+  EXPECT_EQ(summary->ExitCode(), 0);
+
+  std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
+  ASSERT_EQ(static_cast<int64_t>(records.size()), kSampleRecords);
+  absl::flat_hash_set<std::string> ids;
+  for (const auto& r : records) {
+    v1::Event e;
+    ASSERT_TRUE(e.ParseFromString(r.value)) << "offset " << r.offset;
+    EXPECT_EQ(r.key, e.org() + "/" + e.team());
+    EXPECT_EQ(r.partition, KafkaPartitionFor(r.key, 12)) << r.key;
+    EXPECT_EQ(r.headers.at("schema"), "talentflow.v1.Event");
+    EXPECT_EQ(e.org(), "openai");  // "OpenAI" / "Open AI" lines were normalised
+    EXPECT_EQ(e.recorded_by(), "feed");
+    EXPECT_FALSE(e.idempotency_key().empty());
+    EXPECT_TRUE(ids.insert(e.event_id()).second) << "event written twice: " << e.event_id();
+  }
+}
+
+TEST_F(IngestIntegrationTest, RejectedLinesNeverReachTheTopic) {
+  const std::string feed = ::testing::TempDir() + "/mixed.jsonl";
+  const std::string rejects = ::testing::TempDir() + "/mixed.rejects";
+  {
+    std::ofstream out(feed);
+    out << R"({"eventId":"ok-1","org":"openai","team":"sora","effectiveTime":"2026-02-10T00:00:00Z","departure":{}})" "\n";
+    out << R"({"eventId":"bad-1","org":"openai","effectiveTime":"2026-02-10T00:00:00Z","departure":{}})" "\n";
+    out << R"({"eventId":"bad-2","org":"openai","team":"sora","effectiveTime":"1970-02-10T00:00:00Z","hire":{}})" "\n";
+    out << R"({"eventId":"bad-3","org":"openai","team":"sora",)" "\n";
+    out << R"({"eventId":"ok-2","org":"openai","team":"sora","effectiveTime":"2026-02-11T00:00:00Z","hire":{}})" "\n";
+  }
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  FeedOptions options;
+  options.path = feed;
+  options.rejects_path = rejects;
+  std::atomic<bool> stop{false};
+  auto summary = RunFeed(publisher, options, stop);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->accepted, 2);
+  EXPECT_EQ(summary->rejected, 3);
+  EXPECT_EQ(summary->ExitCode(), 3);
+  EXPECT_EQ(summary->ToString(), "accepted 2, duplicates 0, rejected 3");
+  std::ifstream in(rejects);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(all, ::testing::HasSubstr("line 2: team: required"));
+  EXPECT_THAT(all, ::testing::HasSubstr("line 3: effectiveTime: before 1990-01-01"));
+  EXPECT_THAT(all, ::testing::HasSubstr("line 4: line: "));
+
+  std::vector<std::string> ids;
+  for (const auto& r : testing::ConsumeAll(topic_)) {
+    v1::Event e;
+    ASSERT_TRUE(e.ParseFromString(r.value));
+    ids.push_back(e.event_id());
+  }
+  EXPECT_THAT(ids, ::testing::UnorderedElementsAre("ok-1", "ok-2"));
+}
+
+TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  IngestServiceImpl service(&publisher);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  auto stub = v1::IngestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+
+  v1::PublishRequest request;
+  *request.add_events() = testing::Departure("g-1", "sora", Day(2026, 2, 10), "p-ada");
+  *request.add_events() = testing::Departure("g-2", "sora", Day(2026, 2, 10), "p-ada");  // same story
+  v1::Event bad = testing::Hire("g-3", "chatgpt", Day(2026, 2, 10), "p-bo");
+  bad.mutable_person()->set_seniority(static_cast<v1::Seniority>(99));
+  *request.add_events() = bad;
+  v1::Event transfer = testing::BaseEvent("g-4", "openai", "sora", Day(2026, 2, 12));
+  transfer.mutable_transfer_out()->set_to_team("chatgpt");
+  *request.add_events() = transfer;
+  *request.add_events() = testing::Hire("g-5", "chatgpt", Day(2026, 2, 13), "p-cy");
+
+  grpc::ClientContext ctx;
+  v1::PublishResponse response;
+  grpc::Status st = stub->Publish(&ctx, request, &response);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(response.results_size(), 5);
+  EXPECT_EQ(response.accepted(), 3);
+  EXPECT_EQ(response.duplicates(), 1);
+  EXPECT_EQ(response.rejected(), 1);
+  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(response.results(2).status(), v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(response.results(2).field(), "person.seniority");
+  EXPECT_EQ(response.results(3).records_size(), 2);  // transferOut + transferIn
+
+  absl::flat_hash_map<std::string, std::pair<int32_t, int64_t>> reported;
+  for (const auto& r : response.results()) {
+    for (const auto& ref : r.records()) reported[ref.event_id()] = {ref.partition(), ref.offset()};
+  }
+  ASSERT_EQ(reported.size(), 4u);
+  std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
+  ASSERT_EQ(records.size(), 4u);
+  for (const auto& r : records) {
+    v1::Event e;
+    ASSERT_TRUE(e.ParseFromString(r.value));
+    ASSERT_TRUE(reported.contains(e.event_id())) << e.event_id();
+    EXPECT_EQ(reported[e.event_id()], std::make_pair(r.partition, r.offset)) << e.event_id();
+    if (e.event_id() == "g-4.in") {
+      EXPECT_EQ(e.team(), "chatgpt");
+      EXPECT_EQ(e.transfer_in().from_team(), "sora");
+      EXPECT_EQ(e.correlation_id(), "g-4");
+    }
+  }
+
+  // A batch over the limit is refused whole.
+  v1::PublishRequest big;
+  for (int i = 0; i < 1001; ++i) *big.add_events() = testing::Hire("b", "chatgpt", Day(2026, 2, 13), "p");
+  grpc::ClientContext ctx2;
+  st = stub->Publish(&ctx2, big, &response);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  server->Shutdown();
+}
+
+TEST_F(IngestIntegrationTest, UnreachableBrokerFailsWithinDeliveryTimeout) {
+  KafkaOptions dead = kafka_;
+  dead.brokers = "127.0.0.1:1";  // nothing listens there
+  SinkOptions sink_options;
+  sink_options.delivery_timeout = absl::Seconds(3);
+  auto sink = KafkaSink::Create(dead, sink_options);
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  FeedOptions options;
+  options.path = kSampleFeed;
+  options.delivery_timeout = sink_options.delivery_timeout;
+  std::atomic<bool> stop{false};
+  const auto start = std::chrono::steady_clock::now();
+  auto summary = RunFeed(publisher, options, stop);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->accepted, 0);
+  EXPECT_EQ(summary->not_delivered, kSampleAcceptedLines);
+  EXPECT_EQ(summary->first_not_delivered_line, 1);
+  EXPECT_EQ(summary->ExitCode(), 1);
+  EXPECT_LT(elapsed, std::chrono::seconds(3 + 5 + 2));  // delivery timeout + the drain margin
+}
+
+}  // namespace
+}  // namespace talentflow::ingest
