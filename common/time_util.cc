@@ -1,5 +1,7 @@
 #include "common/time_util.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_format.h"
 
 namespace talentflow {
@@ -15,6 +17,14 @@ static absl::CivilDay CivilOf(int64_t day) { return absl::CivilDay(1970, 1, 1) +
 std::string DayKey(int64_t day) {
   absl::CivilDay d = CivilOf(day);
   return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day());
+}
+
+std::optional<int64_t> ParseDayKey(absl::string_view key) {
+  int y = 0, m = 0, d = 0;
+  if (key.size() != 8 || std::sscanf(std::string(key).c_str(), "%4d%2d%2d", &y, &m, &d) != 3) return std::nullopt;
+  absl::CivilDay day(y, m, d);
+  if (day.year() != y || day.month() != m || day.day() != d) return std::nullopt;
+  return day - absl::CivilDay(1970, 1, 1);
 }
 
 std::string FormatDay(int64_t day) {

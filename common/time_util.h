@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -17,6 +18,8 @@ int64_t DayOf(const google::protobuf::Timestamp& ts);
 
 // "20260210" for day 20494. Sorts like the days it names for years 1000..9999.
 std::string DayKey(int64_t day);
+// The day of a DayKey ("20260210"); nullopt when `key` is not one.
+std::optional<int64_t> ParseDayKey(absl::string_view key);
 // "2026-02-10".
 std::string FormatDay(int64_t day);
 // "202602": the month of `day`.

@@ -1,0 +1,325 @@
+#include "projector/consumer.h"
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "common/status.h"
+
+namespace talentflow::projector {
+
+// Seeks newly assigned partitions to their stored offsets; on revocation commits what was applied
+// so far (one RocksDB write) and forgets the partitions. Runs on the consuming thread.
+class Projector::Rebalancer : public RdKafka::RebalanceCb {
+ public:
+  explicit Rebalancer(Projector* p) : p_(p) {}
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        auto stored = p_->store_->StoredOffset(tp->partition());
+        int64_t next = stored.ok() && stored->has_value() ? (*stored)->next_offset() : 0;
+        tp->set_offset(next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next);
+        std::lock_guard<std::mutex> lock(p_->mu_);
+        p_->next_offset_[tp->partition()] = next;
+      }
+      if (cooperative) {
+        consumer->incremental_assign(partitions);
+      } else {
+        consumer->assign(partitions);
+      }
+      spdlog::info("assigned {} partition(s)", partitions.size());
+    } else {
+      if (p_->batch_ && !p_->batch_->empty()) {
+        if (auto s = p_->CommitBatch(*p_->batch_); !s.ok()) spdlog::error("commit on revocation: {}", s.message());
+        p_->batch_ = p_->store_->NewBatch();
+      }
+      {
+        std::lock_guard<std::mutex> lock(p_->mu_);
+        for (RdKafka::TopicPartition* tp : partitions) p_->next_offset_.erase(tp->partition());
+      }
+      if (cooperative) {
+        consumer->incremental_unassign(partitions);
+      } else {
+        consumer->unassign();
+      }
+      spdlog::info("revoked {} partition(s)", partitions.size());
+    }
+  }
+
+ private:
+  Projector* p_;
+};
+
+absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOptions& options, ViewStore* store) {
+  RETURN_IF_ERROR(options.kafka.Validate());
+  std::unique_ptr<Projector> p(new Projector());
+  p->options_ = options;
+  p->store_ = store;
+  p->rebalancer_ = std::make_unique<Rebalancer>(p.get());
+  std::map<std::string, std::string> props = {
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"enable.partition.eof", "false"},
+      {"fetch.wait.max.ms", "10"},
+      {"queued.min.messages", "20000"},
+  };
+  if (options.replay) {
+    props["group.id"] = "talentflow-replay-unused";  // required by the consumer; never joined
+  } else {
+    props["group.id"] = options.group;
+    props["group.instance.id"] = options.instance_id.empty() ? options.group + "-1" : options.instance_id;
+    props["partition.assignment.strategy"] = "cooperative-sticky";
+    props["session.timeout.ms"] = "10000";
+  }
+  ASSIGN_OR_RETURN(auto conf, MakeKafkaConf(options.kafka, props));
+  std::string err;
+  if (!options.replay && conf->set("rebalance_cb", p->rebalancer_.get(), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(err);
+  }
+  p->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!p->consumer_) return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
+  if (options.dead_letter) {
+    ASSIGN_OR_RETURN(auto pconf, MakeKafkaConf(options.kafka, {{"acks", "all"}, {"enable.idempotence", "true"}}));
+    p->dlq_.reset(RdKafka::Producer::create(pconf.get(), err));
+    if (!p->dlq_) return absl::InvalidArgumentError(absl::StrCat("dlq producer: ", err));
+  }
+  p->batch_ = store->NewBatch();
+  return p;
+}
+
+Projector::~Projector() {
+  if (consumer_) consumer_->close();
+}
+
+absl::Status Projector::AssignForReplay() {
+  std::vector<RdKafka::TopicPartition*> parts;
+  std::string err;
+  RdKafka::Metadata* md = nullptr;
+  std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer_.get(), options_.kafka.topic, nullptr, err));
+  RETURN_IF_ERROR(FromKafka(consumer_->metadata(false, topic.get(), &md, 10000), "metadata"));
+  std::unique_ptr<RdKafka::Metadata> md_owner(md);
+  if (md->topics()->empty() || md->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
+    return absl::NotFoundError(absl::StrCat("topic ", options_.kafka.topic, " not found"));
+  }
+  const auto* partitions = md->topics()->at(0)->partitions();
+  RETURN_IF_ERROR(store_->SetPartitionCount(static_cast<int32_t>(partitions->size())));
+  for (const auto* pm : *partitions) {
+    const int32_t p = pm->id();
+    int64_t lo = 0, hi = 0;
+    RETURN_IF_ERROR(FromKafka(consumer_->query_watermark_offsets(options_.kafka.topic, p, &lo, &hi, 10000),
+                              "watermarks"));
+    if (auto it = options_.until_offsets.find(p); it != options_.until_offsets.end()) hi = std::min(hi, it->second);
+    ASSIGN_OR_RETURN(auto stored, store_->StoredOffset(p));
+    const int64_t next = stored ? stored->next_offset() : 0;
+    std::lock_guard<std::mutex> lock(mu_);
+    end_offset_[p] = hi;
+    next_offset_[p] = next;
+    if (next < hi) {
+      replay_total_ += hi - std::max(next, lo);
+      parts.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p,
+                                                      next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next));
+    }
+  }
+  RdKafka::ErrorCode code = consumer_->assign(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  return FromKafka(code, "assign");
+}
+
+bool Projector::ReplayDone() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [p, end] : end_offset_) {
+    if (next_offset_[p] < end) return false;
+  }
+  return true;
+}
+
+void Projector::DeadLetter(const RdKafka::Message& msg, const std::string& reason) {
+  counters_.dead_lettered.fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("dead-lettering partition {} offset {}: {}", msg.partition(), msg.offset(), reason);
+  if (!dlq_) return;
+  RdKafka::Headers* h = RdKafka::Headers::create();
+  h->add("dlq.reason", reason);
+  h->add("dlq.source.topic", msg.topic_name());
+  h->add("dlq.source.partition", std::to_string(msg.partition()));
+  h->add("dlq.source.offset", std::to_string(msg.offset()));
+  const std::string* key = msg.key();
+  RdKafka::ErrorCode err = dlq_->produce(options_.kafka.dlq_topic(), RdKafka::Topic::PARTITION_UA,
+                                         RdKafka::Producer::RK_MSG_COPY, msg.payload(), msg.len(),
+                                         key ? key->data() : nullptr, key ? key->size() : 0, 0, h, nullptr);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    delete h;
+    spdlog::error("dlq produce: {}", RdKafka::err2str(err));
+  }
+}
+
+absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch& batch) {
+  const int32_t p = msg.partition();
+  const int64_t offset = msg.offset();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = next_offset_.find(p);
+    if (it == next_offset_.end() || offset < it->second) return absl::OkStatus();  // revoked, or applied
+    if (options_.replay && offset >= end_offset_[p]) return absl::OkStatus();
+  }
+  records_seen_.fetch_add(1, std::memory_order_relaxed);
+  v1::Event event;
+  const std::string* key = msg.key();
+  if (!event.ParseFromArray(msg.payload(), static_cast<int>(msg.len()))) {
+    DeadLetter(msg, "undecodable: not a talentflow.v1.Event");
+  } else if (key == nullptr || *key != event.org() + "/" + event.team()) {
+    DeadLetter(msg, absl::StrCat("record key \"", key ? *key : "", "\" is not \"", event.org(), "/", event.team(), "\""));
+  } else {
+    absl::StatusOr<Outcome> outcome = Apply(event, RecordMeta{p, offset}, batch.Partition(p));
+    RETURN_IF_ERROR(batch.status());
+    if (!outcome.ok()) {
+      DeadLetter(msg, std::string(outcome.status().message()));
+    } else {
+      switch (*outcome) {
+        case Outcome::kApplied: counters_.applied.fetch_add(1, std::memory_order_relaxed); break;
+        case Outcome::kDuplicate: counters_.duplicates.fetch_add(1, std::memory_order_relaxed); break;
+        default: counters_.retractions.fetch_add(1, std::memory_order_relaxed); break;
+      }
+    }
+  }
+  batch.SetOffset(p, offset + 1, msg.timestamp().timestamp);
+  std::lock_guard<std::mutex> lock(mu_);
+  next_offset_[p] = offset + 1;
+  return absl::OkStatus();
+}
+
+absl::Status Projector::CommitBatch(Batch& batch) {
+  if (dlq_ && dlq_->outq_len() > 0) {
+    // Dead letters must be in the DLQ before the offsets that skip them are stored.
+    RETURN_IF_ERROR(FromKafka(dlq_->flush(30000), "dlq flush"));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(store_->Commit(batch));
+  counters_.commit_micros_total.fetch_add(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count(),
+      std::memory_order_relaxed);
+  counters_.batches.fetch_add(1, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+void Projector::Rewind() {
+  // The batch was not stored: forget it and read its records again from the stored offsets.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [p, next] : next_offset_) {
+    auto stored = store_->StoredOffset(p);
+    next = stored.ok() && stored->has_value() ? (*stored)->next_offset() : 0;
+    std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
+        options_.kafka.topic, p, next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next));
+    consumer_->seek(*tp, 5000);
+  }
+}
+
+absl::Status Projector::Run(const std::atomic<bool>& stop) {
+  if (options_.replay) {
+    RETURN_IF_ERROR(AssignForReplay());
+  } else {
+    std::string err;
+    RdKafka::Metadata* md = nullptr;
+    std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer_.get(), options_.kafka.topic, nullptr, err));
+    RETURN_IF_ERROR(FromKafka(consumer_->metadata(false, topic.get(), &md, 10000), "metadata"));
+    std::unique_ptr<RdKafka::Metadata> md_owner(md);
+    if (md->topics()->empty() || md->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
+      return absl::NotFoundError(absl::StrCat("topic ", options_.kafka.topic, " not found"));
+    }
+    RETURN_IF_ERROR(store_->SetPartitionCount(static_cast<int32_t>(md->topics()->at(0)->partitions()->size())));
+    RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
+  }
+
+  while (!stop.load()) {
+    if (options_.replay && ReplayDone()) break;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_batch_ms);
+    int n = 0;
+    absl::Status apply_status;
+    while (n < options_.max_batch_records && apply_status.ok()) {
+      int wait_ms = n == 0 ? 100
+                           : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  deadline - std::chrono::steady_clock::now())
+                                                  .count());
+      if (wait_ms <= 0) break;
+      std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
+      if (msg->err() == RdKafka::ERR__TIMED_OUT) {
+        if (n > 0 || stop.load()) break;
+        if (options_.replay && ReplayDone()) break;
+        continue;
+      }
+      if (msg->err() != RdKafka::ERR_NO_ERROR) {
+        spdlog::warn("consume: {}", msg->errstr());
+        break;
+      }
+      apply_status = ApplyRecord(*msg, *batch_);
+      ++n;
+    }
+    if (batch_->empty()) continue;
+    absl::Status s = apply_status.ok() ? CommitBatch(*batch_) : apply_status;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      health_ = s;
+    }
+    if (!s.ok()) {
+      counters_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+      spdlog::error("batch not stored, will retry: {}", s.message());
+      batch_ = store_->NewBatch();
+      Rewind();
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before retrying the write
+      continue;
+    }
+    batch_ = store_->NewBatch();
+    if (!options_.replay) {
+      // Lag signal only: the authoritative offsets are in the view store.
+      std::vector<RdKafka::TopicPartition*> offsets;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const auto& [p, next] : next_offset_) {
+          offsets.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p, next));
+        }
+      }
+      consumer_->commitAsync(offsets);
+      RdKafka::TopicPartition::destroy(offsets);
+    }
+  }
+  if (!batch_->empty()) RETURN_IF_ERROR(CommitBatch(*batch_));
+  return absl::OkStatus();
+}
+
+absl::Status Projector::Health() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return health_;
+}
+
+std::string Projector::Metrics() {
+  std::string out = absl::StrCat(
+      "# TYPE talentflow_projector_events_total counter\n",
+      "talentflow_projector_events_total{outcome=\"applied\"} ", counters_.applied.load(), "\n",
+      "talentflow_projector_events_total{outcome=\"duplicate\"} ", counters_.duplicates.load(), "\n",
+      "talentflow_projector_events_total{outcome=\"retraction\"} ", counters_.retractions.load(), "\n",
+      "talentflow_projector_events_total{outcome=\"dead_lettered\"} ", counters_.dead_lettered.load(), "\n",
+      "# TYPE talentflow_projector_batches_total counter\n",
+      "talentflow_projector_batches_total ", counters_.batches.load(), "\n",
+      "# TYPE talentflow_projector_commit_seconds_total counter\n",
+      "talentflow_projector_commit_seconds_total ", counters_.commit_micros_total.load() / 1e6, "\n",
+      "# TYPE talentflow_projector_commit_failures_total counter\n",
+      "talentflow_projector_commit_failures_total ", counters_.commit_failures.load(), "\n",
+      "# TYPE talentflow_projector_applied_offset gauge\n# TYPE talentflow_projector_lag gauge\n");
+  std::map<int32_t, int64_t> next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    next = next_offset_;
+  }
+  for (const auto& [p, n] : next) {
+    int64_t lo = 0, hi = 0;
+    consumer_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
+    absl::StrAppend(&out, "talentflow_projector_applied_offset{partition=\"", p, "\"} ", n, "\n");
+    if (hi >= 0) absl::StrAppend(&out, "talentflow_projector_lag{partition=\"", p, "\"} ", std::max<int64_t>(0, hi - n), "\n");
+  }
+  return out;
+}
+
+}  // namespace talentflow::projector

@@ -1,0 +1,96 @@
+// Projector: reads talentflow.events and applies every record to the ViewStore exactly once.
+// Offsets live in the view store, written in the same batch as the changes they produced; Kafka
+// commits are only a lag signal for tooling. Undecodable or inapplicable records go to the DLQ.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "absl/status/statusor.h"
+#include "common/kafka.h"
+#include "projector/view_store.h"
+
+namespace talentflow::projector {
+
+struct ProjectorOptions {
+  KafkaOptions kafka;
+  // Consumer group. Default: "talentflow-projector" (env TALENTFLOW_GROUP).
+  std::string group = "talentflow-projector";
+  // Static group membership id, so a restarted projector takes its partitions back at once.
+  // Default: "<group>-1".
+  std::string instance_id;
+  // Replay mode: no group; read every partition from the stored offset (0 in a fresh DB) up to
+  // the end offsets seen at start (or `until_offsets`), then return. Default: false.
+  bool replay = false;
+  // Replay only: stop partition p at offset until_offsets[p] (exclusive). Default: the end.
+  std::map<int32_t, int64_t> until_offsets;
+  // Write undecodable/invalid records to "<topic>.dlq". Replays only count them. Default: true.
+  bool dead_letter = true;
+  // Most records in one RocksDB batch. Default: 5,000.
+  int max_batch_records = 5000;
+  // Longest a batch collects records before it is committed. Default: 20 ms.
+  int max_batch_ms = 20;
+};
+
+// Monotonic counters, readable from any thread.
+struct ProjectorCounters {
+  std::atomic<int64_t> applied{0};
+  std::atomic<int64_t> duplicates{0};
+  std::atomic<int64_t> retractions{0};
+  std::atomic<int64_t> dead_lettered{0};
+  std::atomic<int64_t> batches{0};
+  std::atomic<int64_t> commit_micros_total{0};
+  std::atomic<int64_t> commit_failures{0};
+};
+
+class Projector {
+ public:
+  // Does not own `store`. InvalidArgument for bad options or Kafka configuration.
+  static absl::StatusOr<std::unique_ptr<Projector>> Create(const ProjectorOptions& options, ViewStore* store);
+  ~Projector();
+
+  // Consumes and applies until `stop` is set (or, in replay mode, until the end offsets are
+  // reached). Never returns an error for bad data; returns one only when Kafka cannot be set up.
+  absl::Status Run(const std::atomic<bool>& stop);
+
+  // Prometheus text: counters, applied offset and lag per partition, commit latency.
+  std::string Metrics();
+  // OK while batches commit; the last commit error otherwise.
+  absl::Status Health();
+  const ProjectorCounters& counters() const { return counters_; }
+  // Replay mode: the total number of records between the start and end offsets (for progress).
+  int64_t replay_total() const { return replay_total_; }
+  int64_t records_seen() const { return records_seen_.load(); }
+
+ private:
+  class Rebalancer;
+  Projector() = default;
+  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch& batch);
+  void DeadLetter(const RdKafka::Message& msg, const std::string& reason);
+  absl::Status CommitBatch(Batch& batch);
+  void Rewind();
+  absl::Status AssignForReplay();
+  bool ReplayDone();
+
+  ProjectorOptions options_;
+  ViewStore* store_ = nullptr;
+  std::unique_ptr<Rebalancer> rebalancer_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<RdKafka::Producer> dlq_;
+  std::unique_ptr<Batch> batch_;  // the batch being collected (committed early on revocation)
+  ProjectorCounters counters_;
+  std::atomic<int64_t> records_seen_{0};
+  int64_t replay_total_ = 0;
+
+  std::mutex mu_;  // guards the maps below and health_
+  std::map<int32_t, int64_t> next_offset_;  // assigned partitions -> next offset to apply
+  std::map<int32_t, int64_t> end_offset_;   // replay: where each partition stops
+  absl::Status health_;
+};
+
+}  // namespace talentflow::projector

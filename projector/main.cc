@@ -1,0 +1,70 @@
+// talentflow-projector: `run` folds talentflow.events into the RocksDB views, exactly once.
+#include <csignal>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+
+#include "common/http_endpoint.h"
+#include "common/logging.h"
+#include "projector/consumer.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace talentflow;
+  CLI::App app{"talentflow-projector: fold the talentflow event log into RocksDB team-health views"};
+  app.require_subcommand(1);
+  projector::ProjectorOptions options;
+  options.kafka = KafkaOptions::FromEnv();
+  options.group = EnvOr("TALENTFLOW_GROUP", options.group);
+  projector::ViewStoreOptions store_options;
+  store_options.path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
+  int http_port = std::atoi(EnvOr("TALENTFLOW_PROJECTOR_HTTP_PORT", "7412").c_str());
+  app.add_option("--kafka-brokers", options.kafka.brokers, "Kafka bootstrap servers (env TALENTFLOW_KAFKA_BROKERS)");
+  app.add_option("--topic", options.kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
+  app.add_option("--kafka-config", options.kafka.config_file, "extra librdkafka properties file (env TALENTFLOW_KAFKA_CONFIG)");
+  auto* run = app.add_subcommand("run", "consume the log and keep the views up to date");
+  run->add_option("--db", store_options.path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
+  run->add_option("--group", options.group, "consumer group (env TALENTFLOW_GROUP)");
+  run->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_PROJECTOR_HTTP_PORT)");
+  run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
+  CLI11_PARSE(app, argc, argv);
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  auto store = projector::ViewStore::Open(store_options);
+  if (!store.ok()) {
+    spdlog::error("{}", store.status().message());
+    return 2;
+  }
+  auto projector = projector::Projector::Create(options, store->get());
+  if (!projector.ok()) {
+    spdlog::error("{}", projector.status().message());
+    return 2;
+  }
+  HttpEndpoint http([&] { return (*projector)->Metrics(); }, [&] { return (*projector)->Health(); });
+  if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 2;
+  }
+  spdlog::info("talentflow-projector: {} -> {} (metrics on 127.0.0.1:{})", options.kafka.topic, store_options.path,
+               http_port);
+  absl::Status s = (*projector)->Run(g_stop);
+  http.Stop();
+  if (!s.ok()) {
+    spdlog::error("{}", s.message());
+    return 1;
+  }
+  spdlog::info("stopped: last batch committed");
+  return 0;
+}

@@ -1,0 +1,307 @@
+#include "projector/view_store.h"
+
+#include <xxhash.h>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/kafka.h"
+#include "common/status.h"
+#include "common/time_util.h"
+#include "projector/keys.h"
+
+namespace talentflow::projector {
+namespace {
+
+// The one place where rocksdb::Status becomes absl::Status.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsNoSpace()) return absl::ResourceExhaustedError(msg);
+  if (s.IsBusy() || s.IsTryAgain() || s.IsIOError()) return absl::UnavailableError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  return absl::InternalError(msg);
+}
+
+rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kLZ4Compression;
+  options.max_open_files = -1;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+// ---- Batch ----------------------------------------------------------------------------------
+
+class Batch::PartitionState : public ViewState {
+ public:
+  PartitionState(ViewStore* store, rocksdb::WriteBatchWithIndex* wbi, int32_t p, absl::Status* status)
+      : store_(store), wbi_(wbi), prefix_(keys::PartitionPrefix(p)), status_(status) {}
+  std::optional<std::string> Get(const std::string& key) override {
+    std::string value;
+    rocksdb::Status s = wbi_->GetFromBatchAndDB(store_->db(), rocksdb::ReadOptions(), prefix_ + key, &value);
+    if (s.ok()) return value;
+    if (!s.IsNotFound() && status_->ok()) *status_ = FromRocks(s, "read");  // the batch is not committed
+    return std::nullopt;
+  }
+  void Put(const std::string& key, std::string value) override { wbi_->Put(prefix_ + key, value); }
+  void Delete(const std::string& key) override { wbi_->Delete(prefix_ + key); }
+
+ private:
+  ViewStore* store_;
+  rocksdb::WriteBatchWithIndex* wbi_;
+  std::string prefix_;
+  absl::Status* status_;
+};
+
+Batch::Batch(ViewStore* store)
+    : store_(store), wbi_(std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0, true)) {}
+Batch::~Batch() = default;
+
+ViewState& Batch::Partition(int32_t p) {
+  auto& slot = partitions_[p];
+  if (!slot) slot = std::make_unique<PartitionState>(store_, wbi_.get(), p, &status_);
+  return *slot;
+}
+
+void Batch::SetOffset(int32_t p, int64_t next_offset, int64_t timestamp_ms) {
+  v1::PartitionOffset& o = offsets_[p];
+  o.set_next_offset(next_offset);
+  o.set_last_timestamp_ms(timestamp_ms);
+}
+
+bool Batch::empty() const { return offsets_.empty() && wbi_->GetWriteBatch()->Count() == 0; }
+
+// ---- ViewStore ------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const ViewStoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("db: path required");
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_ = options;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(MakeOptions(options), options.path, &db), "open " + options.path));
+  store->db_.reset(db);
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenReadOnly(const std::string& path) {
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_.path = path;
+  rocksdb::Options options = MakeOptions(store->options_);
+  options.create_if_missing = false;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(options, path, &db), "open " + path));
+  store->db_.reset(db);
+  return store;
+}
+
+ViewStore::~ViewStore() = default;
+
+std::unique_ptr<Batch> ViewStore::NewBatch() { return std::unique_ptr<Batch>(new Batch(this)); }
+
+absl::Status ViewStore::Commit(Batch& batch) {
+  RETURN_IF_ERROR(batch.status_);
+  for (const auto& [p, offset] : batch.offsets_) {
+    batch.wbi_->Put(keys::PartitionPrefix(p) + keys::kOffset, offset.SerializeAsString());
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Write(wo, batch.wbi_->GetWriteBatch()), "commit");
+}
+
+absl::StatusOr<std::optional<v1::PartitionOffset>> ViewStore::StoredOffset(int32_t p) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::PartitionPrefix(p) + keys::kOffset, &value);
+  if (s.IsNotFound()) return std::optional<v1::PartitionOffset>();
+  RETURN_IF_ERROR(FromRocks(s, "read offset"));
+  v1::PartitionOffset o;
+  if (!o.ParseFromString(value)) return absl::DataLossError(absl::StrCat("offset of partition ", p, " unreadable"));
+  return std::optional<v1::PartitionOffset>(o);
+}
+
+absl::StatusOr<int32_t> ViewStore::PartitionCount() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kMetaPartitions, &value);
+  if (s.IsNotFound()) return 0;
+  RETURN_IF_ERROR(FromRocks(s, "read partition count"));
+  int32_t n = 0;
+  if (!absl::SimpleAtoi(value, &n)) return absl::DataLossError("partition count unreadable");
+  return n;
+}
+
+absl::Status ViewStore::SetPartitionCount(int32_t n) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Put(wo, keys::kMetaPartitions, std::to_string(n)), "write partition count");
+}
+
+absl::Status ViewStore::DropPartition(int32_t p) {
+  std::string from = keys::PartitionPrefix(p);
+  std::string to = from;
+  to.back() = '/' + 1;
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(), from, to), "drop partition");
+}
+
+std::unique_ptr<Reader> ViewStore::NewReader() { return std::unique_ptr<Reader>(new Reader(this)); }
+
+absl::StatusOr<std::string> ViewStore::Digest() {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const uint64_t klen = it->key().size(), vlen = it->value().size();
+    XXH3_128bits_update(state, &klen, sizeof klen);
+    XXH3_128bits_update(state, it->key().data(), klen);
+    XXH3_128bits_update(state, &vlen, sizeof vlen);
+    XXH3_128bits_update(state, it->value().data(), vlen);
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  RETURN_IF_ERROR(FromRocks(it->status(), "digest"));
+  return absl::StrFormat("%016x%016x", h.high64, h.low64);
+}
+
+// ---- Reader ---------------------------------------------------------------------------------
+
+Reader::Reader(ViewStore* store) : store_(store), snapshot_(store->db()->GetSnapshot()) {
+  std::string value;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  if (store->db()->Get(ro, keys::kMetaPartitions, &value).ok()) absl::SimpleAtoi(value, &partitions_);
+}
+
+Reader::~Reader() { store_->db()->ReleaseSnapshot(snapshot_); }
+
+absl::Status Reader::Scan(const std::string& from, const std::string& to,
+                          const std::function<bool(const std::string&, const std::string&)>& fn) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  rocksdb::Slice upper(to);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro));
+  for (it->Seek(from); it->Valid(); it->Next()) {
+    if (!fn(it->key().ToString(), it->value().ToString())) break;
+  }
+  return FromRocks(it->status(), "scan");
+}
+
+// The exclusive upper bound of all keys starting with `prefix`.
+static std::string PrefixEnd(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+absl::StatusOr<TeamInputs> Reader::LoadTeam(int32_t p, const std::string& org, const std::string& team,
+                                            int64_t as_of_day) {
+  const std::string pp = keys::PartitionPrefix(p);
+  TeamInputs in;
+  std::string value;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  rocksdb::Status s = store_->db()->Get(ro, pp + keys::Team(org, team), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+  RETURN_IF_ERROR(FromRocks(s, "read team"));
+  in.state.ParseFromString(value);
+
+  const std::string buckets = pp + keys::TeamPrefix('b', org, team);
+  RETURN_IF_ERROR(Scan(buckets, buckets + DayKey(as_of_day + 1), [&](const std::string& k, const std::string& v) {
+    int64_t day = ParseDayKey(k.substr(buckets.size())).value_or(0);
+    v1::DayBucket b;
+    b.ParseFromString(v);
+    in.buckets.emplace_back(day, std::move(b));
+    return true;
+  }));
+  const std::string timeline = pp + keys::TeamPrefix('l', org, team);
+  RETURN_IF_ERROR(Scan(timeline, timeline + DayKey(as_of_day + 1), [&](const std::string&, const std::string& v) {
+    v1::TimelineEntry t;
+    t.ParseFromString(v);
+    in.timeline.push_back(std::move(t));
+    return true;
+  }));
+  const std::string flows = pp + "f/" + org + "/";
+  const std::string first_month = MonthKey(as_of_day - 364), last_month = MonthKey(as_of_day);
+  RETURN_IF_ERROR(Scan(flows, PrefixEnd(flows), [&](const std::string& k, const std::string& v) {
+    // k = flows + <to_org>/<yyyymm>/<team>
+    const std::string rest = k.substr(flows.size());
+    const size_t a = rest.find('/');
+    const size_t b = rest.find('/', a + 1);
+    if (a == std::string::npos || b == std::string::npos) return true;
+    const std::string month = rest.substr(a + 1, b - a - 1);
+    if (rest.substr(b + 1) != team || month < first_month || month > last_month) return true;
+    v1::FlowBucket f;
+    f.ParseFromString(v);
+    in.outbound_flows.emplace_back(rest.substr(0, a), std::move(f));
+    return true;
+  }));
+  return in;
+}
+
+absl::StatusOr<v1::TeamHealth> Reader::TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  const int32_t p = KafkaPartitionFor(org + "/" + team, partitions_);
+  ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
+  return ComputeHealth(org, team, in, as_of_day);
+}
+
+absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string& org, int64_t as_of_day) {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  std::map<std::string, int32_t> teams;
+  for (int32_t p = 0; p < partitions_; ++p) {
+    const std::string prefix = keys::PartitionPrefix(p) + "t/" + org + "/";
+    RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string& k, const std::string&) {
+      teams[k.substr(prefix.size())] = p;
+      return true;
+    }));
+  }
+  std::vector<v1::TeamHealth> out;
+  for (const auto& [team, p] : teams) {
+    ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
+    out.push_back(ComputeHealth(org, team, in, as_of_day));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::History(const std::string& org, const std::string& team) {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  const std::string prefix = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_)) +
+                             keys::TeamPrefix('h', org, team);
+  std::vector<v1::HistoryEntry> out;
+  RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string&, const std::string& v) {
+    v1::HistoryEntry h;
+    h.ParseFromString(v);
+    out.push_back(std::move(h));
+    return true;
+  }));
+  return out;
+}
+
+absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Reader::Watermark() {
+  std::map<int32_t, v1::PartitionOffset> out;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  for (int32_t p = 0; p < std::max(partitions_, 1); ++p) {
+    std::string value;
+    rocksdb::Status s = store_->db()->Get(ro, keys::PartitionPrefix(p) + keys::kOffset, &value);
+    if (s.IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(s, "read offset"));
+    out[p].ParseFromString(value);
+  }
+  return out;
+}
+
+}  // namespace talentflow::projector

@@ -1,0 +1,122 @@
+// ViewStore: the RocksDB database holding the views (keys.h), its batched writes with the
+// partition offsets they advance, and the read API the query service and tools use.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "projector/fold.h"
+#include "projector/health.h"
+#include "talentflow/v1/health.pb.h"
+#include "talentflow/v1/view.pb.h"
+
+namespace rocksdb {
+class DB;
+class Snapshot;
+class WriteBatchWithIndex;
+}  // namespace rocksdb
+
+namespace talentflow::projector {
+
+struct ViewStoreOptions {
+  // Directory of the database. Required.
+  std::string path;
+  // Shared block cache size. Default: 64 MiB.
+  size_t block_cache_bytes = 64 << 20;
+  // fsync the WAL on every commit (survives power loss, not only process crashes). Default: false.
+  bool sync = false;
+};
+
+class ViewStore;
+
+// Batch collects the changes of one poll batch across partitions; ViewStore::Commit writes them
+// atomically together with the offsets they advance. Not thread-safe.
+class Batch {
+ public:
+  ~Batch();
+  // The fold's view of partition `p`: the stored state plus this batch's changes.
+  ViewState& Partition(int32_t p);
+  // Records that partition `p` is applied up to (excluding) `next_offset`.
+  void SetOffset(int32_t p, int64_t next_offset, int64_t timestamp_ms);
+  bool empty() const;
+  // The first storage error a read of this batch met; Commit refuses a batch that has one.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  friend class ViewStore;
+  class PartitionState;
+  explicit Batch(ViewStore* store);
+  ViewStore* store_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> wbi_;
+  std::map<int32_t, std::unique_ptr<PartitionState>> partitions_;
+  std::map<int32_t, v1::PartitionOffset> offsets_;
+  absl::Status status_;
+};
+
+// A consistent read of the views: every call on one Reader sees the same RocksDB snapshot.
+// Thread-compatible; the ViewStore must outlive it.
+class Reader {
+ public:
+  ~Reader();
+  // The health of one team at `as_of_day`. NotFound when the views hold no event of the team.
+  absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day);
+  // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown.
+  absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day);
+  // The team's history in log order.
+  absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team);
+  // Applied offset per partition.
+  absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark();
+
+ private:
+  friend class ViewStore;
+  Reader(ViewStore* store);
+  absl::StatusOr<TeamInputs> LoadTeam(int32_t p, const std::string& org, const std::string& team, int64_t as_of_day);
+  absl::Status Scan(const std::string& from, const std::string& to,
+                    const std::function<bool(const std::string& key, const std::string& value)>& fn);
+  ViewStore* store_;
+  const rocksdb::Snapshot* snapshot_;
+  int32_t partitions_ = 0;
+};
+
+class ViewStore {
+ public:
+  // Opens (creating if missing) the database for reading and writing. Only one process may.
+  static absl::StatusOr<std::unique_ptr<ViewStore>> Open(const ViewStoreOptions& options);
+  // Opens an existing database read-only (it may not be open for writing elsewhere at the same
+  // time). NotFound when there is none.
+  static absl::StatusOr<std::unique_ptr<ViewStore>> OpenReadOnly(const std::string& path);
+  ~ViewStore();
+
+  std::unique_ptr<Batch> NewBatch();
+  // Writes the batch and its offsets atomically (one RocksDB WriteBatch).
+  absl::Status Commit(Batch& batch);
+
+  // The applied position of partition `p`, if any was stored.
+  absl::StatusOr<std::optional<v1::PartitionOffset>> StoredOffset(int32_t p);
+  // The topic's partition count, as last recorded by the consumer (0 when never).
+  absl::StatusOr<int32_t> PartitionCount();
+  absl::Status SetPartitionCount(int32_t n);
+  // Deletes every view record and the offset of partition `p` (after it moved to another instance).
+  absl::Status DropPartition(int32_t p);
+
+  std::unique_ptr<Reader> NewReader();
+
+  // A hex xxh3-128 digest over every record (key, value) in key order: equal digests mean equal
+  // views. Example: "3f2a…" (32 hex digits).
+  absl::StatusOr<std::string> Digest();
+
+  rocksdb::DB* db() { return db_.get(); }
+
+ private:
+  ViewStore() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  ViewStoreOptions options_;
+};
+
+}  // namespace talentflow::projector
