@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   using namespace talentflow;
   CLI::App app{"talentflow-ingest: validate scraper events and publish them to the talentflow log"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand
   KafkaOptions kafka = KafkaOptions::FromEnv();
   ingest::SinkOptions sink_options;
   std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");

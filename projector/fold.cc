@@ -166,6 +166,21 @@ void Retract(ViewState& state, const std::string& target_history_key, v1::Histor
   team.set_retracted(team.retracted() + 1);
 }
 
+// A retraction that waited for `event_id`, which arrived but is not an applied event: the
+// retraction becomes a no-op.
+void ResolvePendingAsNoop(ViewState& state, const std::string& event_id, v1::EventStatus arrived_as) {
+  const std::string pending_key = keys::PendingRetraction(event_id);
+  std::optional<std::string> retraction_key = state.Get(pending_key);
+  if (!retraction_key) return;
+  state.Delete(pending_key);
+  if (std::optional<v1::HistoryEntry> retraction = Load<v1::HistoryEntry>(state, *retraction_key); retraction) {
+    retraction->set_status(v1::EVENT_STATUS_RETRACTION_NOOP);
+    retraction->set_note(absl::StrCat("target ", event_id, " is ", v1::EventStatus_Name(arrived_as),
+                                      "; nothing to undo"));
+    Store(state, *retraction_key, *retraction);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<Outcome> Apply(const v1::Event& event, const RecordMeta& meta, ViewState& state) {
@@ -193,7 +208,11 @@ absl::StatusOr<Outcome> Apply(const v1::Event& event, const RecordMeta& meta, Vi
     std::optional<std::string> target_key = state.Get(keys::EventIndex(target_id));
     std::optional<v1::HistoryEntry> target;
     if (target_key) target = Load<v1::HistoryEntry>(state, *target_key);
-    if (!target) {
+    if (!target && state.Get(keys::PendingRetraction(target_id))) {
+      history.set_status(v1::EVENT_STATUS_RETRACTION_NOOP);
+      history.set_note(absl::StrCat("target ", target_id, " already has a retraction pending"));
+      outcome = Outcome::kRetractionNoop;
+    } else if (!target) {
       state.Put(keys::PendingRetraction(target_id), history_key);
       history.set_status(v1::EVENT_STATUS_RETRACTION_PENDING);
       history.set_note(absl::StrCat("target ", target_id, " not seen yet; retracted when it arrives"));
@@ -209,11 +228,13 @@ absl::StatusOr<Outcome> Apply(const v1::Event& event, const RecordMeta& meta, Vi
       outcome = Outcome::kRetractionNoop;
     }
     if (!state.Get(index_key)) state.Put(index_key, history_key);
+    ResolvePendingAsNoop(state, event.event_id(), history.status());
   } else if (std::optional<std::string> seen = state.Get(keys::Dedupe(event.idempotency_key())); seen) {
     history.set_status(v1::EVENT_STATUS_DUPLICATE);
     history.set_note(absl::StrCat("duplicate of ", *seen));
     team.set_duplicates(team.duplicates() + 1);
     if (!state.Get(index_key)) state.Put(index_key, history_key);
+    ResolvePendingAsNoop(state, event.event_id(), v1::EVENT_STATUS_DUPLICATE);
     outcome = Outcome::kDuplicate;
   } else if (state.Get(index_key)) {
     history.set_status(v1::EVENT_STATUS_DUPLICATE);

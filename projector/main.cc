@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   using namespace talentflow;
   CLI::App app{"talentflow-projector: fold the talentflow event log into RocksDB team-health views"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand
   projector::ProjectorOptions options;
   options.kafka = KafkaOptions::FromEnv();
   options.group = EnvOr("TALENTFLOW_GROUP", options.group);

@@ -134,6 +134,24 @@ std::vector<ConsumedRecord> ConsumeAll(const std::string& topic) {
   return out;
 }
 
+std::map<int32_t, int64_t> EndOffsets(const std::string& topic) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", Brokers(), err);
+  std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf.get(), err));
+  std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(p.get(), topic, nullptr, err));
+  RdKafka::Metadata* md = nullptr;
+  std::map<int32_t, int64_t> out;
+  if (p->metadata(false, t.get(), &md, 10000) != RdKafka::ERR_NO_ERROR) return out;
+  for (const auto* pm : *md->topics()->at(0)->partitions()) {
+    int64_t lo = 0, hi = 0;
+    p->query_watermark_offsets(topic, pm->id(), &lo, &hi, 10000);
+    out[pm->id()] = hi;
+  }
+  delete md;
+  return out;
+}
+
 absl::Status ProduceRaw(const std::string& topic, const std::vector<std::pair<std::string, std::string>>& records) {
   std::string err;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));

@@ -33,6 +33,9 @@ struct ConsumedRecord {
 // Reads `topic` from the beginning of every partition up to the high watermark seen at the call.
 std::vector<ConsumedRecord> ConsumeAll(const std::string& topic);
 
+// The end (high watermark) offset of every partition of `topic`.
+std::map<int32_t, int64_t> EndOffsets(const std::string& topic);
+
 // Produces raw records (key, value) to `topic` with the default partitioner and waits for them.
 absl::Status ProduceRaw(const std::string& topic, const std::vector<std::pair<std::string, std::string>>& records);
 
