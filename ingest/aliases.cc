@@ -11,16 +11,6 @@
 
 namespace talentflow::ingest {
 
-bool IsSlug(absl::string_view s) {
-  if (s.empty() || s.size() > 63) return false;
-  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!ok(s[0])) return false;
-  for (char c : s.substr(1)) {
-    if (!ok(c) && c != '-') return false;
-  }
-  return true;
-}
-
 static std::string Fold(absl::string_view raw) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
 }

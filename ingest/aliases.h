@@ -6,11 +6,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "common/slug.h"
 
 namespace talentflow::ingest {
 
-// A canonical slug: [a-z0-9][a-z0-9-]{0,62}.
-bool IsSlug(absl::string_view s);
+using ::talentflow::IsSlug;
 
 class Aliases {
  public:

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "common/kafka.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -109,6 +110,22 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenReadOnly(const std::st
   return store;
 }
 
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenSecondary(const std::string& path,
+                                                                     const std::string& secondary_path) {
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_.path = path;
+  rocksdb::Options options = MakeOptions(store->options_);
+  options.create_if_missing = false;
+  options.max_open_files = -1;  // required by secondary instances
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenAsSecondary(options, path, secondary_path, &db), "open " + path));
+  store->db_.reset(db);
+  store->secondary_ = true;
+  return store;
+}
+
+absl::Status ViewStore::CatchUp() { return FromRocks(db_->TryCatchUpWithPrimary(), "catch up"); }
+
 ViewStore::~ViewStore() = default;
 
 std::unique_ptr<Batch> ViewStore::NewBatch() { return std::unique_ptr<Batch>(new Batch(this)); }
@@ -178,14 +195,17 @@ absl::StatusOr<std::string> ViewStore::Digest() {
 
 // ---- Reader ---------------------------------------------------------------------------------
 
-Reader::Reader(ViewStore* store) : store_(store), snapshot_(store->db()->GetSnapshot()) {
+Reader::Reader(ViewStore* store)
+    : store_(store), snapshot_(store->secondary_ ? nullptr : store->db()->GetSnapshot()) {
   std::string value;
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   if (store->db()->Get(ro, keys::kMetaPartitions, &value).ok()) absl::SimpleAtoi(value, &partitions_);
 }
 
-Reader::~Reader() { store_->db()->ReleaseSnapshot(snapshot_); }
+Reader::~Reader() {
+  if (snapshot_) store_->db()->ReleaseSnapshot(snapshot_);
+}
 
 absl::Status Reader::Scan(const std::string& from, const std::string& to,
                           const std::function<bool(const std::string&, const std::string&)>& fn) {
@@ -272,6 +292,46 @@ absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string&
   for (const auto& [team, p] : teams) {
     ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
     out.push_back(ComputeHealth(org, team, in, as_of_day));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::DayBucket>>> Reader::Buckets(const std::string& org,
+                                                                                 const std::string& team,
+                                                                                 int64_t from_day, int64_t to_day) {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  const std::string pp = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_));
+  std::string value;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  rocksdb::Status s = store_->db()->Get(ro, pp + keys::Team(org, team), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+  RETURN_IF_ERROR(FromRocks(s, "read team"));
+  const std::string prefix = pp + keys::TeamPrefix('b', org, team);
+  std::vector<std::pair<int64_t, v1::DayBucket>> out;
+  RETURN_IF_ERROR(Scan(prefix + DayKey(from_day), prefix + DayKey(to_day + 1),
+                       [&](const std::string& k, const std::string& v) {
+                         v1::DayBucket b;
+                         b.ParseFromString(v);
+                         out.emplace_back(ParseDayKey(k.substr(prefix.size())).value_or(0), std::move(b));
+                         return true;
+                       }));
+  return out;
+}
+
+absl::StatusOr<std::vector<Reader::Flow>> Reader::Flows(const std::string& from_month, const std::string& to_month) {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  std::vector<Flow> out;
+  for (int32_t p = 0; p < partitions_; ++p) {
+    const std::string prefix = keys::PartitionPrefix(p) + "f/";
+    RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string& k, const std::string& v) {
+      std::vector<std::string> parts = absl::StrSplit(k.substr(prefix.size()), '/');
+      if (parts.size() != 4 || parts[2] < from_month || parts[2] > to_month) return true;
+      Flow f{parts[0], parts[1], parts[2], parts[3], {}};
+      f.bucket.ParseFromString(v);
+      out.push_back(std::move(f));
+      return true;
+    }));
   }
   return out;
 }

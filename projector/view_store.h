@@ -59,8 +59,9 @@ class Batch {
   absl::Status status_;
 };
 
-// A consistent read of the views: every call on one Reader sees the same RocksDB snapshot.
-// Thread-compatible; the ViewStore must outlive it.
+// A consistent read of the views: every call on one Reader sees the same RocksDB snapshot (on a
+// secondary instance, which has no snapshots, the caller must not CatchUp while a Reader is in
+// use). Thread-compatible; the ViewStore must outlive it.
 class Reader {
  public:
   ~Reader();
@@ -68,6 +69,18 @@ class Reader {
   absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day);
   // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown.
   absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day);
+  // The team's day buckets with day in [from_day, to_day], ascending. NotFound for an unknown team.
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::DayBucket>>> Buckets(const std::string& org,
+                                                                          const std::string& team,
+                                                                          int64_t from_day, int64_t to_day);
+  // One stored flow bucket: movers from `from_org` to `to_org` in `month` (YYYYMM) recorded by an
+  // event of `team`.
+  struct Flow {
+    std::string from_org, to_org, month, team;
+    v1::FlowBucket bucket;
+  };
+  // Every flow bucket with month in [from_month, to_month] (YYYYMM), all orgs, in key order.
+  absl::StatusOr<std::vector<Flow>> Flows(const std::string& from_month, const std::string& to_month);
   // The team's history in log order.
   absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team);
   // Applied offset per partition.
@@ -91,6 +104,14 @@ class ViewStore {
   // Opens an existing database read-only (it may not be open for writing elsewhere at the same
   // time). NotFound when there is none.
   static absl::StatusOr<std::unique_ptr<ViewStore>> OpenReadOnly(const std::string& path);
+  // Opens a secondary instance that follows the primary at `path` (which may be open for writing
+  // in another process); `secondary_path` holds the secondary's own files. Reads see the primary's
+  // state as of the last CatchUp. NotFound when there is no database at `path`.
+  static absl::StatusOr<std::unique_ptr<ViewStore>> OpenSecondary(const std::string& path,
+                                                                  const std::string& secondary_path);
+  // Secondary only: applies what the primary wrote since the last call. Not concurrent with reads
+  // that must be consistent across several keys (the caller serialises them).
+  absl::Status CatchUp();
   ~ViewStore();
 
   std::unique_ptr<Batch> NewBatch();
@@ -115,8 +136,10 @@ class ViewStore {
 
  private:
   ViewStore() = default;
+  friend class Reader;
   std::unique_ptr<rocksdb::DB> db_;
   ViewStoreOptions options_;
+  bool secondary_ = false;
 };
 
 }  // namespace talentflow::projector

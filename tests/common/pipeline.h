@@ -10,6 +10,7 @@
 #include "ingest/publisher.h"
 #include "projector/consumer.h"
 #include "projector/view_store.h"
+#include "tests/common/event_builders.h"
 #include "tests/common/kafka_test_util.h"
 
 namespace talentflow::testing {

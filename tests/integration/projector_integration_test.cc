@@ -126,7 +126,9 @@ TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
       EXPECT_THAT(h.note(), ::testing::StartsWith("retracted by evt-0065"));
       ++retracted;
     }
-    if (h.event().event_id() == "evt-0065") EXPECT_EQ(h.status(), v1::EVENT_STATUS_RETRACTION_APPLIED);
+    if (h.event().event_id() == "evt-0065") {
+      EXPECT_EQ(h.status(), v1::EVENT_STATUS_RETRACTION_APPLIED);
+    }
   }
   EXPECT_EQ(retracted, 1);
 

@@ -1,0 +1,81 @@
+// talentflow-query: `serve` runs talentflow.v1.QueryService over the projector's views.
+#include <csignal>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/http_endpoint.h"
+#include "common/logging.h"
+#include "query/log_ends.h"
+#include "query/query_service.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace talentflow;
+  CLI::App app{"talentflow-query: serve team-health views over gRPC"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  KafkaOptions kafka = KafkaOptions::FromEnv();
+  query::ViewSourceOptions options;
+  options.db_path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
+  std::string listen = EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402");
+  int http_port = std::atoi(EnvOr("TALENTFLOW_QUERY_HTTP_PORT", "7413").c_str());
+  app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers, for lag (env TALENTFLOW_KAFKA_BROKERS)");
+  app.add_option("--topic", kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
+  auto* serve = app.add_subcommand("serve", "serve the QueryService");
+  serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
+  serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
+  serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
+  serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
+  CLI11_PARSE(app, argc, argv);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+
+  query::ViewSource source(options);
+  source.Start();
+  query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    spdlog::error("cannot listen on {}", listen);
+    return 2;
+  }
+  HttpEndpoint http(
+      [&] {
+        return absl::StrCat("# TYPE talentflow_query_catch_ups_total counter\ntalentflow_query_catch_ups_total ",
+                            source.catch_ups(), "\n# TYPE talentflow_query_watermark_version counter\n",
+                            "talentflow_query_watermark_version ", source.version(), "\n");
+      },
+      [&] { return source.Acquire().status(); });
+  if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 2;
+  }
+  spdlog::info("talentflow-query serving {} on {} (no access control: loopback only), metrics on 127.0.0.1:{}",
+               options.db_path, listen, http_port);
+  while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  spdlog::info("shutting down");
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  http.Stop();
+  source.Stop();
+  return 0;
+}

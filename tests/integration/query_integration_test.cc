@@ -1,0 +1,398 @@
+// The QueryService over real views: the sample feed's snapshot answered RPC by RPC with numbers
+// worked out by hand (examples/feeds/EXPECTED.md), bad input answered with its code, and — with a
+// live projector and a secondary instance following it — read-your-writes and watches.
+#include <filesystem>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "query/query_service.h"
+#include "tests/common/pipeline.h"
+
+namespace talentflow::query {
+namespace {
+
+using ::talentflow::testing::Day;
+using ::testing::UnorderedElementsAre;
+
+const std::string kSource = TALENTFLOW_SOURCE_DIR;
+
+std::string TempDb(const std::string& name) {
+  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+// An in-process gRPC server with the QueryService over `source`, and a stub to it.
+struct Served {
+  explicit Served(ViewSource* source) : service(source, {}) {
+    grpc::ServerBuilder b;
+    b.RegisterService(&service);
+    server = b.BuildAndStart();
+    stub = v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  }
+  ~Served() { server->Shutdown(); }
+  QueryServiceImpl service;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<v1::QueryService::Stub> stub;
+};
+
+google::protobuf::Timestamp At(int y, int m, int d) { return ToTimestamp(Day(y, m, d)); }
+
+// The sample feed's views, built once for the suite and served read-only.
+class SampleQueryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string topic = testing::UniqueTopic("it-query");
+    ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
+    testing::PublishFeed(topic, kSource + "/examples/feeds/openai-2026.jsonl", kSource + "/deploy/aliases.json");
+    db_ = new std::string(TempDb("query-sample"));
+    ASSERT_NE(testing::Replay(topic, *db_), nullptr);
+    source_ = new ViewSource({.db_path = *db_, .read_only = true});
+    source_->Start();
+    for (int i = 0; i < 100 && !source_->Acquire().ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  static void TearDownTestSuite() {
+    delete source_;
+    delete db_;
+  }
+  static std::string* db_;
+  static ViewSource* source_;
+};
+std::string* SampleQueryTest::db_ = nullptr;
+ViewSource* SampleQueryTest::source_ = nullptr;
+
+TEST_F(SampleQueryTest, GetTeamHealthBeforeAndAfterTheTippingPoint) {
+  Served s(source_);
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_as_of() = At(2026, 1, 31);
+  v1::GetTeamHealthResponse before, after;
+  grpc::ClientContext c1, c2;
+  ASSERT_TRUE(s.stub->GetTeamHealth(&c1, req, &before).ok());
+  // Before February: the feed's earlier state (NORMAL since 2025-08-01, STEADY since 2025-09-01).
+  EXPECT_EQ(before.health().priority(), v1::PRIORITY_NORMAL);
+  EXPECT_EQ(before.health().budget(), v1::BUDGET_STATUS_STEADY);
+  *req.mutable_as_of() = At(2026, 3, 1);
+  ASSERT_TRUE(s.stub->GetTeamHealth(&c2, req, &after).ok());
+  EXPECT_EQ(after.health().priority(), v1::PRIORITY_LOWERED);
+  EXPECT_EQ(after.health().budget(), v1::BUDGET_STATUS_FROZEN);
+  EXPECT_EQ(after.health().score(), 2);
+  EXPECT_EQ(after.health().status(), v1::HEALTH_STATUS_CRITICAL);
+  EXPECT_EQ(after.health().headcount(), 50);
+  // The watermark covers the 70 records of the feed.
+  int64_t applied = 0;
+  for (const auto& p : after.watermark().partitions()) applied += p.applied_offset();
+  EXPECT_EQ(applied, 70);
+}
+
+TEST_F(SampleQueryTest, OrgSnapshotTotals) {
+  Served s(source_);
+  v1::GetOrgSnapshotRequest req;
+  req.set_org("openai");
+  *req.mutable_as_of() = At(2026, 3, 1);
+  v1::GetOrgSnapshotResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->GetOrgSnapshot(&c, req, &resp).ok());
+  ASSERT_EQ(resp.teams_size(), 4);
+  const auto& t = resp.totals();
+  EXPECT_EQ(t.teams(), 4);
+  EXPECT_EQ(t.headcount(), 435 + 50 + 32 + 41);
+  EXPECT_EQ(t.hires_90d(), 7 + 0 + 0 + 1);
+  EXPECT_EQ(t.departures_90d(), 2 + 7 + 3 + 3);
+  EXPECT_EQ(t.senior_departures_90d(), 1 + 5 + 2 + 3);
+  EXPECT_EQ(t.status_counts().at("healthy"), 1);
+  EXPECT_EQ(t.status_counts().at("critical"), 1);
+  EXPECT_EQ(t.status_counts().at("at_risk"), 1);
+  EXPECT_EQ(t.status_counts().at("watch"), 1);
+}
+
+TEST_F(SampleQueryTest, ListTeamsPaginationVisitsEveryTeamOnce) {
+  Served s(source_);
+  for (bool include_inactive : {false, true}) {
+    std::vector<std::string> seen;
+    std::string token;
+    do {
+      v1::ListTeamsRequest req;
+      req.set_org("openai");
+      req.set_page_size(1);
+      req.set_page_token(token);
+      req.set_include_inactive(include_inactive);
+      *req.mutable_as_of() = At(2026, 3, 31);  // dall-e merged on 2026-03-15
+      v1::ListTeamsResponse resp;
+      grpc::ClientContext c;
+      ASSERT_TRUE(s.stub->ListTeams(&c, req, &resp).ok());
+      for (const auto& t : resp.teams()) seen.push_back(t.team());
+      token = resp.next_page_token();
+    } while (!token.empty());
+    if (include_inactive) {
+      // Lowest score first: sora 0, dall-e 26, safety-alignment 53, chatgpt 96.
+      EXPECT_THAT(seen, ::testing::ElementsAre("sora", "dall-e", "safety-alignment", "chatgpt"));
+    } else {
+      EXPECT_THAT(seen, ::testing::ElementsAre("sora", "safety-alignment", "chatgpt"));
+    }
+  }
+}
+
+TEST_F(SampleQueryTest, ListTeamsFiltersByStatus) {
+  Served s(source_);
+  v1::ListTeamsRequest req;
+  req.set_org("openai");
+  req.add_status(v1::HEALTH_STATUS_CRITICAL);
+  req.add_status(v1::HEALTH_STATUS_AT_RISK);
+  req.set_order_by(v1::ListTeamsRequest::ORDER_BY_NAME);
+  *req.mutable_as_of() = At(2026, 3, 1);
+  v1::ListTeamsResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->ListTeams(&c, req, &resp).ok());
+  ASSERT_EQ(resp.teams_size(), 2);
+  EXPECT_EQ(resp.teams(0).team(), "dall-e");
+  EXPECT_EQ(resp.teams(1).team(), "sora");
+}
+
+TEST_F(SampleQueryTest, TalentFlowsCountDistinctPeople) {
+  Served s(source_);
+  v1::GetTalentFlowsRequest req;
+  req.set_org("openai");
+  req.set_direction(v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND);
+  *req.mutable_to() = At(2026, 3, 31);
+  v1::GetTalentFlowsResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->GetTalentFlows(&c, req, &resp).ok());
+  std::map<std::string, int64_t> people;
+  for (const auto& e : resp.edges()) {
+    EXPECT_EQ(e.from_org(), "openai");
+    people[e.to_org()] = e.people();
+  }
+  // Counted from the feed: departures by destination, less duplicates and the retracted rumour.
+  EXPECT_EQ(people["anthropic"], 9);
+  EXPECT_EQ(people["google-deepmind"], 4);
+  EXPECT_EQ(people["meta"], 2);
+  EXPECT_EQ(resp.edges(0).to_org(), "anthropic");
+
+  req.set_direction(v1::GetTalentFlowsRequest::DIRECTION_INBOUND);
+  grpc::ClientContext c2;
+  ASSERT_TRUE(s.stub->GetTalentFlows(&c2, req, &resp).ok());
+  people.clear();
+  for (const auto& e : resp.edges()) people[e.from_org()] = e.people();
+  EXPECT_EQ(people["google-deepmind"], 7);
+  EXPECT_EQ(people["meta"], 4);
+  EXPECT_EQ(people["anthropic"], 3);
+}
+
+TEST_F(SampleQueryTest, ListEventsPagesThroughHistoryInLogOrder) {
+  Served s(source_);
+  std::vector<v1::HistoryEntry> all;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListEventsRequest req;
+    req.set_org("openai");
+    req.set_team("sora");
+    req.set_page_size(10);
+    req.set_page_token(token);
+    v1::ListEventsResponse resp;
+    grpc::ClientContext c;
+    ASSERT_TRUE(s.stub->ListEvents(&c, req, &resp).ok());
+    for (const auto& e : resp.events()) all.push_back(e);
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(all.size(), 25u);
+  EXPECT_EQ(pages, 3);
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].offset(), all[i].offset());
+}
+
+TEST_F(SampleQueryTest, TrendByMonth) {
+  Served s(source_);
+  v1::GetTeamTrendRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_from() = At(2026, 1, 1);
+  *req.mutable_to() = At(2026, 3, 31);
+  req.set_granularity(v1::GetTeamTrendRequest::GRANULARITY_MONTH);
+  v1::GetTeamTrendResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->GetTeamTrend(&c, req, &resp).ok());
+  ASSERT_EQ(resp.points_size(), 3);
+  EXPECT_EQ(resp.points(0).date(), "2026-01-31");
+  EXPECT_EQ(resp.points(2).date(), "2026-03-31");
+  EXPECT_EQ(resp.points(2).headcount(), 47);  // EXPECTED.md, sora at 2026-03-31
+  EXPECT_EQ(resp.points(2).score(), 0);
+  // The 90 days to 2026-03-31 are Jan+Feb+Mar: sora's 10 departures there (EXPECTED.md).
+  EXPECT_EQ(resp.points(0).departures() + resp.points(1).departures() + resp.points(2).departures(), 10);
+}
+
+TEST_F(SampleQueryTest, BadInputGetsItsCode) {
+  Served s(source_);
+  v1::GetTeamHealthRequest req;
+  v1::GetTeamHealthResponse resp;
+  req.set_org("Open AI");
+  req.set_team("sora");
+  grpc::ClientContext c1;
+  EXPECT_EQ(s.stub->GetTeamHealth(&c1, req, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_org("openai");
+  req.set_team("no-such-team");
+  grpc::ClientContext c2;
+  EXPECT_EQ(s.stub->GetTeamHealth(&c2, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::ListTeamsRequest lt;
+  lt.set_org("openai");
+  lt.set_page_token("garbage");
+  v1::ListTeamsResponse ltr;
+  grpc::ClientContext c3;
+  EXPECT_EQ(s.stub->ListTeams(&c3, lt, &ltr).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  lt.clear_page_token();
+  lt.set_org("nobody");
+  grpc::ClientContext c4;
+  EXPECT_EQ(s.stub->ListTeams(&c4, lt, &ltr).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::GetTeamTrendRequest tr;
+  tr.set_org("openai");
+  tr.set_team("sora");
+  *tr.mutable_from() = At(2026, 3, 1);
+  *tr.mutable_to() = At(2026, 2, 1);
+  v1::GetTeamTrendResponse trr;
+  grpc::ClientContext c5;
+  EXPECT_EQ(s.stub->GetTeamTrend(&c5, tr, &trr).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::ListEventsRequest le;
+  le.set_org("openai");
+  le.set_team("sora");
+  le.set_page_token("offset:x");
+  v1::ListEventsResponse ler;
+  grpc::ClientContext c6;
+  EXPECT_EQ(s.stub->ListEvents(&c6, le, &ler).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(QueryUnavailable, BeforeTheViewsExist) {
+  ViewSource source({.db_path = TempDb("none")});
+  source.Start();
+  Served s(&source);
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext c;
+  EXPECT_EQ(s.stub->GetTeamHealth(&c, req, &resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// A live projector (group mode, in a thread) and a query service on a secondary instance of its DB.
+class LiveQueryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    topic_ = testing::UniqueTopic("it-live");
+    ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
+    db_ = TempDb("live");
+    projector::ViewStoreOptions so;
+    so.path = db_;
+    store_ = *projector::ViewStore::Open(so);
+    projector::ProjectorOptions po;
+    po.kafka = testing::KafkaFor(topic_);
+    po.group = topic_ + "-group";
+    projector_ = *projector::Projector::Create(po, store_.get());
+    thread_ = std::thread([this] { ASSERT_TRUE(projector_->Run(stop_).ok()); });
+    sink_ = *ingest::KafkaSink::Create(testing::KafkaFor(topic_), {});
+    publisher_ = std::make_unique<ingest::Publisher>(sink_.get(), &aliases_, &counters_);
+    // Something to serve: one event, then wait until the secondary sees it.
+    Publish(testing::HeadcountReport("seed", "sora", Day(2026, 1, 1), 50));
+    source_ = std::make_unique<ViewSource>(ViewSourceOptions{.db_path = db_});
+    source_->Start();
+    served_ = std::make_unique<Served>(source_.get());
+  }
+  void TearDown() override {
+    served_.reset();
+    source_.reset();
+    stop_ = true;
+    thread_.join();
+  }
+  v1::EventResult Publish(const v1::Event& e) {
+    v1::PublishRequest req;
+    *req.add_events() = e;
+    return publisher_->Publish(req, "test").results(0);
+  }
+
+  std::string topic_, db_;
+  std::unique_ptr<projector::ViewStore> store_;
+  std::unique_ptr<projector::Projector> projector_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  ingest::Aliases aliases_;
+  ingest::IngestCounters counters_;
+  std::unique_ptr<ingest::KafkaSink> sink_;
+  std::unique_ptr<ingest::Publisher> publisher_;
+  std::unique_ptr<ViewSource> source_;
+  std::unique_ptr<Served> served_;
+};
+
+TEST_F(LiveQueryTest, ReadYourWritesHundredTimes) {
+  for (int i = 0; i < 100; ++i) {
+    v1::EventResult r = Publish(testing::Hire(absl::StrCat("h-", i), "sora", Day(2026, 2, 1), absl::StrCat("p", i)));
+    ASSERT_EQ(r.status(), v1::EventResult::STATUS_ACCEPTED);
+    v1::GetTeamHealthRequest req;
+    req.set_org("openai");
+    req.set_team("sora");
+    *req.mutable_as_of() = At(2026, 2, 1);
+    (*req.mutable_min_offsets()->mutable_offsets())[r.records(0).partition()] = r.records(0).offset();
+    v1::GetTeamHealthResponse resp;
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status st = served_->stub->GetTeamHealth(&c, req, &resp);
+    ASSERT_TRUE(st.ok()) << i << ": " << st.error_message();
+    EXPECT_EQ(resp.health().windows(0).hires(), i + 1) << "hire " << i << " not visible";
+  }
+}
+
+TEST_F(LiveQueryTest, UnreachableMinOffsetsTimeOut) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  (*req.mutable_min_offsets()->mutable_offsets())[0] = 1000000;
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext c;
+  c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  EXPECT_EQ(served_->stub->GetTeamHealth(&c, req, &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST_F(LiveQueryTest, HundredWatchersSeeADepartureWithinASecond) {
+  constexpr int kWatchers = 100;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::TeamHealthUpdate>>> readers;
+  v1::WatchTeamHealthRequest req;
+  req.set_org("openai");
+  req.add_teams("sora");
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    readers.push_back(served_->stub->WatchTeamHealth(contexts.back().get(), req));
+  }
+  // Each watcher first gets the current state (after the seed report is visible).
+  for (auto& r : readers) {
+    v1::TeamHealthUpdate u;
+    ASSERT_TRUE(r->Read(&u));
+    EXPECT_EQ(u.health().team(), "sora");
+  }
+  const auto published = std::chrono::steady_clock::now();
+  Publish(testing::Departure("watched-departure", "sora", absl::Now() - absl::Hours(1), "p-w"));
+  std::atomic<int> saw{0};
+  std::vector<std::thread> threads;
+  for (auto& r : readers) {
+    threads.emplace_back([&, reader = r.get()] {
+      v1::TeamHealthUpdate u;
+      while (reader->Read(&u)) {
+        if (u.health().windows(0).departures() == 1) {
+          if (std::chrono::steady_clock::now() - published < std::chrono::seconds(1)) saw++;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(saw.load(), kWatchers);
+  for (auto& c : contexts) c->TryCancel();
+}
+
+}  // namespace
+}  // namespace talentflow::query
