@@ -193,6 +193,30 @@ absl::StatusOr<std::string> ViewStore::Digest() {
   return absl::StrFormat("%016x%016x", h.high64, h.low64);
 }
 
+absl::StatusOr<std::optional<ViewStore::Difference>> ViewStore::FirstDifference(ViewStore& a, ViewStore& b) {
+  std::unique_ptr<rocksdb::Iterator> ia(a.db()->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> ib(b.db()->NewIterator(rocksdb::ReadOptions()));
+  ia->SeekToFirst();
+  ib->SeekToFirst();
+  std::optional<Difference> diff;
+  while (!diff && (ia->Valid() || ib->Valid())) {
+    const int order = !ia->Valid() ? 1 : !ib->Valid() ? -1 : ia->key().compare(ib->key());
+    if (order < 0) {
+      diff = Difference{ia->key().ToString(), ia->value().ToString(), std::nullopt};
+    } else if (order > 0) {
+      diff = Difference{ib->key().ToString(), std::nullopt, ib->value().ToString()};
+    } else if (ia->value() != ib->value()) {
+      diff = Difference{ia->key().ToString(), ia->value().ToString(), ib->value().ToString()};
+    } else {
+      ia->Next();
+      ib->Next();
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(ia->status(), "compare"));
+  RETURN_IF_ERROR(FromRocks(ib->status(), "compare"));
+  return diff;
+}
+
 // ---- Reader ---------------------------------------------------------------------------------
 
 Reader::Reader(ViewStore* store)

@@ -132,6 +132,14 @@ class ViewStore {
   // views. Example: "3f2a…" (32 hex digits).
   absl::StatusOr<std::string> Digest();
 
+  // Where two stores first differ in key order: a key one of them lacks, or a key whose values
+  // differ (a missing value is nullopt). nullopt when they hold the same records.
+  struct Difference {
+    std::string key;
+    std::optional<std::string> a, b;
+  };
+  static absl::StatusOr<std::optional<Difference>> FirstDifference(ViewStore& a, ViewStore& b);
+
   rocksdb::DB* db() { return db_.get(); }
 
  private:

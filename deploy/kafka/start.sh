@@ -194,7 +194,7 @@ ensure_topics() {
     outs[$i]="$KDIR/create-topic.$i.log"
     "${TOOL_JVM[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
       --create --if-not-exists --topic "${names[$i]}" --partitions "${parts[$i]}" \
-      --replication-factor 1 --config retention.ms=-1 >"${outs[$i]}" 2>&1 &
+      --replication-factor 1 --config retention.ms=-1 --config message.timestamp.type=LogAppendTime >"${outs[$i]}" 2>&1 &
     pids[$i]=$!
   done
   local failed=0

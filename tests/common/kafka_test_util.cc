@@ -34,6 +34,7 @@ static absl::Status CreateOne(rd_kafka_t* rk, const std::string& topic, int part
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
   if (!nt) return absl::InternalError(err);
   rd_kafka_NewTopic_set_config(nt, "retention.ms", "-1");
+  rd_kafka_NewTopic_set_config(nt, "message.timestamp.type", "LogAppendTime");  // transaction time
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   rd_kafka_CreateTopics(rk, &nt, 1, nullptr, q);
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 30000);

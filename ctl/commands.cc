@@ -1,0 +1,395 @@
+#include "ctl/commands.h"
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/time_util.h"
+#include "ctl/audit.h"
+#include "ctl/tables.h"
+#include "ingest/feed_source.h"
+#include "ingest/validator.h"
+
+namespace talentflow::ctl {
+namespace {
+
+void SetDeadline(grpc::ClientContext& ctx, absl::Duration timeout) {
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+void SetMinOffsets(const ReadOptions& read, v1::MinOffsets* min) {
+  for (const auto& [p, o] : read.min_offsets) (*min->mutable_offsets())[p] = o;
+}
+
+// Writes `response` as JSON, or the table `render` makes of it.
+int Emit(const ReadOptions& read, const google::protobuf::Message& response, const std::function<std::string()>& render,
+         std::ostream& out, std::ostream& err) {
+  if (read.json) {
+    absl::StatusOr<std::string> json = RenderJson(response);
+    if (!json.ok()) return ReportError(json.status(), err);
+    out << *json;
+  } else {
+    out << render();
+  }
+  out.flush();
+  return kExitOk;
+}
+
+grpc::Status RepeatedToken(absl::string_view rpc) {
+  return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat(rpc, " returned the page token it was given"));
+}
+
+bool Reached(const v1::Watermark& wm, const std::map<int32_t, int64_t>& min_offsets) {
+  for (const auto& [partition, offset] : min_offsets) {
+    bool ok = false;
+    for (const auto& p : wm.partitions()) ok = ok || (p.partition() == partition && p.applied_offset() > offset);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// GetWatermark, repeated until the views include `read.min_offsets` (at once when there are none).
+grpc::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm) {
+  const absl::Time deadline = absl::Now() + read.timeout;
+  while (true) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(deadline));
+    wm->Clear();
+    grpc::Status s = stub.GetWatermark(&ctx, v1::GetWatermarkRequest(), wm);
+    if (!s.ok() || Reached(*wm, read.min_offsets)) return s;
+    if (absl::Now() + absl::Milliseconds(100) >= deadline) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                          absl::StrCat("min offsets ", FormatOffsets(read.min_offsets), " not reached within ",
+                                       absl::FormatDuration(read.timeout)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+}  // namespace
+
+grpc::ChannelArguments ClientChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  return args;
+}
+
+int ReportError(const grpc::Status& status, std::ostream& err) {
+  err << "error: " << StatusCodeName(status.error_code()) << ": " << status.error_message() << std::endl;
+  return kExitFailed;
+}
+
+int ReportError(const absl::Status& status, std::ostream& err) { return ReportError(ToGrpc(status), err); }
+
+absl::Status CheckRange(const std::optional<google::protobuf::Timestamp>& from,
+                        const std::optional<google::protobuf::Timestamp>& to) {
+  if (from && to && ToAbslTime(*from) > ToAbslTime(*to)) {
+    return absl::InvalidArgumentError("--from: after --to");
+  }
+  return absl::OkStatus();
+}
+
+int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+            std::ostream& out, std::ostream& err) {
+  v1::GetTeamHealthRequest req;
+  req.set_org(options.team.org);
+  req.set_team(options.team.team);
+  if (options.as_of) *req.mutable_as_of() = *options.as_of;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetTeamHealthResponse resp;
+  if (grpc::Status s = stub.GetTeamHealth(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderTeamHealth(resp.health(), read.color); }, out, err);
+}
+
+int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err) {
+  v1::ListTeamsRequest req;
+  req.set_org(options.org);
+  for (v1::HealthStatus s : options.statuses) req.add_status(s);
+  req.set_order_by(options.order_by);
+  req.set_page_size(options.page_size);
+  req.set_include_inactive(options.include_inactive);
+  if (options.as_of) *req.mutable_as_of() = *options.as_of;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  v1::ListTeamsResponse all;  // every page; the watermark of the last
+  do {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, read.timeout);
+    v1::ListTeamsResponse page;
+    if (grpc::Status s = stub.ListTeams(&ctx, req, &page); !s.ok()) return ReportError(s, err);
+    if (!page.next_page_token().empty() && page.next_page_token() == req.page_token()) {
+      return ReportError(RepeatedToken("ListTeams"), err);
+    }
+    for (auto& t : *page.mutable_teams()) *all.add_teams() = std::move(t);
+    *all.mutable_watermark() = page.watermark();
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return Emit(read, all, [&] { return RenderTeamList(all.teams(), read.color); }, out, err);
+}
+
+int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+           std::ostream& out, std::ostream& err) {
+  v1::GetOrgSnapshotRequest req;
+  req.set_org(options.org);
+  if (options.as_of) *req.mutable_as_of() = *options.as_of;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetOrgSnapshotResponse resp;
+  if (grpc::Status s = stub.GetOrgSnapshot(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderOrgSnapshot(resp, read.color); }, out, err);
+}
+
+int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err) {
+  v1::GetTeamTrendRequest req;
+  req.set_org(options.team.org);
+  req.set_team(options.team.team);
+  if (options.from) *req.mutable_from() = *options.from;
+  if (options.to) *req.mutable_to() = *options.to;
+  req.set_granularity(options.granularity);
+  SetMinOffsets(read, req.mutable_min_offsets());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetTeamTrendResponse resp;
+  if (grpc::Status s = stub.GetTeamTrend(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderTrend(resp, read.color); }, out, err);
+}
+
+int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err) {
+  v1::GetTalentFlowsRequest req;
+  req.set_org(options.org);
+  req.set_direction(options.direction);
+  if (options.from) *req.mutable_from() = *options.from;
+  if (options.to) *req.mutable_to() = *options.to;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetTalentFlowsResponse resp;
+  if (grpc::Status s = stub.GetTalentFlows(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderFlows(resp); }, out, err);
+}
+
+int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err) {
+  v1::ListEventsRequest req;
+  req.set_org(options.team.org);
+  req.set_team(options.team.team);
+  if (options.from) *req.mutable_from() = *options.from;
+  if (options.to) *req.mutable_to() = *options.to;
+  req.set_page_size(options.page_size);
+  SetMinOffsets(read, req.mutable_min_offsets());
+  v1::ListEventsResponse all;  // every page; the watermark of the last
+  do {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, read.timeout);
+    v1::ListEventsResponse page;
+    if (grpc::Status s = stub.ListEvents(&ctx, req, &page); !s.ok()) return ReportError(s, err);
+    if (!page.next_page_token().empty() && page.next_page_token() == req.page_token()) {
+      return ReportError(RepeatedToken("ListEvents"), err);
+    }
+    for (auto& e : *page.mutable_events()) *all.add_events() = std::move(e);
+    *all.mutable_watermark() = page.watermark();
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  if (options.csv) {
+    out << RenderHistoryCsv({all.events().begin(), all.events().end()}) << std::flush;
+    return kExitOk;
+  }
+  return Emit(read, all, [&] { return RenderEvents(all.events()); }, out, err);
+}
+
+int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             const std::atomic<bool>& stop, std::ostream& out, std::ostream& err) {
+  if (!read.min_offsets.empty()) {
+    v1::Watermark wm;
+    if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
+  }
+  v1::WatchTeamHealthRequest req;
+  req.set_org(options.target.org);
+  for (const auto& t : options.target.teams) req.add_teams(t);
+  grpc::ClientContext ctx;  // no deadline: the stream lasts until cancelled
+  std::unique_ptr<grpc::ClientReaderInterface<v1::TeamHealthUpdate>> reader = stub.WatchTeamHealth(&ctx, req);
+
+  // The stream is read on its own thread so that this one can notice `stop` and cancel it.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<v1::TeamHealthUpdate> pending;
+  bool done = false;
+  std::thread receiver([&] {
+    v1::TeamHealthUpdate update;
+    while (reader->Read(&update)) {
+      std::lock_guard<std::mutex> lock(mu);
+      pending.push_back(std::move(update));
+      cv.notify_one();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    cv.notify_one();
+  });
+
+  std::map<std::string, v1::TeamHealth> latest;
+  v1::Watermark watermark;
+  int code = kExitOk;
+  std::unique_lock<std::mutex> lock(mu);
+  while (true) {
+    cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !pending.empty() || done || stop.load(); });
+    if (stop.load() || (done && pending.empty())) break;
+    if (pending.empty()) continue;
+    // Updates that arrive together (the first round sends one per team) are shown once.
+    cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done || stop.load(); });
+    std::deque<v1::TeamHealthUpdate> batch;
+    batch.swap(pending);
+    lock.unlock();
+    for (auto& u : batch) {
+      if (read.json) {
+        absl::StatusOr<std::string> json = RenderJson(u);
+        if (!json.ok()) {
+          code = ReportError(json.status(), err);
+          break;
+        }
+        out << *json;
+      }
+      watermark = u.watermark();
+      latest[u.health().team()] = std::move(*u.mutable_health());
+    }
+    if (!read.json && code == kExitOk) {
+      if (options.clear_screen) out << "\x1b[H\x1b[2J";
+      out << RenderWatch(options.target.org, latest, watermark, read.color);
+    }
+    out.flush();
+    lock.lock();
+    if (code != kExitOk) break;
+  }
+  lock.unlock();
+  ctx.TryCancel();  // no-op when the stream already ended
+  receiver.join();
+  grpc::Status s = reader->Finish();
+  if (code != kExitOk || stop.load()) return code;
+  if (!s.ok()) return ReportError(s, err);
+  return kExitOk;
+}
+
+int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err) {
+  v1::Watermark wm;
+  if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
+  return Emit(read, wm, [&] { return RenderWatermark(wm); }, out, err);
+}
+
+int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,
+               std::ostream& err) {
+  FILE* in = options.path == "-" ? stdin : std::fopen(options.path.c_str(), "rb");
+  if (in == nullptr) {
+    err << "error: FILE: cannot open " << options.path << ": " << std::strerror(errno) << std::endl;
+    return kExitUsage;
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(in == stdin ? nullptr : in, &std::fclose);
+
+  int64_t accepted = 0, duplicates = 0, rejected = 0, not_delivered = 0;
+  std::map<int32_t, int64_t> offsets;  // highest offset written per partition
+  auto summary = [&] {
+    out << "accepted " << accepted << ", duplicates " << duplicates << ", rejected " << rejected;
+    if (not_delivered > 0) out << ", not delivered " << not_delivered;
+    out << "\n" << (offsets.empty() ? "offsets:" : "offsets: " + FormatOffsets(offsets)) << std::endl;
+  };
+
+  v1::PublishRequest batch;
+  std::vector<int64_t> lines;  // the line of each event of `batch`
+  auto send = [&]() -> grpc::Status {
+    if (batch.events().empty()) return grpc::Status::OK;
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, options.timeout);
+    v1::PublishResponse resp;
+    grpc::Status s = stub.Publish(&ctx, batch, &resp);
+    if (!s.ok()) return s;
+    for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
+      const v1::EventResult& r = resp.results(i);
+      switch (r.status()) {
+        case v1::EventResult::STATUS_ACCEPTED:
+          ++accepted;
+          for (const auto& rec : r.records()) {
+            auto [it, inserted] = offsets.emplace(rec.partition(), rec.offset());
+            if (!inserted) it->second = std::max(it->second, rec.offset());
+          }
+          break;
+        case v1::EventResult::STATUS_DUPLICATE_IN_BATCH:
+          ++duplicates;
+          break;
+        case v1::EventResult::STATUS_REJECTED:
+          ++rejected;
+          // The reason usually names the field already ("org: …"); name it only when it does not.
+          err << "line " << lines[i] << ": "
+              << (r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? "" : r.field() + ": ")
+              << r.reason() << "\n";
+          break;
+        default:
+          ++not_delivered;
+          err << "line " << lines[i] << ": not delivered: " << r.reason() << "\n";
+      }
+    }
+    if (resp.results_size() != batch.events_size()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("Publish returned ", resp.results_size(),
+                                                                   " results for ", batch.events_size(), " events"));
+    }
+    batch.Clear();
+    lines.clear();
+    return grpc::Status::OK;
+  };
+
+  ingest::LineReader reader(in);
+  std::string line;
+  while (true) {
+    const ingest::LineReader::Result r = reader.Next(&line);
+    if (r == ingest::LineReader::Result::kEof) break;
+    absl::StatusOr<v1::Event> event = r == ingest::LineReader::Result::kOversize
+                                          ? absl::StatusOr<v1::Event>(ingest::FieldError("line", "longer than 256 KiB"))
+                                          : ingest::ParseFeedLine(line);
+    if (!event.ok()) {
+      ++rejected;
+      err << "line " << reader.line_number() << ": " << event.status().message() << "\n";
+      continue;
+    }
+    if (!batch.events().empty() &&
+        batch.ByteSizeLong() + event->ByteSizeLong() + 16 > options.batch_bytes) {
+      if (grpc::Status s = send(); !s.ok()) {
+        summary();
+        return ReportError(s, err);
+      }
+    }
+    *batch.add_events() = *std::move(event);
+    lines.push_back(reader.line_number());
+    if (batch.events_size() >= static_cast<int>(options.batch_events)) {
+      if (grpc::Status s = send(); !s.ok()) {
+        summary();
+        return ReportError(s, err);
+      }
+    }
+  }
+  if (grpc::Status s = send(); !s.ok()) {
+    summary();
+    return ReportError(s, err);
+  }
+  summary();
+  if (not_delivered > 0) return kExitFailed;
+  return rejected > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace talentflow::ctl

@@ -1,0 +1,173 @@
+// talentflowctl's subcommands. Each is a function of its parsed options and a stub: it makes the
+// calls, writes the result to `out` (a table, or proto3 JSON with ReadOptions::json) and
+// diagnostics to `err`, and returns the process's exit code. Not thread-safe; the stubs are not
+// owned. Remote servers and the in-process server of `--db` (LocalQueryServer) are used alike.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/channel_arguments.h>
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "ctl/args.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "talentflow/v1/ingest.grpc.pb.h"
+#include "talentflow/v1/query.grpc.pb.h"
+
+namespace talentflow::ctl {
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;    // a call failed, or publish could not deliver an event
+inline constexpr int kExitUsage = 2;     // bad command-line input
+inline constexpr int kExitRejected = 3;  // publish: some lines were rejected
+
+// Prints "error: <CODE>: <message>" (e.g. "error: NOT_FOUND: org acme not found") on `err` and
+// returns kExitFailed. The one place a failed call becomes output.
+int ReportError(const grpc::Status& status, std::ostream& err);
+// The same for a local failure; the codes are gRPC's.
+int ReportError(const absl::Status& status, std::ostream& err);
+
+// Arguments of talentflowctl's channels: responses of up to 64 MiB (a page of 1,000 events with
+// their evidence can pass gRPC's default 4 MiB).
+grpc::ChannelArguments ClientChannelArguments();
+
+// Options every read shares.
+struct ReadOptions {
+  // Read-your-writes: the records the read must include, partition -> offset, as printed by
+  // `publish`. The read waits (up to `timeout`) until the views include them. Default: none.
+  std::map<int32_t, int64_t> min_offsets;
+  // Deadline of each call (a walk over pages gives each page its own). For `watch`, only the wait
+  // for min_offsets has one. Default: 10 s.
+  absl::Duration timeout = absl::Seconds(10);
+  // Print the response as one line of proto3 JSON instead of a table; a walk over pages prints one
+  // response holding every page, `watch` one line per update. Default: false.
+  bool json = false;
+  // Colour health statuses with ANSI escapes. Default: false.
+  bool color = false;
+};
+
+// InvalidArgument naming the flags when both are set and `from` is after `to`.
+absl::Status CheckRange(const std::optional<google::protobuf::Timestamp>& from,
+                        const std::optional<google::protobuf::Timestamp>& to);
+
+struct TeamOptions {
+  TeamRef team;
+  // Valid time of the answer (its UTC day). Default: today.
+  std::optional<google::protobuf::Timestamp> as_of;
+};
+// GetTeamHealth.
+int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+            std::ostream& out, std::ostream& err);
+
+struct TeamsOptions {
+  std::string org;
+  // Only teams with one of these statuses. Default: all.
+  std::vector<v1::HealthStatus> statuses;
+  // Default: lowest score first.
+  v1::ListTeamsRequest::OrderBy order_by = v1::ListTeamsRequest::ORDER_BY_SCORE;
+  // Include merged and dissolved teams. Default: false.
+  bool include_inactive = false;
+  // Default: today.
+  std::optional<google::protobuf::Timestamp> as_of;
+  // Teams per call. Default: 500 (the most the server allows).
+  int32_t page_size = 500;
+};
+// ListTeams, every page.
+int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err);
+
+struct OrgOptions {
+  std::string org;
+  // Default: today.
+  std::optional<google::protobuf::Timestamp> as_of;
+};
+// GetOrgSnapshot.
+int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+           std::ostream& out, std::ostream& err);
+
+struct TrendOptions {
+  TeamRef team;
+  // Default (server): 89 days before `to`.
+  std::optional<google::protobuf::Timestamp> from;
+  // Default (server): today.
+  std::optional<google::protobuf::Timestamp> to;
+  // Default: one point per day.
+  v1::GetTeamTrendRequest::Granularity granularity = v1::GetTeamTrendRequest::GRANULARITY_DAY;
+};
+// GetTeamTrend.
+int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err);
+
+struct FlowsOptions {
+  std::string org;
+  // Default: inbound and outbound.
+  v1::GetTalentFlowsRequest::Direction direction = v1::GetTalentFlowsRequest::DIRECTION_BOTH;
+  // Default (server): 12 months before `to`.
+  std::optional<google::protobuf::Timestamp> from;
+  // Default (server): today.
+  std::optional<google::protobuf::Timestamp> to;
+};
+// GetTalentFlows.
+int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             std::ostream& out, std::ostream& err);
+
+struct EventsOptions {
+  TeamRef team;
+  // Bounds on the effective time, inclusive. Default: none.
+  std::optional<google::protobuf::Timestamp> from;
+  std::optional<google::protobuf::Timestamp> to;
+  // Events per call. Default: 1000 (the most the server allows).
+  int32_t page_size = 1000;
+  // Print CSV (audit history --csv) instead of a table. Default: false.
+  bool csv = false;
+};
+// ListEvents, every page.
+int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err);
+
+struct WatchOptions {
+  WatchTarget target;
+  // Clear the screen before each table (for a terminal). Default: false.
+  bool clear_screen = false;
+};
+// WatchTeamHealth: re-prints the table of the latest health of every watched team whenever one
+// changes (updates arriving together are shown once), until `stop` is set (exit 0) or the stream
+// fails. With ReadOptions::min_offsets, first waits for the views to include them.
+int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+             const std::atomic<bool>& stop, std::ostream& out, std::ostream& err);
+
+// GetWatermark: partition, applied offset, log end, lag. With ReadOptions::min_offsets, polls
+// until every listed partition's applied offset is past its offset (DEADLINE_EXCEEDED after
+// ReadOptions::timeout).
+int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err);
+
+struct PublishOptions {
+  // A JSON Lines feed (one proto3-JSON Event per line), or "-" for standard input. Required.
+  std::string path;
+  // Events per Publish call. Default: 500.
+  size_t batch_events = 500;
+  // Serialized size at which a batch is sent early (the server takes at most 4 MiB). Default: 3.5 MiB.
+  size_t batch_bytes = 3584 * 1024;
+  // Deadline of each Publish call (it returns once the broker acknowledged). Default: 60 s.
+  absl::Duration timeout = absl::Seconds(60);
+};
+// Publishes the feed in batches. Prints "accepted N, duplicates D, rejected R" (", not delivered F"
+// when some were not) and "offsets: P:O,…", the highest offset written per partition (pass it to
+// --min-offsets to read these writes). Each rejected line is reported on `err` as
+// "line N: <field>: <reason>". Exit: kExitOk; kExitRejected when some line was rejected;
+// kExitFailed when a call failed (nothing more is sent) or an event was not delivered;
+// kExitUsage when the feed cannot be opened.
+int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,
+               std::ostream& err);
+
+}  // namespace talentflow::ctl

@@ -1,0 +1,64 @@
+// Rendering of QueryService responses for a terminal: aligned tables that fit 80 columns, and
+// proto3 JSON for scripts. Pure functions: no I/O, no clock; the same message always renders the
+// same text. With `color`, health statuses carry ANSI colour escapes (callers pass true only when
+// standard output is a terminal); without it the output is plain ASCII apart from "…", which marks
+// a value cut to fit.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "talentflow/v1/health.pb.h"
+#include "talentflow/v1/query.pb.h"
+#include "talentflow/v1/view.pb.h"
+
+namespace talentflow::ctl {
+
+// Every line the table renderers produce is at most this many columns wide (a value that does not
+// fit is cut and ends in "…").
+inline constexpr int kScreenWidth = 80;
+
+// `message` as one line of proto3 JSON (lowerCamelCase names, fields at their default values
+// included) followed by "\n". Internal when protobuf cannot print it (e.g. an out-of-range
+// Timestamp).
+absl::StatusOr<std::string> RenderJson(const google::protobuf::Message& message);
+
+// One team in detail: status and score, headcount, priority, budget, the 30/90/365-day windows
+// side by side, the reasons for the score and the top destinations.
+std::string RenderTeamHealth(const v1::TeamHealth& health, bool color);
+
+// One row per team, in the given order: team, heads (headcount), dep90 and sen90 (departures and
+// senior departures in 90 days), attr% (annualised 90-day attrition), priority, budget, score,
+// status ("inactive" for a merged or dissolved team). "-" marks an unknown value.
+// "no teams\n" when `teams` is empty.
+std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& teams, bool color);
+
+// A title line ("<org> as of <day>"), the team table of RenderTeamList ending in the org's totals
+// row, then the rest of the org totals: "teams: …" (active, inactive, without headcount), "90d: …"
+// (hires, departures, senior and leadership departures) and "status: …" (active teams per status).
+std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color);
+
+// One row per point: date (end of the period), heads, hires, departures, score, status.
+std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color);
+
+// One row per edge: from, to, people, and the movers ("name (YYYY-MM)", cut to fit).
+std::string RenderFlows(const v1::GetTalentFlowsResponse& flows);
+
+// One row per history entry: offset, effective date (at its precision), type, person, status and
+// a note (what the event did, then the projector's note), which continues on the following lines
+// rather than being cut.
+std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::HistoryEntry>& events);
+
+// One row per partition: applied offset, log end, lag ("-" when unknown); then the broker time of
+// the newest applied record.
+std::string RenderWatermark(const v1::Watermark& watermark);
+
+// The screen of `talentflowctl watch`: a title ("<org> as of <day>, views at <time>") and the team
+// table of the latest health of every team seen, by team slug.
+std::string RenderWatch(const std::string& org, const std::map<std::string, v1::TeamHealth>& latest,
+                        const v1::Watermark& watermark, bool color);
+
+}  // namespace talentflow::ctl

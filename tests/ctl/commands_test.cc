@@ -1,0 +1,293 @@
+// The subcommands against fake services served in-process: paging, read-your-writes, error
+// conversion, exit codes, watch cancellation and publish batching.
+#include "ctl/commands.h"
+
+#include <gmock/gmock.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+
+namespace talentflow::ctl {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+v1::TeamHealth Team(const std::string& name, int score) {
+  v1::TeamHealth h;
+  h.set_org("openai");
+  h.set_team(name);
+  h.set_as_of("2026-02-10");
+  h.set_active(true);
+  h.set_score(score);
+  h.set_status(v1::HEALTH_STATUS_WATCH);
+  return h;
+}
+
+// A QueryService with five teams of "openai", two per ListTeams page, and a watermark that moves by
+// one record per GetWatermark call.
+class FakeQueryService final : public v1::QueryService::Service {
+ public:
+  grpc::Status ListTeams(grpc::ServerContext*, const v1::ListTeamsRequest* req, v1::ListTeamsResponse* resp) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    list_requests_.push_back(*req);
+    if (req->org() != "openai") return grpc::Status(grpc::StatusCode::NOT_FOUND, "org " + req->org() + " not found");
+    int start = 0;
+    if (!req->page_token().empty() && !absl::SimpleAtoi(req->page_token(), &start)) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+    }
+    for (int i = start; i < 5 && i < start + 2; ++i) *resp->add_teams() = Team(absl::StrCat("team-", i), 10 * i);
+    if (start + 2 < 5) resp->set_next_page_token(absl::StrCat(start + 2));
+    resp->mutable_watermark()->add_partitions()->set_applied_offset(100 + start);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetOrgSnapshot(grpc::ServerContext*, const v1::GetOrgSnapshotRequest* req,
+                              v1::GetOrgSnapshotResponse*) override {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "org " + req->org() + " not found");
+  }
+
+  grpc::Status GetWatermark(grpc::ServerContext*, const v1::GetWatermarkRequest*, v1::Watermark* resp) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    v1::PartitionWatermark* p = resp->add_partitions();
+    p->set_partition(0);
+    p->set_applied_offset(applied_++);
+    p->set_end_offset(10);
+    p->set_lag(std::max<int64_t>(0, 10 - p->applied_offset()));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status WatchTeamHealth(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest* req,
+                               grpc::ServerWriter<v1::TeamHealthUpdate>* writer) override {
+    for (const auto& t : req->teams()) {
+      v1::TeamHealthUpdate u;
+      *u.mutable_health() = Team(t, 50);
+      writer->Write(u);
+    }
+    while (!ctx->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return grpc::Status::OK;
+  }
+
+  std::vector<v1::ListTeamsRequest> list_requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return list_requests_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<v1::ListTeamsRequest> list_requests_;
+  int64_t applied_ = 0;
+};
+
+// Accepts every event of org "openai" (one record each, on partition = index % 2, offset 100 +
+// index); rejects the others on field "org".
+class FakeIngestService final : public v1::IngestService::Service {
+ public:
+  grpc::Status Publish(grpc::ServerContext*, const v1::PublishRequest* req, v1::PublishResponse* resp) override {
+    batch_sizes.push_back(req->events_size());
+    for (int i = 0; i < req->events_size(); ++i) {
+      v1::EventResult* r = resp->add_results();
+      if (req->events(i).org() != "openai") {
+        r->set_status(v1::EventResult::STATUS_REJECTED);
+        r->set_field("org");
+        r->set_reason(req->events(i).org() == "acme" ? "org: unknown org" : "unknown org");
+        continue;
+      }
+      r->set_status(v1::EventResult::STATUS_ACCEPTED);
+      v1::RecordRef* rec = r->add_records();
+      rec->set_partition(published_ % 2);
+      rec->set_offset(100 + published_++);
+    }
+    return grpc::Status::OK;
+  }
+  std::vector<int> batch_sizes;
+
+ private:
+  int published_ = 0;
+};
+
+class CommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&query_);
+    builder.RegisterService(&ingest_);
+    server_ = builder.BuildAndStart();
+    auto channel = server_->InProcessChannel(ClientChannelArguments());
+    query_stub_ = v1::QueryService::NewStub(channel);
+    ingest_stub_ = v1::IngestService::NewStub(channel);
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  std::string WriteFeed(const std::string& text) {
+    std::string path = ::testing::TempDir() + "/ctl_feed_" +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl";
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  FakeQueryService query_;
+  FakeIngestService ingest_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::QueryService::Stub> query_stub_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_stub_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(CommandsTest, TeamsWalksEveryPageWithTheSameFilters) {
+  TeamsOptions options;
+  options.org = "openai";
+  options.statuses = {v1::HEALTH_STATUS_WATCH};
+  options.page_size = 2;
+  ReadOptions read;
+  read.min_offsets = {{0, 41}};
+  EXPECT_EQ(RunTeams(options, read, *query_stub_, out_, err_), kExitOk);
+  EXPECT_EQ(err_.str(), "");
+  for (int i = 0; i < 5; ++i) EXPECT_THAT(out_.str(), HasSubstr(absl::StrCat("team-", i, " ")));
+  const auto requests = query_.list_requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].page_token(), "");
+  EXPECT_EQ(requests[1].page_token(), "2");
+  EXPECT_EQ(requests[2].page_token(), "4");
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.min_offsets().offsets().at(0), 41);
+    EXPECT_THAT(r.status(), ElementsAre(v1::HEALTH_STATUS_WATCH));
+  }
+}
+
+TEST_F(CommandsTest, TeamsJsonIsOneResponseHoldingEveryPage) {
+  TeamsOptions options;
+  options.org = "openai";
+  options.page_size = 2;
+  ReadOptions read;
+  read.json = true;
+  ASSERT_EQ(RunTeams(options, read, *query_stub_, out_, err_), kExitOk);
+  v1::ListTeamsResponse parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_.str(), &parsed).ok()) << out_.str();
+  EXPECT_EQ(parsed.teams_size(), 5);
+  EXPECT_EQ(parsed.next_page_token(), "");
+  EXPECT_EQ(parsed.watermark().partitions(0).applied_offset(), 104);  // the last page's
+}
+
+TEST_F(CommandsTest, AFailedCallIsOneLineOnStderrAndExitOne) {
+  OrgOptions options;
+  options.org = "acme";
+  EXPECT_EQ(RunOrg(options, ReadOptions(), *query_stub_, out_, err_), kExitFailed);
+  EXPECT_EQ(err_.str(), "error: NOT_FOUND: org acme not found\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CommandsTest, ReportErrorNamesTheCode) {
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "too slow"), err), kExitFailed);
+  EXPECT_EQ(ReportError(absl::UnavailableError("views not ready"), err), kExitFailed);
+  EXPECT_EQ(err.str(), "error: DEADLINE_EXCEEDED: too slow\nerror: UNAVAILABLE: views not ready\n");
+}
+
+TEST_F(CommandsTest, UnimplementedCallsAreErrorsToo) {
+  TeamOptions options;
+  options.team = {"openai", "alignment"};
+  EXPECT_EQ(RunTeam(options, ReadOptions(), *query_stub_, out_, err_), kExitFailed);
+  EXPECT_THAT(err_.str(), HasSubstr("error: UNIMPLEMENTED: "));
+}
+
+TEST_F(CommandsTest, LagWaitsUntilTheViewsIncludeMinOffsets) {
+  ReadOptions read;
+  read.min_offsets = {{0, 2}};  // applied offset 3 is the first past offset 2: the fourth call
+  EXPECT_EQ(RunLag(read, *query_stub_, out_, err_), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "partition  applied  end  lag\n"
+            "        0        3   10    7\n");
+}
+
+TEST_F(CommandsTest, LagGivesUpAtTheTimeout) {
+  ReadOptions read;
+  read.min_offsets = {{0, 1000}};
+  read.timeout = absl::Milliseconds(300);
+  EXPECT_EQ(RunLag(read, *query_stub_, out_, err_), kExitFailed);
+  EXPECT_THAT(err_.str(), HasSubstr("error: DEADLINE_EXCEEDED: min offsets 0:1000 not reached"));
+}
+
+TEST_F(CommandsTest, WatchPrintsTheTableAndStopsWhenAsked) {
+  WatchOptions options;
+  options.target.org = "openai";
+  options.target.teams = {"alignment", "superalignment"};
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    stop = true;
+  });
+  EXPECT_EQ(RunWatch(options, ReadOptions(), *query_stub_, stop, out_, err_), kExitOk);
+  stopper.join();
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_THAT(out_.str(), HasSubstr("alignment  "));
+  EXPECT_THAT(out_.str(), HasSubstr("superalignment  "));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\x1b")));
+}
+
+TEST_F(CommandsTest, PublishReportsRejectedLinesAndTheHighestOffsets) {
+  const std::string path = WriteFeed(
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"nonsense\":1}\n"
+      "{\"org\":\"acme\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"beta\",\"team\":\"alignment\",\"hire\":{}}\n");
+  PublishOptions options;
+  options.path = path;
+  options.batch_events = 2;
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
+  EXPECT_EQ(out_.str(), "accepted 3, duplicates 0, rejected 3\noffsets: 0:102,1:101\n");
+  EXPECT_THAT(err_.str(), HasSubstr("line 2: line: not a talentflow.v1.Event in JSON: nonsense"));
+  EXPECT_THAT(err_.str(), HasSubstr("line 3: org: unknown org\n"));
+  EXPECT_THAT(err_.str(), HasSubstr("line 6: org: unknown org\n"));
+  EXPECT_THAT(ingest_.batch_sizes, ElementsAre(2, 2, 1));
+}
+
+TEST_F(CommandsTest, PublishOfACleanFeedExitsZero) {
+  PublishOptions options;
+  options.path = WriteFeed("{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n");
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitOk);
+  EXPECT_EQ(out_.str(), "accepted 1, duplicates 0, rejected 0\noffsets: 0:100\n");
+}
+
+TEST_F(CommandsTest, PublishOfAMissingFileIsAUsageError) {
+  PublishOptions options;
+  options.path = "/nonexistent/feed.jsonl";
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("error: FILE: cannot open /nonexistent/feed.jsonl"));
+}
+
+TEST_F(CommandsTest, PublishStopsAtAFailedCall) {
+  // Nothing listens on port 1: the call fails at once with UNAVAILABLE.
+  auto unreachable = v1::IngestService::NewStub(grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()));
+  PublishOptions options;
+  options.path = WriteFeed("{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n");
+  options.timeout = absl::Seconds(5);
+  EXPECT_EQ(RunPublish(options, *unreachable, out_, err_), kExitFailed);
+  EXPECT_EQ(out_.str(), "accepted 0, duplicates 0, rejected 0\noffsets:\n");
+  EXPECT_THAT(err_.str(), HasSubstr("error: UNAVAILABLE: "));
+}
+
+TEST(CheckRange, FromAfterToIsAUsageError) {
+  google::protobuf::Timestamp a, b;
+  a.set_seconds(100);
+  b.set_seconds(200);
+  EXPECT_TRUE(CheckRange(a, b).ok());
+  EXPECT_TRUE(CheckRange(std::nullopt, a).ok());
+  EXPECT_EQ(CheckRange(b, a).message(), "--from: after --to");
+}
+
+}  // namespace
+}  // namespace talentflow::ctl
