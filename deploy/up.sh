@@ -10,6 +10,9 @@ export TALENTFLOW_HOME="${TALENTFLOW_HOME:-$root/var}"
 mkdir -p "$TALENTFLOW_HOME/run" "$TALENTFLOW_HOME/logs"
 export TALENTFLOW_KAFKA_BROKERS="${TALENTFLOW_KAFKA_BROKERS:-127.0.0.1:${TALENTFLOW_KAFKA_PORT:-9092}}"
 bin="$root/build"
+ingest_http="${TALENTFLOW_INGEST_HTTP_PORT:-7411}"
+export TALENTFLOW_INGEST_ADDR="${TALENTFLOW_INGEST_ADDR:-${TALENTFLOW_INGEST_LISTEN:-127.0.0.1:7401}}"
+export TALENTFLOW_QUERY_ADDR="${TALENTFLOW_QUERY_ADDR:-${TALENTFLOW_QUERY_LISTEN:-127.0.0.1:7402}}"
 
 ./deploy/build.sh
 ./deploy/kafka/start.sh
@@ -32,10 +35,10 @@ start query "$bin/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views"
 
 # Wait until ingest answers (its /healthz), at most 30 s.
 for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null http://127.0.0.1:7411/healthz 2>/dev/null && break
+  curl -fsS -o /dev/null http://127.0.0.1:$ingest_http/healthz 2>/dev/null && break
   sleep 0.1
 done
-curl -fsS -o /dev/null http://127.0.0.1:7411/healthz || { echo "ingest did not start: see $TALENTFLOW_HOME/logs/ingest.log" >&2; exit 1; }
+curl -fsS -o /dev/null http://127.0.0.1:$ingest_http/healthz || { echo "ingest did not start: see $TALENTFLOW_HOME/logs/ingest.log" >&2; exit 1; }
 
 ctl="$bin/ctl/talentflowctl"
 echo
@@ -57,7 +60,7 @@ Look further:
   $ctl events openai/sora
   $ctl watch openai                      # live table; Ctrl-C to leave
   $ctl lag
-  grpcurl -plaintext 127.0.0.1:7402 list # server reflection (go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest)
+  grpcurl -plaintext $TALENTFLOW_QUERY_ADDR list # server reflection (go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest)
   kcat -b $TALENTFLOW_KAFKA_BROKERS -C -t talentflow.events -e -f '%k @ %p/%o\n'
 Stop everything with ./deploy/down.sh (data stays in $TALENTFLOW_HOME).
 MSG
