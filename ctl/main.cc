@@ -15,6 +15,7 @@
 #include "common/time_util.h"
 #include "ctl/args.h"
 #include "ctl/audit.h"
+#include "ctl/synthetic_source.h"
 #include "ctl/commands.h"
 #include "ctl/local_query_server.h"
 
@@ -198,6 +199,15 @@ int main(int argc, char** argv) {
   auto* lag = app.add_subcommand("lag", "how far the views are behind the log (GetWatermark)");
   add_read_options(lag);
 
+  auto* gen = app.add_subcommand("gen", "write seeded synthetic events as JSON Lines (for benchmarks)");
+  ctl::SyntheticOptions gen_options;
+  bool gen_keyed = false;
+  gen->add_option("--events", gen_options.events, "how many")->capture_default_str();
+  gen->add_option("--orgs", gen_options.orgs, "distinct orgs")->capture_default_str();
+  gen->add_option("--teams", gen_options.teams_per_org, "teams per org")->capture_default_str();
+  gen->add_option("--seed", gen_options.seed, "random seed")->capture_default_str();
+  gen->add_flag("--keyed", gen_keyed, "prefix each line with its record key and a tab (kcat -K '\\t')");
+
   // Replay and audit: these read Kafka and RocksDB directly, with the projector's own fold.
   talentflow::KafkaOptions kafka = talentflow::KafkaOptions::FromEnv();
   app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers, for replay and audit (env TALENTFLOW_KAFKA_BROKERS)");
@@ -263,6 +273,7 @@ int main(int argc, char** argv) {
     if (known_at) return ctl::RunSnapshot(replay_options, talentflow::ToAbslTime(*known_at), std::cout, std::cerr);
     return ctl::RunReplay(replay_options, std::cout, std::cerr);
   }
+  if (*gen) return ctl::RunGen(gen_options, gen_keyed, std::cout);
   if (*digest) return ctl::RunDigest(digest_db, std::cout, std::cerr);
   if (*verify) return ctl::RunVerify(kafka, verify_db, std::cout, std::cerr);
 

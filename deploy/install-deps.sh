@@ -11,7 +11,7 @@ PACKAGES=(
   libabsl-dev libgtest-dev libgmock-dev
   libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   libssl-dev libxxhash-dev
-  openjdk-17-jre-headless maven kcat
+  openjdk-17-jre-headless maven kcat time python3
 )
 
 missing=()

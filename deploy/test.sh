@@ -9,23 +9,7 @@ root=$(pwd)
 ./deploy/build.sh
 
 # A throwaway broker on free ports, with its data in a temporary TALENTFLOW_HOME.
-export TALENTFLOW_HOME
-TALENTFLOW_HOME=$(mktemp -d /tmp/talentflow-test.XXXXXX)
-read -r port cport < <(python3 - <<'PY'
-import socket
-s1, s2 = socket.socket(), socket.socket()
-s1.bind(("127.0.0.1", 0)); s2.bind(("127.0.0.1", 0))
-print(s1.getsockname()[1], s2.getsockname()[1])
-PY
-)
-export TALENTFLOW_KAFKA_PORT=$port TALENTFLOW_KAFKA_CONTROLLER_PORT=$cport
-export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$port
-cleanup() {
-  "$root/deploy/kafka/stop.sh" >/dev/null 2>&1 || true
-  rm -rf "$TALENTFLOW_HOME"
-}
-trap cleanup EXIT
-./deploy/kafka/start.sh
+source deploy/lib/throwaway-broker.sh
 
 status=0
 ctest --test-dir build --output-on-failure -j 2 --timeout 600 "$@" || status=$?
