@@ -40,6 +40,11 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
         std::lock_guard<std::mutex> lock(p_->mu_);
         for (RdKafka::TopicPartition* tp : partitions) p_->next_offset_.erase(tp->partition());
       }
+      if (p_->options_.drop_revoked_state) {
+        for (RdKafka::TopicPartition* tp : partitions) {
+          if (auto s = p_->store_->DropPartition(tp->partition()); !s.ok()) spdlog::error("{}", s.message());
+        }
+      }
       if (cooperative) {
         consumer->incremental_unassign(partitions);
       } else {

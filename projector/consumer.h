@@ -31,6 +31,9 @@ struct ProjectorOptions {
   std::map<int32_t, int64_t> until_offsets;
   // Write undecodable/invalid records to "<topic>.dlq". Replays only count them. Default: true.
   bool dead_letter = true;
+  // On revocation, delete the partition's views and offset (when partitions move between projector
+  // instances, each with its own DB; the new owner rebuilds them from the log). Default: false.
+  bool drop_revoked_state = false;
   // Most records in one RocksDB batch. Default: 5,000.
   int max_batch_records = 5000;
   // Longest a batch collects records before it is committed. Default: 20 ms.

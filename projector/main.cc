@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   run->add_option("--db", store_options.path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   run->add_option("--group", options.group, "consumer group (env TALENTFLOW_GROUP)");
   run->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_PROJECTOR_HTTP_PORT)");
+  run->add_flag("--drop-revoked-state", options.drop_revoked_state,
+                "delete a partition's views when it moves to another projector instance");
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   CLI11_PARSE(app, argc, argv);
 
