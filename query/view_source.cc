@@ -44,7 +44,8 @@ absl::Status ViewSource::OpenIfNeeded() {
   RETURN_IF_ERROR(store.status());
   std::unique_lock<std::shared_mutex> lock(views_mu_);
   store_ = *std::move(store);
-  spdlog::info("serving views from {}{}", options_.db_path, options_.read_only ? " (read-only)" : "");
+  if (!announced_) spdlog::info("serving views from {}{}", options_.db_path, options_.read_only ? " (read-only)" : "");
+  announced_ = true;
   return absl::OkStatus();
 }
 
@@ -63,6 +64,12 @@ void ViewSource::Refresh() {
     auto read = store_->NewReader()->Watermark();
     if (!read.ok()) return;
     wm = *std::move(read);
+    if (wm.empty() && !options_.read_only) {
+      // Opened before the projector's first commit: RocksDB 7.8's secondary may not follow the
+      // WAL created after it opened, so open it again until the views hold offsets.
+      store_.reset();
+      return;
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   bool moved = wm.size() != watermark_.size();

@@ -71,6 +71,7 @@ class ViewSource {
 
   ViewSourceOptions options_;
   std::string secondary_path_;
+  bool announced_ = false;  // follower thread only
   std::shared_mutex views_mu_;  // shared: reads; exclusive: catch-up and (re)open
   std::unique_ptr<projector::ViewStore> store_;
   std::mutex mu_;  // guards watermark_; with changed_

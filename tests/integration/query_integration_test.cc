@@ -33,7 +33,7 @@ struct Served {
     server = b.BuildAndStart();
     stub = v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
   }
-  ~Served() { server->Shutdown(); }
+  ~Served() { server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
   QueryServiceImpl service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::QueryService::Stub> stub;
@@ -298,7 +298,8 @@ class LiveQueryTest : public ::testing::Test {
     sink_ = *ingest::KafkaSink::Create(testing::KafkaFor(topic_), {});
     publisher_ = std::make_unique<ingest::Publisher>(sink_.get(), &aliases_, &counters_);
     // Something to serve: one event, then wait until the secondary sees it.
-    Publish(testing::HeadcountReport("seed", "sora", Day(2026, 1, 1), 50));
+    ASSERT_EQ(Publish(testing::HeadcountReport("seed", "sora", Day(2026, 1, 1), 50)).status(),
+              v1::EventResult::STATUS_ACCEPTED);
     source_ = std::make_unique<ViewSource>(ViewSourceOptions{.db_path = db_});
     source_->Start();
     served_ = std::make_unique<Served>(source_.get());
@@ -366,12 +367,13 @@ TEST_F(LiveQueryTest, HundredWatchersSeeADepartureWithinASecond) {
   req.add_teams("sora");
   for (int i = 0; i < kWatchers; ++i) {
     contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));  // never hang
     readers.push_back(served_->stub->WatchTeamHealth(contexts.back().get(), req));
   }
   // Each watcher first gets the current state (after the seed report is visible).
   for (auto& r : readers) {
     v1::TeamHealthUpdate u;
-    ASSERT_TRUE(r->Read(&u));
+    ASSERT_TRUE(r->Read(&u)) << "no initial state within the deadline";
     EXPECT_EQ(u.health().team(), "sora");
   }
   const auto published = std::chrono::steady_clock::now();
