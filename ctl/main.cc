@@ -12,6 +12,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "common/logging.h"
+#include "common/process.h"
 #include "common/time_util.h"
 #include "ctl/args.h"
 #include "ctl/audit.h"
@@ -20,14 +21,6 @@
 #include "ctl/local_query_server.h"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
 
 // Adds option `name` whose text `parse` turns into `*out`; a parse error is a usage error that
 // names `label` ("--as-of: bad time …").
@@ -302,8 +295,7 @@ int main(int argc, char** argv) {
   if (*flows) return ctl::RunFlows(flows_options, read, *stub, std::cout, std::cerr);
   if (*events || *history) return ctl::RunEvents(events_options, read, *stub, std::cout, std::cerr);
   if (*watch) {
-    std::signal(SIGINT, OnSignal);
-    std::signal(SIGTERM, OnSignal);
+    StopOnSignals();
     return ctl::RunWatch(watch_options, read, *stub, g_stop, std::cout, std::cerr);
   }
   return ctl::RunLag(read, *stub, std::cout, std::cerr);

@@ -13,16 +13,9 @@
 #include "ingest/feed.h"
 #include "ingest/ingest_service.h"
 #include "common/logging.h"
+#include "common/process.h"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
 
 std::string Metrics(const talentflow::ingest::IngestCounters& c, const talentflow::ingest::KafkaSink& sink) {
   return absl::StrCat(
@@ -68,8 +61,7 @@ int main(int argc, char** argv) {
   feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
   CLI11_PARSE(app, argc, argv);
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  StopOnSignals();
   sink_options.delivery_timeout = absl::Milliseconds(delivery_timeout_ms);
   feed_options.delivery_timeout = sink_options.delivery_timeout;
 

@@ -100,8 +100,7 @@ Projector::~Projector() {
   if (consumer_) consumer_->close();
 }
 
-absl::Status Projector::AssignForReplay() {
-  std::vector<RdKafka::TopicPartition*> parts;
+absl::StatusOr<int32_t> Projector::RecordPartitionCount() {
   std::string err;
   RdKafka::Metadata* md = nullptr;
   std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer_.get(), options_.kafka.topic, nullptr, err));
@@ -110,10 +109,15 @@ absl::Status Projector::AssignForReplay() {
   if (md->topics()->empty() || md->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
     return absl::NotFoundError(absl::StrCat("topic ", options_.kafka.topic, " not found"));
   }
-  const auto* partitions = md->topics()->at(0)->partitions();
-  RETURN_IF_ERROR(store_->SetPartitionCount(static_cast<int32_t>(partitions->size())));
-  for (const auto* pm : *partitions) {
-    const int32_t p = pm->id();
+  const auto count = static_cast<int32_t>(md->topics()->at(0)->partitions()->size());
+  RETURN_IF_ERROR(store_->SetPartitionCount(count));
+  return count;
+}
+
+absl::Status Projector::AssignForReplay() {
+  std::vector<RdKafka::TopicPartition*> parts;
+  ASSIGN_OR_RETURN(const int32_t partitions, RecordPartitionCount());
+  for (int32_t p = 0; p < partitions; ++p) {
     int64_t lo = 0, hi = 0;
     RETURN_IF_ERROR(FromKafka(consumer_->query_watermark_offsets(options_.kafka.topic, p, &lo, &hi, 10000),
                               "watermarks"));
@@ -226,15 +230,7 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
   if (options_.replay) {
     RETURN_IF_ERROR(AssignForReplay());
   } else {
-    std::string err;
-    RdKafka::Metadata* md = nullptr;
-    std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer_.get(), options_.kafka.topic, nullptr, err));
-    RETURN_IF_ERROR(FromKafka(consumer_->metadata(false, topic.get(), &md, 10000), "metadata"));
-    std::unique_ptr<RdKafka::Metadata> md_owner(md);
-    if (md->topics()->empty() || md->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
-      return absl::NotFoundError(absl::StrCat("topic ", options_.kafka.topic, " not found"));
-    }
-    RETURN_IF_ERROR(store_->SetPartitionCount(static_cast<int32_t>(md->topics()->at(0)->partitions()->size())));
+    RETURN_IF_ERROR(RecordPartitionCount().status());
     RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
   }
 

@@ -77,6 +77,8 @@ class Projector {
   void DeadLetter(const RdKafka::Message& msg, const std::string& reason);
   absl::Status CommitBatch(Batch& batch);
   void Rewind();
+  // Reads the topic's partition count from the broker and stores it in the view store.
+  absl::StatusOr<int32_t> RecordPartitionCount();
   absl::Status AssignForReplay();
   bool ReplayDone();
 

@@ -6,19 +6,8 @@
 
 #include "common/http_endpoint.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "projector/consumer.h"
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace talentflow;
@@ -43,8 +32,7 @@ int main(int argc, char** argv) {
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   CLI11_PARSE(app, argc, argv);
 
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  StopOnSignals();
   auto store = projector::ViewStore::Open(store_options);
   if (!store.ok()) {
     spdlog::error("{}", store.status().message());

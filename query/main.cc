@@ -10,20 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/http_endpoint.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "query/log_ends.h"
 #include "query/query_service.h"
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
-
-std::string EnvOr(const char* name, std::string fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace talentflow;
@@ -43,8 +32,7 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
   serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
   CLI11_PARSE(app, argc, argv);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  StopOnSignals();
 
   query::ViewSource source(options);
   source.Start();
