@@ -9,9 +9,48 @@
 
 namespace talentflow::ingest {
 
+namespace {
+
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or npos.
+size_t InvalidUtf8At(absl::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n;  // continuation bytes
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+    } else {
+      return i;
+    }
+    if (i + n >= s.size()) return i;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+    }
+    if (n == 2 && ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F))) return i;  // overlong, surrogate
+    if (n == 3 && ((c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))) return i;  // overlong, > U+10FFFF
+    i += n + 1;
+  }
+  return absl::string_view::npos;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Event> ParseFeedLine(absl::string_view line) {
   if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
   if (line.find_first_not_of(" \t") == absl::string_view::npos) return FieldError("line", "empty line");
+  if (const size_t bad = InvalidUtf8At(line); bad != absl::string_view::npos) {
+    return FieldError("line", absl::StrCat("invalid UTF-8 at byte ", bad + 1));
+  }
+  if (line.find('\0') != absl::string_view::npos) return FieldError("line", "contains a NUL byte");
   v1::Event event;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
