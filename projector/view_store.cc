@@ -299,10 +299,13 @@ absl::StatusOr<TeamInputs> Reader::LoadTeam(int32_t p, const std::string& org, c
   return in;
 }
 
-absl::StatusOr<v1::TeamHealth> Reader::TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) {
+absl::StatusOr<TeamInputs> Reader::Inputs(const std::string& org, const std::string& team, int64_t as_of_day) {
   if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
-  const int32_t p = KafkaPartitionFor(org + "/" + team, partitions_);
-  ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
+  return LoadTeam(KafkaPartitionFor(org + "/" + team, partitions_), org, team, as_of_day);
+}
+
+absl::StatusOr<v1::TeamHealth> Reader::TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) {
+  ASSIGN_OR_RETURN(TeamInputs in, Inputs(org, team, as_of_day));
   return ComputeHealth(org, team, in, as_of_day);
 }
 
@@ -321,29 +324,6 @@ absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string&
     ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
     out.push_back(ComputeHealth(org, team, in, as_of_day));
   }
-  return out;
-}
-
-absl::StatusOr<std::vector<std::pair<int64_t, v1::DayBucket>>> Reader::Buckets(const std::string& org,
-                                                                                 const std::string& team,
-                                                                                 int64_t from_day, int64_t to_day) {
-  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
-  const std::string pp = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_));
-  std::string value;
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  rocksdb::Status s = store_->db()->Get(ro, pp + keys::Team(org, team), &value);
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
-  RETURN_IF_ERROR(FromRocks(s, "read team"));
-  const std::string prefix = pp + keys::TeamPrefix('b', org, team);
-  std::vector<std::pair<int64_t, v1::DayBucket>> out;
-  RETURN_IF_ERROR(Scan(prefix + DayKey(from_day), prefix + DayKey(to_day + 1),
-                       [&](const std::string& k, const std::string& v) {
-                         v1::DayBucket b;
-                         b.ParseFromString(v);
-                         out.emplace_back(ParseDayKey(k.substr(prefix.size())).value_or(0), std::move(b));
-                         return true;
-                       }));
   return out;
 }
 

@@ -69,10 +69,9 @@ class Reader {
   absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day);
   // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown.
   absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day);
-  // The team's day buckets with day in [from_day, to_day], ascending. NotFound for an unknown team.
-  absl::StatusOr<std::vector<std::pair<int64_t, v1::DayBucket>>> Buckets(const std::string& org,
-                                                                          const std::string& team,
-                                                                          int64_t from_day, int64_t to_day);
+  // The stored views of one team up to `as_of_day` (what ComputeHealth needs for any day up to
+  // it). NotFound when the views hold no event of the team.
+  absl::StatusOr<TeamInputs> Inputs(const std::string& org, const std::string& team, int64_t as_of_day);
   // One stored flow bucket: movers from `from_org` to `to_org` in `month` (YYYYMM) recorded by an
   // event of `team`.
   struct Flow {

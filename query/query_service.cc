@@ -211,12 +211,12 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
   std::reverse(ends.begin(), ends.end());
   auto h = Read(source_, ctx, req->min_offsets());
   if (!h.ok()) return ToGrpc(h.status());
-  auto buckets = (*h)->reader().Buckets(req->org(), req->team(), ends.front() - 31, *to);
-  if (!buckets.ok()) return ToGrpc(buckets.status());
-  auto b = buckets->begin();
+  // One read of the team's views up to `to`; every point is computed from it.
+  auto inputs = (*h)->reader().Inputs(req->org(), req->team(), *to);
+  if (!inputs.ok()) return ToGrpc(inputs.status());
+  auto b = inputs->buckets.begin();
   for (size_t i = 0; i < ends.size(); ++i) {
-    auto health = (*h)->reader().TeamHealth(req->org(), req->team(), ends[i]);
-    if (!health.ok()) return ToGrpc(health.status());
+    const v1::TeamHealth health = projector::ComputeHealth(req->org(), req->team(), *inputs, ends[i]);
     // The period: the days after the previous point up to this one; the first point's period is
     // its own day, week or calendar month.
     int64_t period_start = ends[i];
@@ -229,11 +229,11 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     }
     v1::TrendPoint* p = resp->add_points();
     p->set_date(FormatDay(ends[i]));
-    p->set_headcount_known(health->headcount_known());
-    p->set_headcount(health->headcount());
-    p->set_score(health->score());
-    p->set_status(health->status());
-    for (; b != buckets->end() && b->first <= ends[i]; ++b) {
+    p->set_headcount_known(health.headcount_known());
+    p->set_headcount(health.headcount());
+    p->set_score(health.score());
+    p->set_status(health.status());
+    for (; b != inputs->buckets.end() && b->first <= ends[i]; ++b) {
       if (b->first < period_start) continue;
       p->set_hires(p->hires() + b->second.hires());
       p->set_departures(p->departures() + b->second.departures());

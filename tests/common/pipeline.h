@@ -42,14 +42,14 @@ inline int64_t PublishEvents(const std::string& topic, const std::vector<v1::Eve
 // Publishes a JSON Lines feed file through ingest's feed mode.
 inline ingest::FeedSummary PublishFeed(const std::string& topic, const std::string& path,
                                        const std::string& aliases_path) {
-  auto sink = ingest::KafkaSink::Create(KafkaFor(topic), {});
-  auto aliases = ingest::Aliases::Load(aliases_path);
+  auto sink = ingest::KafkaSink::Create(KafkaFor(topic), {}).value();  // throws (fails the test) on error
+  auto aliases = ingest::Aliases::Load(aliases_path).value();
   ingest::IngestCounters counters;
-  ingest::Publisher publisher(sink->get(), &*aliases, &counters);
+  ingest::Publisher publisher(sink.get(), &aliases, &counters);
   ingest::FeedOptions options;
   options.path = path;
   std::atomic<bool> stop{false};
-  return *ingest::RunFeed(publisher, options, stop);
+  return ingest::RunFeed(publisher, options, stop).value();
 }
 
 // Rebuilds the views of `topic` into a new DB at `db_path` with the projector's replay mode.

@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "ctl/audit.h"
 #include "tests/common/pipeline.h"
-#include "tests/common/synthetic.h"
+#include "ctl/synthetic_source.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -48,7 +48,7 @@ class AuditTest : public ::testing::Test {
 
 TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
   testing::PublishFeed(topic_, kFeed, kAliases);
-  ASSERT_GT(testing::PublishEvents(topic_, testing::Synthetic({.events = 200000, .seed = 5})), 190000);
+  ASSERT_GT(testing::PublishEvents(topic_, ctl::Synthetic({.events = 200000, .orgs = 20, .teams_per_org = 10, .seed = 5})), 190000);
   int64_t total = 0;
   for (const auto& [p, end] : testing::EndOffsets(topic_)) total += end;
 

@@ -15,7 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "tests/common/pipeline.h"
-#include "tests/common/synthetic.h"
+#include "ctl/synthetic_source.h"
 
 namespace talentflow::projector {
 namespace {
@@ -74,7 +74,7 @@ int FreePort() {
 TEST(ProjectorCrashTest, KillNineAtRandomPointsEqualsCleanReplay) {
   const std::string topic = testing::UniqueTopic("it-crash");
   ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
-  const int64_t accepted = testing::PublishEvents(topic, testing::Synthetic({.events = 100000, .seed = 11}));
+  const int64_t accepted = testing::PublishEvents(topic, ctl::Synthetic({.events = 100000, .orgs = 20, .teams_per_org = 10, .seed = 11}));
   ASSERT_GT(accepted, 95000);
   int64_t total = 0;
   for (const auto& [p, end] : testing::EndOffsets(topic)) total += end;

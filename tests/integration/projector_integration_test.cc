@@ -7,7 +7,7 @@
 
 #include "common/time_util.h"
 #include "tests/common/pipeline.h"
-#include "tests/common/synthetic.h"
+#include "ctl/synthetic_source.h"
 
 namespace talentflow::projector {
 namespace {
@@ -140,7 +140,7 @@ TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
 }
 
 TEST_F(ProjectorIntegrationTest, SameLogGivesSameDigestTwice) {
-  ASSERT_GT(testing::PublishEvents(topic_, testing::Synthetic({.events = 3000, .seed = 7})), 2800);
+  ASSERT_GT(testing::PublishEvents(topic_, ctl::Synthetic({.events = 3000, .orgs = 20, .teams_per_org = 10, .seed = 7})), 2800);
   auto a = testing::Replay(topic_, TempDb("digest-a"));
   auto b = testing::Replay(topic_, TempDb("digest-b"));
   ASSERT_NE(a, nullptr);
