@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   libssl-dev libxxhash-dev
   openjdk-17-jre-headless maven kcat time python3
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
