@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "projector/fold.h"
 #include "projector/health.h"
@@ -19,7 +20,6 @@
 namespace rocksdb {
 class DB;
 class Snapshot;
-class WriteBatchWithIndex;
 }  // namespace rocksdb
 
 namespace talentflow::projector {
@@ -36,7 +36,10 @@ struct ViewStoreOptions {
 class ViewStore;
 
 // Batch collects the changes of one poll batch across partitions; ViewStore::Commit writes them
-// atomically together with the offsets they advance. Not thread-safe.
+// atomically together with the offsets they advance. It is a write-back cache: the fold's reads
+// are answered from the batch's own changes first (a hash map), then from the database, and a key
+// written many times in one batch (a team's state, a busy day bucket) is written to RocksDB once.
+// Not thread-safe.
 class Batch {
  public:
   ~Batch();
@@ -53,7 +56,8 @@ class Batch {
   class PartitionState;
   explicit Batch(ViewStore* store);
   ViewStore* store_;
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> wbi_;
+  // Full key (partition prefix included) -> new value, or nullopt for a delete.
+  absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
   std::map<int32_t, std::unique_ptr<PartitionState>> partitions_;
   std::map<int32_t, v1::PartitionOffset> offsets_;
   absl::Status status_;
