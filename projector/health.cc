@@ -18,7 +18,10 @@ std::string Plural(int64_t n, const char* one, const char* many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
+// The lower-cased enum value name without its prefix; "unknown" for a value this build has no
+// name for (proto3 keeps unknown enum values, so a record in the log may carry one).
 std::string StripPrefix(const std::string& name, const std::string& prefix) {
+  if (name.size() < prefix.size()) return "unknown";
   return absl::AsciiStrToLower(name.substr(prefix.size()));
 }
 
