@@ -10,7 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev libgtest-dev libgmock-dev
   libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  libssl-dev libxxhash-dev
+  libssl-dev libxxhash-dev libgoogle-perftools-dev
   openjdk-17-jre-headless maven kcat time python3
   clang-14 libclang-rt-14-dev
 )

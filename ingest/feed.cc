@@ -1,6 +1,10 @@
 #include "ingest/feed.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <deque>
+#include <future>
+#include <optional>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -87,6 +91,36 @@ class DeliveryTracker {
   int64_t first_failed_line_ = 0;
 };
 
+// One line as a worker prepared it: its records, or why it is rejected (then `text` keeps the line
+// for the rejects file).
+struct PreparedLine {
+  int64_t number = 0;
+  absl::StatusOr<std::vector<v1::Event>> records;
+  std::string text;
+};
+
+// Lines are parsed and validated on worker threads (JSON parsing is most of the cost) in chunks;
+// the chunks are taken back in feed order, so duplicates, rejections and the produce order per key
+// are exactly those of a sequential run.
+constexpr size_t kChunkLines = 256;
+
+std::vector<PreparedLine> PrepareChunk(Publisher& publisher, const std::string& principal,
+                                       std::vector<std::pair<int64_t, std::optional<std::string>>> lines) {
+  std::vector<PreparedLine> out(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    PreparedLine& p = out[i];
+    p.number = lines[i].first;
+    if (!lines[i].second) {  // LineReader dropped it: too long
+      p.records = FieldError("line", "longer than 256 KiB");
+      continue;
+    }
+    auto event = ParseFeedLine(*lines[i].second);
+    p.records = event.ok() ? publisher.Prepare(*std::move(event), principal) : event.status();
+    if (!p.records.ok()) p.text = std::move(*lines[i].second);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& options,
@@ -104,48 +138,62 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
   FeedSummary summary;
   DeliveryTracker tracker;
   absl::flat_hash_set<std::string> keys;
-  LineReader reader(in);
-  std::string line;
-  auto reject = [&](int64_t n, const absl::Status& why, absl::string_view text) {
-    ++summary.rejected;
-    publisher.counters()->rejected.fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("line {}: {}", n, why.message());
-    if (rejects) {
-      std::string shown(text.substr(0, 1024));
-      std::fprintf(rejects, "line %lld: %s\t%s\n", static_cast<long long>(n), std::string(why.message()).c_str(),
-                   shown.c_str());
+  auto publish = [&](PreparedLine& p) {
+    if (!p.records.ok()) {
+      ++summary.rejected;
+      publisher.counters()->rejected.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("line {}: {}", p.number, p.records.status().message());
+      if (rejects) {
+        std::string shown(p.text.substr(0, 1024));
+        std::fprintf(rejects, "line %lld: %s\t%s\n", static_cast<long long>(p.number),
+                     std::string(p.records.status().message()).c_str(), shown.c_str());
+      }
+      return;
     }
+    if (!keys.insert(p.records->front().idempotency_key()).second) {
+      ++summary.duplicates;
+      publisher.counters()->duplicates.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    tracker.Add(p.number, static_cast<int>(p.records->size()), *publisher.sink(), *p.records);
+  };
+
+  const size_t max_pending = 2 * std::max(1u, std::thread::hardware_concurrency());
+  std::deque<std::future<std::vector<PreparedLine>>> pending;  // in feed order
+  auto take_oldest = [&] {
+    std::vector<PreparedLine> chunk = pending.front().get();
+    pending.pop_front();
+    for (PreparedLine& p : chunk) publish(p);
+  };
+  LineReader reader(in);
+  std::vector<std::pair<int64_t, std::optional<std::string>>> lines;
+  std::string line;
+  auto submit = [&] {
+    if (lines.empty()) return;
+    if (pending.size() >= max_pending) take_oldest();
+    pending.push_back(std::async(std::launch::async, PrepareChunk, std::ref(publisher), std::cref(options.principal),
+                                 std::move(lines)));
+    lines.clear();
   };
   while (!stop.load()) {
     LineReader::Result r = reader.Next(&line);
     if (r == LineReader::Result::kEof) {
       if (!options.follow) break;
+      submit();  // what a growing file has so far goes out now
+      while (!pending.empty()) take_oldest();
       reader.ClearEof();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // tail -f: poll the growing file
       continue;
     }
-    const int64_t n = reader.line_number();
     if (r == LineReader::Result::kOversize) {
-      reject(n, FieldError("line", "longer than 256 KiB"), "");
-      continue;
+      lines.emplace_back(reader.line_number(), std::nullopt);
+    } else {
+      lines.emplace_back(reader.line_number(), std::move(line));
     }
-    auto event = ParseFeedLine(line);
-    if (!event.ok()) {
-      reject(n, event.status(), line);
-      continue;
-    }
-    auto records = publisher.Prepare(*std::move(event), options.principal);
-    if (!records.ok()) {
-      reject(n, records.status(), line);
-      continue;
-    }
-    if (!keys.insert(records->front().idempotency_key()).second) {
-      ++summary.duplicates;
-      publisher.counters()->duplicates.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    tracker.Add(n, static_cast<int>(records->size()), *publisher.sink(), *records);
+    if (lines.size() == kChunkLines) submit();
   }
+  submit();
+  while (!pending.empty()) take_oldest();
   tracker.Finish(options.delivery_timeout + absl::Seconds(5), &summary);
   publisher.counters()->accepted.fetch_add(summary.accepted, std::memory_order_relaxed);
   publisher.counters()->not_delivered.fetch_add(summary.not_delivered, std::memory_order_relaxed);

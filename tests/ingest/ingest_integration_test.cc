@@ -1,7 +1,10 @@
 // Ingest against the real broker: the sample feed lands on the topic exactly as accepted,
 // gRPC Publish reports where each record landed, and an unreachable broker is reported.
 #include <chrono>
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <tuple>
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -114,6 +117,60 @@ TEST_F(IngestIntegrationTest, RejectedLinesNeverReachTheTopic) {
     ids.push_back(e.event_id());
   }
   EXPECT_THAT(ids, ::testing::UnorderedElementsAre("ok-1", "ok-2"));
+}
+
+// Lines are parsed on worker threads in chunks of 256; what reaches the log must still be in feed
+// order per key, with duplicates judged against earlier lines in other chunks and rejections
+// named by their own line numbers.
+TEST_F(IngestIntegrationTest, ParallelParsingKeepsFeedOrder) {
+  const std::string feed = ::testing::TempDir() + "/ordered.jsonl";
+  constexpr int kLines = 3000;
+  {
+    std::ofstream out(feed);
+    for (int i = 1; i <= kLines; ++i) {
+      const std::string team = "team-" + std::to_string(i % 7);
+      if (i % 1000 == 0) {  // lines 1000, 2000, 3000: no effectiveTime
+        out << R"({"eventId":"line-)" << i << R"(","org":"openai","team":")" << team << R"(","hire":{}})" "\n";
+      } else if (i % 500 == 0) {  // lines 500, 1500, 2500: line 1's story again (same idempotency key)
+        out << R"({"eventId":"line-)" << i
+            << R"(","org":"openai","team":"team-1","person":{"id":"p-1"},"effectiveTime":"2026-02-10T00:00:00Z","hire":{}})" "\n";
+      } else {
+        out << R"({"eventId":"line-)" << i << R"(","org":"openai","team":")" << team << R"(","person":{"id":"p-)" << i
+            << R"("},"effectiveTime":"2026-02-10T00:00:00Z","hire":{}})" "\n";
+      }
+    }
+  }
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  FeedOptions options;
+  options.path = feed;
+  options.rejects_path = ::testing::TempDir() + "/ordered.rejects";
+  std::atomic<bool> stop{false};
+  auto summary = RunFeed(publisher, options, stop);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->rejected, 3);
+  EXPECT_EQ(summary->duplicates, 3);
+  EXPECT_EQ(summary->accepted, kLines - 6);
+  std::ifstream in(options.rejects_path);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(all, ::testing::HasSubstr("line 1000: effectiveTime: required"));
+  EXPECT_THAT(all, ::testing::HasSubstr("line 3000: effectiveTime: required"));
+
+  std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
+  ASSERT_EQ(static_cast<int>(records.size()), kLines - 6);
+  std::map<std::string, int> last_line;  // per key: the line of the last record seen, in offset order
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.partition, a.offset) < std::tie(b.partition, b.offset);
+  });
+  for (const auto& r : records) {
+    v1::Event e;
+    ASSERT_TRUE(e.ParseFromString(r.value));
+    const int line = std::stoi(e.event_id().substr(5));
+    EXPECT_GT(line, last_line[r.key]) << r.key << " out of feed order at offset " << r.offset;
+    last_line[r.key] = line;
+    EXPECT_NE(line % 500, 0) << "line " << line << " should have been a duplicate or a rejection";
+  }
 }
 
 TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
