@@ -200,6 +200,9 @@ int main(int argc, char** argv) {
   gen->add_option("--teams", gen_options.teams_per_org, "teams per org")->capture_default_str();
   gen->add_option("--seed", gen_options.seed, "random seed")->capture_default_str();
   gen->add_flag("--keyed", gen_keyed, "prefix each line with its record key and a tab (kcat -K '\\t')");
+  bool gen_produce = false;
+  gen->add_flag("--produce", gen_produce,
+                "write the records ingest would write straight to --topic on --kafka-brokers (no JSON)");
 
   // Replay and audit: these read Kafka and RocksDB directly, with the projector's own fold.
   talentflow::KafkaOptions kafka = talentflow::KafkaOptions::FromEnv();
@@ -266,7 +269,9 @@ int main(int argc, char** argv) {
     if (known_at) return ctl::RunSnapshot(replay_options, talentflow::ToAbslTime(*known_at), std::cout, std::cerr);
     return ctl::RunReplay(replay_options, std::cout, std::cerr);
   }
-  if (*gen) return ctl::RunGen(gen_options, gen_keyed, std::cout);
+  if (*gen) {
+    return gen_produce ? ctl::RunGenProduce(gen_options, kafka, std::cerr) : ctl::RunGen(gen_options, gen_keyed, std::cout);
+  }
   if (*digest) return ctl::RunDigest(digest_db, std::cout, std::cerr);
   if (*verify) return ctl::RunVerify(kafka, verify_db, std::cout, std::cerr);
 

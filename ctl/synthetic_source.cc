@@ -1,32 +1,45 @@
 #include "ctl/synthetic_source.h"
 
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/time_util.h"
+#include "ingest/kafka_sink.h"
+#include "ingest/publisher.h"
 
 namespace talentflow::ctl {
 
-std::vector<v1::Event> Synthetic(const SyntheticOptions& o) {
+void ForEachSynthetic(const SyntheticOptions& o, const std::function<bool(const v1::Event&)>& fn) {
   std::mt19937_64 rng(o.seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   const absl::Time start = absl::FromCivil(absl::CivilDay(2024, 1, 1), absl::UTCTimeZone());
-  std::vector<v1::Event> out;
-  out.reserve(o.events);
+  // Earlier events, serialized: slot i % kSyntheticHistory holds event i (so while i < the cap,
+  // history[k] is event k and the output matches an unbounded history).
+  std::vector<std::string> history;
+  history.reserve(std::min(o.events, kSyntheticHistory));
+  v1::Event earlier;
+  auto pick_earlier = [&]() -> const v1::Event& {
+    earlier.ParseFromString(history[pick(static_cast<int>(history.size()))]);
+    return earlier;
+  };
   for (int i = 0; i < o.events; ++i) {
     const std::string org = absl::StrCat("org", pick(o.orgs));
     const int team_no = pick(o.teams_per_org);
     const absl::Time when = start + absl::Hours(24 * pick(1000)) + absl::Minutes(pick(1440));
     const int roll = pick(100);
     v1::Event e;
-    if (roll < 5 && !out.empty()) {  // a second outlet reports an earlier story
-      e = out[pick(static_cast<int>(out.size()))];
+    if (roll < 5 && !history.empty()) {  // a second outlet reports an earlier story
+      e = pick_earlier();
       e.mutable_evidence(0)->set_outlet("Second Outlet");
     } else {
-      const v1::Event* target = roll < 7 && !out.empty() ? &out[pick(static_cast<int>(out.size()))] : nullptr;
+      const v1::Event* target = roll < 7 && !history.empty() ? &pick_earlier() : nullptr;
       e.set_org(target ? target->org() : org);
       e.set_team(target ? target->team() : absl::StrCat("team", team_no));
       *e.mutable_effective_time() = ToTimestamp(when);
@@ -65,8 +78,22 @@ std::vector<v1::Event> Synthetic(const SyntheticOptions& o) {
       }
     }
     e.set_event_id(absl::StrCat("syn-", o.seed, "-", i));
-    out.push_back(std::move(e));
+    if (history.size() < static_cast<size_t>(kSyntheticHistory)) {
+      history.push_back(e.SerializeAsString());
+    } else {
+      e.SerializeToString(&history[i % kSyntheticHistory]);
+    }
+    if (!fn(e)) return;
   }
+}
+
+std::vector<v1::Event> Synthetic(const SyntheticOptions& o) {
+  std::vector<v1::Event> out;
+  out.reserve(o.events);
+  ForEachSynthetic(o, [&](const v1::Event& e) {
+    out.push_back(e);
+    return true;
+  });
   return out;
 }
 
@@ -74,14 +101,54 @@ int RunGen(const SyntheticOptions& options, bool keyed, std::ostream& out) {
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = false;
   std::string line;
-  for (const v1::Event& e : Synthetic(options)) {
+  bool ok = true;
+  ForEachSynthetic(options, [&](const v1::Event& e) {
     line.clear();
-    if (!google::protobuf::util::MessageToJsonString(e, &line, json).ok()) return 1;
+    if (!google::protobuf::util::MessageToJsonString(e, &line, json).ok()) return ok = false;
     if (keyed) out << e.org() << '/' << e.team() << '\t';
     out << line << '\n';
-  }
+    return true;
+  });
   out.flush();
-  return 0;
+  return ok ? 0 : 1;
+}
+
+int RunGenProduce(const SyntheticOptions& options, const KafkaOptions& kafka, std::ostream& err) {
+  auto sink = ingest::KafkaSink::Create(kafka, ingest::SinkOptions{});
+  if (!sink.ok()) {
+    err << "gen --produce: " << sink.status().message() << "\n";
+    return 2;
+  }
+  ingest::Aliases aliases;
+  ingest::IngestCounters counters;
+  ingest::Publisher publisher(sink->get(), &aliases, &counters);
+  // Like feed mode's set of idempotency keys, as 64-bit hashes (16 B per event at 10M events).
+  absl::flat_hash_set<uint64_t> keys;
+  std::atomic<int64_t> failed{0};
+  int64_t accepted = 0, duplicates = 0, rejected = 0, records = 0;
+  ForEachSynthetic(options, [&](const v1::Event& e) {
+    auto prepared = publisher.Prepare(e, "feed");
+    if (!prepared.ok()) {
+      ++rejected;
+      return true;
+    }
+    if (!keys.insert(absl::HashOf(prepared->front().idempotency_key())).second) {
+      ++duplicates;
+      return true;
+    }
+    ++accepted;
+    for (const v1::Event& r : *prepared) {
+      ++records;
+      (*sink)->Produce(r, [&failed](const ingest::Delivery& d) {
+        if (!d.status.ok()) failed.fetch_add(1);
+      });
+    }
+    return true;
+  });
+  absl::Status flushed = (*sink)->Flush(absl::Seconds(60));
+  err << "accepted " << accepted << ", duplicates " << duplicates << ", rejected " << rejected << "; records "
+      << records << " to " << kafka.topic << ", not acknowledged " << failed.load() << "\n";
+  return flushed.ok() && failed.load() == 0 && rejected == 0 ? 0 : 1;
 }
 
 }  // namespace talentflow::ctl

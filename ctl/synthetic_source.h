@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <vector>
 
+#include "common/kafka.h"
 #include "talentflow/v1/event.pb.h"
 
 namespace talentflow::ctl {
@@ -20,11 +22,25 @@ struct SyntheticOptions {
   uint64_t seed = 42;
 };
 
-// The same options always give the same events (ids "syn-<seed>-<i>").
+// Calls `fn` with each event in order; stops early when `fn` returns false. Memory is bounded:
+// duplicates and retractions pick from the last kSyntheticHistory events (all earlier events while
+// there are fewer), kept serialized (~350 MB at most).
+inline constexpr int kSyntheticHistory = 1 << 20;
+void ForEachSynthetic(const SyntheticOptions& options, const std::function<bool(const v1::Event&)>& fn);
+
+// The same options always give the same events (ids "syn-<seed>-<i>"). Holds them all in memory:
+// for tests and small sizes; ForEachSynthetic streams.
 std::vector<v1::Event> Synthetic(const SyntheticOptions& options);
 
 // `talentflowctl gen`: writes the events as JSON Lines (the feed format); with `keyed`, each line is
 // "<org>/<team>\t<json>" (for `kcat -P -K '\t'`). Returns the exit code.
 int RunGen(const SyntheticOptions& options, bool keyed, std::ostream& out);
+
+// `talentflowctl gen --produce`: writes the events straight to `kafka.topic` as the records
+// `talentflow-ingest feed` would write for the same lines (Publisher::Prepare with principal "feed":
+// key "<org>/<team>", a transferOut as its transferOut + transferIn pair, repeated idempotency keys
+// skipped as duplicates; the ingest producer settings), without the JSON parsing. For loading large
+// benchmark topics quickly. Prints a summary to `err`; returns 0 when every record was acknowledged.
+int RunGenProduce(const SyntheticOptions& options, const KafkaOptions& kafka, std::ostream& err);
 
 }  // namespace talentflow::ctl

@@ -2,39 +2,84 @@
 # Benchmarks, each stage against the tool that bounds it, in the same run on the same throwaway
 # broker, alternating ours and the reference (A B A B A B); reports median ratio (min–max) and
 # CPU-seconds per million events. Writes docs/BENCHMARKS.md.
-#   ./deploy/bench.sh          1,000,000 events, 3 rounds
-#   ./deploy/bench.sh --quick  20,000 events, 1 round, no file written (run by ./deploy/test.sh)
+#   ./deploy/bench.sh          1,000,000 events, 3 rounds (about 15 minutes on 2 cores)
+#   ./deploy/bench.sh --quick  every stage at a tiny size, 1 round, no file written (run by ./deploy/test.sh)
+#   ./deploy/bench.sh --large  also loads 10,000,000 events and replays them once (1M vs 10M cost per
+#                              event); adds about 12 minutes
+# Sizes (env): BENCH_EVENTS (feed/replay events), BENCH_ROUNDS, BENCH_GRPC_EVENTS (gRPC ingest),
+# BENCH_FRESH_SECONDS (per freshness run), BENCH_QUERY_SECONDS (per ghz run), BENCH_LARGE_EVENTS
+# (0 = no large replay). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from
+# the defaults prints the table but does not write docs/BENCHMARKS.md unless BENCH_WRITE=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
-quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1
-events=1000000 rounds=3
-((quick)) && events=20000 rounds=1
+quick=0 large=0
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    --large) large=1 ;;
+    *) echo "usage: $0 [--quick] [--large]" >&2; exit 2 ;;
+  esac
+done
+defaults="1000000 3 200000 15 10"
+events=${BENCH_EVENTS:-1000000} rounds=${BENCH_ROUNDS:-3} grpc_events=${BENCH_GRPC_EVENTS:-200000}
+fresh_s=${BENCH_FRESH_SECONDS:-15} query_s=${BENCH_QUERY_SECONDS:-10}
+large_events=${BENCH_LARGE_EVENTS:-0}
+((large)) && ((large_events == 0)) && large_events=10000000
+if ((quick)); then
+  events=20000 rounds=1 grpc_events=5000 fresh_s=2 query_s=2
+  ((large_events > 0)) && large_events=50000
+fi
+write=0
+[[ "$events $rounds $grpc_events $fresh_s $query_s" == "$defaults" ]] && ((!quick)) && write=1
+[[ "${BENCH_WRITE:-0}" == 1 ]] && ((!quick)) && write=1
 
-./deploy/build.sh
+[[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || ./deploy/build.sh
+work=""
+results=""
+source deploy/lib/bench-lib.sh
+ensure_ghz
 source deploy/lib/throwaway-broker.sh
 ctl="$root/build/ctl/talentflowctl"
 ingest="$root/build/ingest/talentflow-ingest"
+projector="$root/build/projector/talentflow-projector"
+query="$root/build/query/talentflow-query"
+tool="$root/build/tests/bench/talentflow-bench"
 work="$TALENTFLOW_HOME/bench"
+results="$work/results"
 mkdir -p "$work"
+: >"$results"
 brokers=$TALENTFLOW_KAFKA_BROKERS
+started=$(date +%s)
+
+# Background services of the current round; stopped (by pid) at the end of a round and on exit.
+pids=()
+stop_services() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap 'stop_services; throwaway_broker_cleanup' EXIT
 
 new_topic() { TALENTFLOW_TOPIC=$1 "$root/deploy/kafka/start.sh" >/dev/null; }
-# measure FILE CMD...: runs CMD, appends "wall user+sys" to FILE.
+# measure FILE CMD...: runs CMD, appends "wall user+sys maxrss_kib" to FILE.
 measure() {
   local out=$1; shift
-  /usr/bin/time -f '%e %U %S' -o "$work/t" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-  awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/t" >>"$out"
+  /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/t" >>"$out"
 }
 
 echo "bench: generating $events synthetic events"
 "$ctl" gen --events "$events" >"$work/feed.jsonl"
 "$ctl" gen --events "$events" --keyed >"$work/feed.keyed"
+"$ctl" gen --events "$grpc_events" --keyed >"$work/grpc.keyed"
 producer=(-X enable.idempotence=true -X acks=all -X compression.type=lz4 -X linger.ms=5 -X partitioner=murmur2_random)
+ghz_team='{"org":"org1","team":"team1"}'
+ghz_org='{"org":"org0"}'
 
 for r in $(seq 1 "$rounds"); do
-  echo "bench: round $r/$rounds"
+  echo "bench: round $r/$rounds: ingest and replay"
   new_topic "bench.ours.$r"
   new_topic "bench.kcat.$r"
   measure "$work/ingest.ours" "$ingest" feed "$work/feed.jsonl" --topic "bench.ours.$r" --kafka-brokers "$brokers"
@@ -42,46 +87,166 @@ for r in $(seq 1 "$rounds"); do
   measure "$work/replay.ours" "$ctl" replay --db "$work/views.$r" --topic "bench.ours.$r" --kafka-brokers "$brokers"
   measure "$work/replay.kcat" kcat -C -b "$brokers" -t "bench.ours.$r" -e -o beginning -q
   rm -rf "$work/views.$r"
+
+  echo "bench: round $r/$rounds: ingest over gRPC (Publish, 500 events per call)"
+  read -r p_ingest p_ingest_http p_proj_http p_query p_query_http p_stub < <(free_ports 6)
+  new_topic "bench.grpc.$r"
+  new_topic "bench.kcatg.$r"
+  new_topic "bench.ref.$r"
+  # TALENTFLOW_MAX_IN_FLIGHT: the freshness client may have up to 64 calls open, the query service
+  # serves 100 watch streams plus ghz's 16 calls; the default limit (64) would refuse some.
+  export TALENTFLOW_MAX_IN_FLIGHT=256
+  "$ingest" serve --listen "127.0.0.1:$p_ingest" --http-port "$p_ingest_http" --topic "bench.grpc.$r" \
+    --kafka-brokers "$brokers" 2>"$work/ingest-serve.log" &
+  pids+=($!)
+  ingest_pid=$!
+  wait_port "$p_ingest"
+  cpu0=$(cpu_seconds "$ingest_pid")
+  line=$("$tool" publish --ingest "127.0.0.1:$p_ingest" --events "$grpc_events" --batch 500 --concurrency 4)
+  cpu1=$(cpu_seconds "$ingest_pid")
+  put grpc "$r" ours_s "$(field seconds "$line")"
+  put grpc "$r" ours_cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
+  measure "$work/grpc.kcat" kcat -P -b "$brokers" -t "bench.kcatg.$r" -K $'\t' -l "${producer[@]}" "$work/grpc.keyed"
+  read -r wall cpu _ < <(tail -1 "$work/grpc.kcat")
+  put grpc "$r" ref_s "$wall"
+  put grpc "$r" ref_cpu "$cpu"
+
+  echo "bench: round $r/$rounds: projector and query service on the gRPC topic (+ one 200-team org)"
+  "$ctl" gen --produce --events $((quick ? 2000 : 10000)) --orgs 1 --teams 200 --seed 7 --topic "bench.grpc.$r" \
+    --kafka-brokers "$brokers" 2>>"$work/gen.log"
+  db="$work/live.$r"
+  "$projector" run --db "$db" --http-port "$p_proj_http" --topic "bench.grpc.$r" --kafka-brokers "$brokers" \
+    --group "bench.$r" 2>"$work/projector.log" &
+  pids+=($!)
+  projector_pid=$!
+  "$query" serve --db "$db" --listen "127.0.0.1:$p_query" --http-port "$p_query_http" --topic "bench.grpc.$r" \
+    --kafka-brokers "$brokers" 2>"$work/query.log" &
+  pids+=($!)
+  query_pid=$!
+  wait_port "$p_query"
+  "$tool" wait --query "127.0.0.1:$p_query" --timeout 600 >/dev/null
+
+  for rate in 1000 10000; do
+    echo "bench: round $r/$rounds: freshness at $rate events/s offered"
+    line=$("$tool" fresh --ingest "127.0.0.1:$p_ingest" --query "127.0.0.1:$p_query" --rate "$rate" \
+      --seconds "$fresh_s" --seed $((1000 + r)) --orgs 500 --teams 20) || true
+    echo "  ours:      $line"
+    put "fresh$rate" "$r" ours_p99 "$(field p99_ms "$line")"
+    put "fresh$rate" "$r" ours_p50 "$(field p50_ms "$line")"
+    put "fresh$rate" "$r" ours_pub99 "$(field publish_p99_ms "$line")"
+    put "fresh$rate" "$r" ours_err "$(field errors "$line")"
+    line=$("$tool" kafka-fresh --kafka-brokers "$brokers" --topic "bench.ref.$r" --rate "$rate" \
+      --seconds "$fresh_s" --seed $((1000 + r))) || true
+    echo "  reference: $line"
+    put "fresh$rate" "$r" ref_p99 "$(field p99_ms "$line")"
+    put "fresh$rate" "$r" ref_p50 "$(field p50_ms "$line")"
+  done
+
+  if [[ -n "$ghz" ]]; then
+    echo "bench: round $r/$rounds: query (ghz, GetTeamHealth) vs a trivial QueryService"
+    "$tool" wait --query "127.0.0.1:$p_query" --timeout 600 >/dev/null
+    "$tool" stub --listen "127.0.0.1:$p_stub" --from "127.0.0.1:$p_query" --org org1 --team team1 >"$work/stub.out" &
+    pids+=($!)
+    wait_port "$p_stub"
+    ghz_run "$work/q.ours.json" "127.0.0.1:$p_query" GetTeamHealth "$ghz_team" -c 16 -z "${query_s}s"
+    ghz_run "$work/q.stub.json" "127.0.0.1:$p_stub" GetTeamHealth "$ghz_team" -c 16 -z "${query_s}s"
+    read -r qps p50 p99 errs < <(ghz_stat "$work/q.ours.json")
+    put query "$r" ours_qps "$qps"; put query "$r" ours_err "$errs"
+    read -r sqps _ _ serrs < <(ghz_stat "$work/q.stub.json")
+    put query "$r" ref_qps "$sqps"; put query "$r" ref_err "$serrs"
+    half=$(awk -v q="$qps" 'BEGIN { h = int(q / 2); printf "%d\n", (h > 1 ? h : 1) }')
+    ghz_run "$work/q.ours.json" "127.0.0.1:$p_query" GetTeamHealth "$ghz_team" -c 16 --rps "$half" -z "${query_s}s"
+    ghz_run "$work/q.stub.json" "127.0.0.1:$p_stub" GetTeamHealth "$ghz_team" -c 16 --rps "$half" -z "${query_s}s"
+    read -r _ _ p99 errs < <(ghz_stat "$work/q.ours.json")
+    put query "$r" ours_p99 "$p99"; put query "$r" half_rps "$half"
+    read -r _ _ sp99 _ < <(ghz_stat "$work/q.stub.json")
+    put query "$r" ref_p99 "$sp99"
+
+    echo "bench: round $r/$rounds: org snapshot (ghz, GetOrgSnapshot of a 200-team org)"
+    ghz_run "$work/o.json" "127.0.0.1:$p_query" GetOrgSnapshot "$ghz_org" -c 16 -z "${query_s}s"
+    read -r oqps _ _ oerrs < <(ghz_stat "$work/o.json")
+    put org "$r" ours_qps "$oqps"; put org "$r" ours_err "$oerrs"
+    ohalf=$(awk -v q="$oqps" 'BEGIN { h = int(q / 2); printf "%d\n", (h > 1 ? h : 1) }')
+    ghz_run "$work/o.json" "127.0.0.1:$p_query" GetOrgSnapshot "$ghz_org" -c 16 --rps "$ohalf" -z "${query_s}s"
+    read -r _ _ op99 _ < <(ghz_stat "$work/o.json")
+    put org "$r" ours_p99 "$op99"; put org "$r" half_rps "$ohalf"
+  fi
+
+  echo "bench: round $r/$rounds: memory (query service with 100 WatchTeamHealth streams)"
+  "$tool" watch --query "127.0.0.1:$p_query" --streams 100 --orgs 500 --seconds $((quick ? 6 : 12)) >"$work/watch.out" &
+  watch_pid=$!
+  deadline=$((SECONDS + 30))
+  until grep -q connected "$work/watch.out" || ((SECONDS > deadline)); do sleep 0.2; done
+  "$ctl" gen --produce --events $((quick ? 1000 : 5000)) --seed $((2000 + r)) --topic "bench.grpc.$r" \
+    --kafka-brokers "$brokers" 2>>"$work/gen.log"
+  sleep 2
+  put memory "$r" watchers "$(field connected "$(cat "$work/watch.out")")"
+  wait "$watch_pid" || echo "bench: watch client failed: $(cat "$work/watch.out")" >&2
+  put memory "$r" query_mib "$(hwm_mib "$query_pid")"
+  put memory "$r" live_projector_mib "$(hwm_mib "$projector_pid")"
+  stop_services
+  rm -rf "$db"
 done
+read -r _ _ rss < <(sort -k3 -n "$work/replay.ours" | tail -1)
+put memory 1 replay_mib $((rss / 1024))
 records=$(kcat -C -b "$brokers" -t bench.ours.1 -e -o beginning -q -f 'x\n' | wc -l)
 
-# row NAME OURS REF TARGET: events/s of each (median), ratio median (min–max), CPU s per 1M events.
-table=$(python3 - "$work" "$events" "$records" <<'PY'
-import statistics, sys
-work, events, records = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def load(name):
-    return [tuple(map(float, l.split())) for l in open(f"{work}/{name}")]
-rows = [("ingest: talentflow-ingest feed vs kcat -P (acks=all, idempotent, lz4)", "ingest", events, ">= 0.8x"),
-        ("projector rebuild: talentflowctl replay vs kcat -C to /dev/null", "replay", records, ">= 0.5x")]
-print("| stage | ours ev/s (median) | reference ev/s (median) | ratio median (min-max) | target | ours CPU s / 1M | ref CPU s / 1M |")
-print("|---|---|---|---|---|---|---|")
-for title, stage, n, target in rows:
-    ours, ref = load(f"{stage}.ours"), load(f"{stage}.kcat")
-    ratios = [r[0] / o[0] for o, r in zip(ours, ref)]
-    print(f"| {title} | {n / statistics.median(o[0] for o in ours):,.0f} | {n / statistics.median(r[0] for r in ref):,.0f} "
-          f"| {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f}) | {target} "
-          f"| {statistics.median(o[1] for o in ours) / n * 1e6:.1f} | {statistics.median(r[1] for r in ref) / n * 1e6:.1f} |")
-PY
-)
+if ((large_events > 0)); then
+  echo "bench: large: producing $large_events events (talentflowctl gen --produce) and replaying them once"
+  new_topic bench.large
+  /usr/bin/time -f '%e' -o "$work/t" "$ctl" gen --produce --events "$large_events" --topic bench.large \
+    --kafka-brokers "$brokers" 2>>"$work/gen.log"
+  put large 1 load_s "$(cat "$work/t")"
+  large_records=$(kcat -C -b "$brokers" -t bench.large -e -o beginning -q -f 'x\n' | wc -l)
+  measure "$work/replay.large" "$ctl" replay --db "$work/views.large" --topic bench.large --kafka-brokers "$brokers"
+  rm -rf "$work/views.large"
+  read -r wall cpu rss < <(tail -1 "$work/replay.large")
+  put large 1 records "$large_records"; put large 1 wall "$wall"; put large 1 cpu "$cpu"; put large 1 rss_mib $((rss / 1024))
+fi
+elapsed=$(($(date +%s) - started))
+
+table=$(python3 "$root/deploy/lib/bench_table.py" "$work" "$events" "$records" "$grpc_events" "$large_events")
 echo
 echo "$table"
-((quick)) && exit 0
+echo
+echo "bench: $((elapsed / 60)) min $((elapsed % 60)) s after the build"
+if ((!write)); then
+  ((quick)) || echo "bench: sizes differ from the defaults: docs/BENCHMARKS.md not written (BENCH_WRITE=1 to force)"
+  exit 0
+fi
 
 {
   echo "# Benchmarks"
   echo
-  echo "Written by \`./deploy/bench.sh\` on $(date -u +%Y-%m-%d). $events synthetic events (\`talentflowctl gen\`: 500 orgs x 20"
+  echo "Written by \`./deploy/bench.sh$( ((large_events > 0)) && echo " --large")\` on $(date -u +%Y-%m-%d) in $((elapsed / 60)) minutes. $events synthetic events (\`talentflowctl gen\`: 500 orgs x 20"
   echo "teams, ~460 B of JSON, ~300 B protobuf), $records records on a 12-partition topic, one local Kafka $(basename "$(ls "$root"/deploy/kafka/lib/kafka_2.13-*.jar)" .jar | sed 's/kafka_2.13-//') broker."
-  echo "Ours and the reference alternate, $rounds rounds; ratio = ours / reference events/s (higher is better for us)."
+  echo "Ours and the reference alternate, $rounds rounds; each row's ratio is ours / reference, per round: median (min-max)."
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');"
-  echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), kcat $(dpkg-query -W -f='${Version}' kcat)."
+  echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), gRPC $(dpkg-query -W -f='${Version}' libgrpc++-dev), kcat $(dpkg-query -W -f='${Version}' kcat), ghz ${ghz_version}."
   echo
   echo "$table"
   echo
-  echo "Commands (per round): \`talentflow-ingest feed feed.jsonl --topic T1\`; \`kcat -P -t T2 -K '\\t' -l ${producer[*]} feed.keyed\`;"
-  echo "\`talentflowctl replay --db DIR --topic T1\`; \`kcat -C -t T1 -e -o beginning -q > /dev/null\`."
+  echo "## Commands (per round; ports and directories are the run's own)"
   echo
-  echo "What bounds each stage (profiles) and what is not measured yet: docs/PERFORMANCE.md."
+  echo "- ingest: \`talentflow-ingest feed feed.jsonl --topic T1\` vs \`kcat -P -t T2 -K '\\t' -l ${producer[*]} feed.keyed\`."
+  echo "- replay: \`talentflowctl replay --db DIR --topic T1\` vs \`kcat -C -t T1 -e -o beginning -q > /dev/null\`; peak RSS by \`/usr/bin/time -f %M\`."
+  echo "- ingest over gRPC: \`talentflow-ingest serve --topic T3\`, then \`talentflow-bench publish --events $grpc_events --batch 500 --concurrency 4\`"
+  echo "  (pre-built requests, 4 calls in flight; ours CPU = the server's, from /proc) vs \`kcat -P\` (as above) of the same $grpc_events events."
+  echo "- then \`talentflowctl gen --produce --orgs 1 --teams 200 --seed 7 --events 10000 --topic T3\` (org0 becomes a 200-team org),"
+  echo "  \`talentflow-projector run --topic T3\` and \`talentflow-query serve\` on its DB, until the views caught up (\`talentflow-bench wait\`)."
+  echo "- freshness: \`talentflow-bench fresh --rate R --seconds $fresh_s\`: a batch of R/100 events every 10 ms through \`Publish\`, then for"
+  echo "  the batch's last event \`GetTeamHealth\` with \`min_offsets\` = its record; latency = answer - batch due time. Reference:"
+  echo "  \`talentflow-bench kafka-fresh --rate R\`: the same events on the same schedule produced with ingest's producer settings,"
+  echo "  consumed by a bare librdkafka consumer with the projector's fetch settings (fetch.wait.max.ms=10); latency = consumed - due."
+  echo "- query: \`ghz --insecure --proto query.proto --call talentflow.v1.QueryService.GetTeamHealth -d '$ghz_team' -c 16 -z ${query_s}s\`"
+  echo "  against \`talentflow-query serve\` and against \`talentflow-bench stub\` (a QueryService answering a copy of the real"
+  echo "  answer: same method, same bytes); then both at \`--rps\` = half of ours' saturated QPS."
+  echo "- org snapshot: the same with \`GetOrgSnapshot -d '$ghz_org'\` (200 teams), saturated then at half."
+  echo "- memory: \`talentflow-bench watch --streams 100\` (100 WatchTeamHealth streams, each an org's every team) while 5,000 more"
+  echo "  events arrive; query peak = VmHWM of \`talentflow-query serve\` after every query stage; replay peak from \`/usr/bin/time\`."
+  ((large_events > 0)) && echo "- large: \`talentflowctl gen --produce --events $large_events --topic T4\`, then \`talentflowctl replay --topic T4\` once."
+  echo
+  echo "What bounds each stage (profiles): docs/PERFORMANCE.md."
 } >"$root/docs/BENCHMARKS.md"
 echo "bench: wrote docs/BENCHMARKS.md"

@@ -1,0 +1,136 @@
+"""The Markdown table of ./deploy/bench.sh from its measurements.
+
+usage: bench_table.py WORK EVENTS RECORDS GRPC_EVENTS LARGE_EVENTS
+WORK holds "<stage>.<ours|kcat>" files of "wall cpu maxrss_kib" lines (one per round) and `results`,
+lines of "stage round key value". A stage that did not run is left out; a missing value prints "-".
+"""
+import collections
+import statistics
+import sys
+
+work, events, records, grpc_events, large_events = sys.argv[1], *map(int, sys.argv[2:6])
+
+
+def load(name):
+    try:
+        return [tuple(map(float, l.split())) for l in open(f"{work}/{name}")]
+    except FileNotFoundError:
+        return []
+
+
+# results[stage][key] = [value per round, in round order]
+results = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(f"{work}/results"):
+    parts = line.split()
+    if len(parts) == 4:
+        try:
+            results[parts[0]][parts[2]].append(float(parts[3]))
+        except ValueError:
+            pass  # a value a failed run left empty
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def ratio_cell(ratios):
+    if not ratios:
+        return "-"
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def num(x, fmt="{:,.0f}"):
+    return "-" if x is None else fmt.format(x)
+
+
+def met(ok):
+    return "-" if ok is None else ("yes" if ok else "**no**")
+
+
+rows = []
+
+
+def row(stage, ours, ref, ratios, target, ok, notes=""):
+    rows.append(f"| {stage} | {ours} | {ref} | {ratio_cell(ratios)} | {target} | {met(ok)} | {notes} |")
+
+
+def throughput_row(title, stage, n, target_ratio, ref_name):
+    ours, ref = load(f"{stage}.ours"), load(f"{stage}.kcat")
+    if not ours or not ref:
+        return None
+    ratios = [r[0] / o[0] for o, r in zip(ours, ref)]
+    m = statistics.median(ratios)
+    row(title, f"{n / med([o[0] for o in ours]):,.0f} ev/s", f"{n / med([r[0] for r in ref]):,.0f} ev/s ({ref_name})",
+        ratios, f">= {target_ratio}x", m >= target_ratio,
+        f"CPU s / 1M: ours {med([o[1] for o in ours]) / n * 1e6:.1f}, ref {med([r[1] for r in ref]) / n * 1e6:.1f}")
+    return med([o[1] for o in ours]) / n * 1e6
+
+
+throughput_row("ingest: `talentflow-ingest feed` (acks=all, idempotent, lz4)", "ingest", events, 0.8, "kcat -P")
+
+g = results["grpc"]
+if g["ours_s"] and g["ref_s"]:
+    ratios = [r / o for o, r in zip(g["ours_s"], g["ref_s"])]
+    row("ingest over gRPC: `Publish`, 500 events per call, 4 in flight", f"{grpc_events / med(g['ours_s']):,.0f} ev/s",
+        f"{grpc_events / med(g['ref_s']):,.0f} ev/s (kcat -P)", ratios, ">= 0.6x", statistics.median(ratios) >= 0.6,
+        f"CPU s / 1M: ours {med(g['ours_cpu']) / grpc_events * 1e6:.1f} (server), ref {med(g['ref_cpu']) / grpc_events * 1e6:.1f}")
+
+replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
+                            "kcat -C to /dev/null")
+
+for rate in (1000, 10000):
+    f = results[f"fresh{rate}"]
+    if not f["ours_p99"] or not f["ref_p99"]:
+        continue
+    ratios = [o / r for o, r in zip(f["ours_p99"], f["ref_p99"]) if r > 0]
+    o99, r99 = med(f["ours_p99"]), med(f["ref_p99"])
+    target = "p99 <= 50 ms; <= 3x ref" if rate == 1000 else "p99 <= 3x ref"
+    ok = (ratios != [] and statistics.median(ratios) <= 3) and (rate != 1000 or o99 <= 50)
+    errors = int(sum(f["ours_err"]))
+    row(f"freshness at {rate:,} ev/s offered: publish -> visible in `GetTeamHealth` (p99; ratio ours/ref, lower is better)",
+        f"p99 {o99:.1f} ms (p50 {med(f['ours_p50']):.1f})", f"p99 {r99:.1f} ms (p50 {med(f['ref_p50']):.1f}; bare consumer)",
+        ratios, target, ok,
+        f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms" + (f"; {errors} failed samples" if errors else ""))
+
+q = results["query"]
+if q["ours_qps"] and q["ref_qps"]:
+    ratios = [o / r for o, r in zip(q["ours_qps"], q["ref_qps"])]
+    row("query: `GetTeamHealth` via ghz -c 16, saturated", f"{med(q['ours_qps']):,.0f} QPS",
+        f"{med(q['ref_qps']):,.0f} QPS (trivial QueryService, same answer)", ratios, ">= 0.7x",
+        statistics.median(ratios) >= 0.7,
+        "ghz shares the 2 cores" + (f"; {int(sum(q['ours_err']))} errors" if sum(q["ours_err"]) else ""))
+if q["ours_p99"] and q["ref_p99"]:
+    ratios = [o / r for o, r in zip(q["ours_p99"], q["ref_p99"]) if r > 0]
+    row(f"query: `GetTeamHealth` p99 at 50% load (~{med(q['half_rps']):,.0f} rps; ratio ours/ref, lower is better)",
+        f"p99 {med(q['ours_p99']):.2f} ms", f"p99 {med(q['ref_p99']):.2f} ms (same rps)", ratios, "p99 <= 5 ms",
+        med(q["ours_p99"]) <= 5)
+
+o = results["org"]
+if o["ours_p99"]:
+    row(f"org snapshot: `GetOrgSnapshot` of a 200-team org, p99 at 50% load (~{med(o['half_rps']):,.0f} rps)",
+        f"p99 {med(o['ours_p99']):.2f} ms", "-", [], "p99 <= 20 ms", med(o["ours_p99"]) <= 20,
+        f"saturated: {med(o['ours_qps']):,.0f} QPS")
+
+mem = results["memory"]
+if mem["replay_mib"]:
+    row("memory: peak RSS of `talentflowctl replay` (the projector's fold)", f"{max(mem['replay_mib']):,.0f} MiB", "-", [],
+        "<= 1024 MiB", max(mem["replay_mib"]) <= 1024,
+        f"live `talentflow-projector run` on {grpc_events:,}+ events: {num(med(mem['live_projector_mib']))} MiB")
+if mem["query_mib"]:
+    row("memory: peak RSS of `talentflow-query serve` with 100 `WatchTeamHealth` streams (after the query stages)",
+        f"{max(mem['query_mib']):,.0f} MiB", "-", [], "<= 512 MiB", max(mem["query_mib"]) <= 512,
+        f"streams connected: {num(min(mem['watchers']))}")
+
+lg = results["large"]
+if lg["cpu"] and replay_cpu:
+    n = lg["records"][0]
+    per_m = lg["cpu"][0] / n * 1e6
+    r = per_m / replay_cpu
+    replay_rss = max(mem["replay_mib"]) if mem["replay_mib"] else None
+    row(f"replay cost per event, {int(n):,} vs {records:,} records (CPU s / 1M; ratio large/small)", f"{per_m:.1f} CPU s / 1M",
+        f"{replay_cpu:.1f} CPU s / 1M", [r], "0.8-1.2x", 0.8 <= r <= 1.2,
+        f"{n / lg['wall'][0]:,.0f} ev/s; peak RSS {lg['rss_mib'][0]:,.0f} MiB vs {num(replay_rss)} MiB; loaded by `gen --produce` in {lg['load_s'][0]:.0f} s")
+
+print("| stage | ours (median) | reference (median) | ratio median (min-max) | target | met? | notes |")
+print("|---|---|---|---|---|---|---|")
+print("\n".join(rows))
