@@ -6,8 +6,53 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "common/logging.h"
 
 namespace talentflow {
+namespace {
+
+// Forwards librdkafka's log lines and error events to spdlog, so that they come out in the
+// process's log format (--log-format json: one JSON object per line) rather than as librdkafka's
+// own stderr lines. Stateless; librdkafka calls it from its threads and from poll().
+class SpdlogEventCb : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& e) override {
+    switch (e.type()) {
+      case RdKafka::Event::EVENT_LOG:
+        spdlog::log(LevelOf(e.severity()), "librdkafka {}: {}", e.fac(), e.str());
+        break;
+      case RdKafka::Event::EVENT_ERROR:
+        spdlog::log(e.fatal() ? spdlog::level::critical : spdlog::level::err, "librdkafka: {}: {}",
+                    RdKafka::err2str(e.err()), e.str());
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  static spdlog::level::level_enum LevelOf(RdKafka::Event::Severity s) {
+    switch (s) {
+      case RdKafka::Event::EVENT_SEVERITY_EMERG:
+      case RdKafka::Event::EVENT_SEVERITY_ALERT:
+      case RdKafka::Event::EVENT_SEVERITY_CRITICAL: return spdlog::level::critical;
+      case RdKafka::Event::EVENT_SEVERITY_ERROR: return spdlog::level::err;
+      case RdKafka::Event::EVENT_SEVERITY_WARNING: return spdlog::level::warn;
+      case RdKafka::Event::EVENT_SEVERITY_NOTICE:
+      case RdKafka::Event::EVENT_SEVERITY_INFO: return spdlog::level::info;
+      default: return spdlog::level::debug;
+    }
+  }
+};
+
+}  // namespace
+
+bool IsSecretKafkaProperty(absl::string_view key) {
+  const std::string k = absl::AsciiStrToLower(key);
+  return absl::StrContains(k, "password") || absl::StrContains(k, "secret") || absl::StartsWith(k, "sasl.") ||
+         absl::StartsWith(k, "ssl.key.");
+}
 
 KafkaOptions KafkaOptions::FromEnv() {
   KafkaOptions o;
@@ -55,10 +100,16 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
   std::string err;
   auto set = [&](const std::string& k, const std::string& v) -> absl::Status {
     if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka property ", k, ": ", err));
+      // librdkafka's message may quote the value: never for a secret.
+      return absl::InvalidArgumentError(
+          absl::StrCat("kafka property ", k, ": ", IsSecretKafkaProperty(k) ? "invalid value (not shown)" : err));
     }
     return absl::OkStatus();
   };
+  static auto* const event_cb = new SpdlogEventCb;
+  if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(event_cb), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat("kafka event_cb: ", err));
+  }
   if (auto s = set("bootstrap.servers", options.brokers); !s.ok()) return s;
   if (!options.config_file.empty()) {
     std::ifstream in(options.config_file);

@@ -35,9 +35,15 @@ struct KafkaOptions {
 absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context);
 
 // Builds a global librdkafka configuration: bootstrap servers, the config file's properties, then
-// `overrides` (which win). InvalidArgument naming the property on a bad one.
+// `overrides` (which win), and an event callback that sends librdkafka's logs and errors to spdlog.
+// InvalidArgument naming the property on a bad one; the value is left out when it may be a secret
+// (IsSecretKafkaProperty).
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const KafkaOptions& options, const std::map<std::string, std::string>& overrides);
+
+// True for librdkafka properties whose values must not be logged: names containing "password"
+// or "secret", and every "sasl.*" and "ssl.key.*" property (case-insensitive).
+bool IsSecretKafkaProperty(absl::string_view key);
 
 // The partition Kafka's Java client (and librdkafka's murmur2_random) picks for a non-empty key:
 // (murmur2(key) & 0x7fffffff) % partitions.

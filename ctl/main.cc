@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
   CLI::App app{"talentflowctl: publish event feeds and read team health from talentflow"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
+  LoggingOptions logging;  // --log-format, --log-level; warnings and errors only by default
+  logging.level = spdlog::level::warn;
+  AddLoggingOptions(app, &logging);
   std::string query_addr = EnvOr("TALENTFLOW_QUERY_ADDR", "127.0.0.1:7402");
   std::string ingest_addr = EnvOr("TALENTFLOW_INGEST_ADDR", "127.0.0.1:7401");
   app.add_option("--query", query_addr, "QueryService address (env TALENTFLOW_QUERY_ADDR)")
@@ -259,7 +262,7 @@ int main(int argc, char** argv) {
   watch_options.clear_screen = !read.json && isatty(STDOUT_FILENO);
   // Logs (e.g. of the in-process server) go to stderr, so that stdout holds only the answer.
   spdlog::set_default_logger(spdlog::stderr_color_mt("talentflowctl"));
-  spdlog::set_level(spdlog::level::warn);
+  ConfigureLogging(logging, "talentflowctl");
 
   if (*replay || *snapshot) {
     replay_options.kafka = kafka;

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   CLI::App app{"talentflow-ingest: validate scraper events and publish them to the talentflow log"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
+  LoggingOptions logging;  // --log-format, --log-level
+  AddLoggingOptions(app, &logging);
   KafkaOptions kafka = KafkaOptions::FromEnv();
   ingest::SinkOptions sink_options;
   std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   feed->add_option("--rejects", feed_options.rejects_path, "write rejected lines with their reasons here");
   feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
   CLI11_PARSE(app, argc, argv);
+  ConfigureLogging(logging, "talentflow-ingest");
 
   StopOnSignals();
   sink_options.delivery_timeout = absl::Milliseconds(delivery_timeout_ms);

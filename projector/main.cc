@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"talentflow-projector: fold the talentflow event log into RocksDB team-health views"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
+  LoggingOptions logging;  // --log-format, --log-level
+  AddLoggingOptions(app, &logging);
   projector::ProjectorOptions options;
   options.kafka = KafkaOptions::FromEnv();
   options.group = EnvOr("TALENTFLOW_GROUP", options.group);
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
                 "delete a partition's views when it moves to another projector instance");
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   CLI11_PARSE(app, argc, argv);
+  ConfigureLogging(logging, "talentflow-projector");
 
   StopOnSignals();
   auto store = projector::ViewStore::Open(store_options);

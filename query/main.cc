@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   CLI::App app{"talentflow-query: serve team-health views over gRPC"};
   app.require_subcommand(1);
   app.fallthrough();
+  LoggingOptions logging;  // --log-format, --log-level
+  AddLoggingOptions(app, &logging);
   KafkaOptions kafka = KafkaOptions::FromEnv();
   query::ViewSourceOptions options;
   options.db_path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
   serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
   CLI11_PARSE(app, argc, argv);
+  ConfigureLogging(logging, "talentflow-query");
   StopOnSignals();
 
   query::ViewSource source(options);
