@@ -73,7 +73,7 @@ absl::StatusOr<ServerSecurity> MakeServerSecurity(const ServerSecurityOptions& o
   std::string access;
   if (!options.tokens_path.empty()) {
     ASSIGN_OR_RETURN(auth::TokenStore tokens, auth::TokenStore::Load(options.tokens_path));
-    access = absl::StrCat("bearer tokens of ", tokens.size(), " principals from ", options.tokens_path);
+    access = absl::StrCat("bearer tokens of ", tokens.size(), " principal(s) from ", options.tokens_path);
     gate.tokens = std::make_shared<const auth::TokenStore>(std::move(tokens));
   } else {
     if (!IsLoopbackAddress(listen)) {

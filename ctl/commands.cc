@@ -10,11 +10,16 @@
 #include <mutex>
 #include <thread>
 
+#include <fstream>
+#include <sstream>
+
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/client_interceptor.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/status.h"
 #include "common/time_util.h"
 #include "ctl/audit.h"
 #include "ctl/tables.h"
@@ -87,6 +92,70 @@ grpc::ChannelArguments ClientChannelArguments() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   return args;
+}
+
+namespace {
+
+// Adds the bearer token to the initial metadata of every call.
+class BearerTokenInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerTokenInterceptor(const std::string* header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", *header_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string* header_;
+};
+
+class BearerTokenInterceptorFactory : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerTokenInterceptorFactory(std::string token) : header_("Bearer " + std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(grpc::experimental::ClientRpcInfo* info) override {
+    return new BearerTokenInterceptor(&header_);
+  }
+
+ private:
+  const std::string header_;  // outlives the interceptors: the channel owns this factory
+};
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, " ", path, ": cannot be read"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": not a PEM file"));
+  }
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::string& address,
+                                                                   const ClientSecurityOptions& security) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (security.tls_cert_path.empty() != security.tls_key_path.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!security.tls_ca_path.empty() || !security.tls_cert_path.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    if (!security.tls_ca_path.empty()) {
+      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile(security.tls_ca_path, "--tls-ca"));
+    }
+    if (!security.tls_cert_path.empty()) {
+      ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPemFile(security.tls_cert_path, "--tls-cert"));
+      ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPemFile(security.tls_key_path, "--tls-key"));
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  if (!security.token.empty()) interceptors.push_back(std::make_unique<BearerTokenInterceptorFactory>(security.token));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, ClientChannelArguments(),
+                                                                 std::move(interceptors));
 }
 
 int ReportError(const grpc::Status& status, std::ostream& err) {

@@ -13,10 +13,12 @@
 #include <string>
 #include <vector>
 
+#include <grpcpp/channel.h>
 #include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ctl/args.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -40,6 +42,24 @@ int ReportError(const absl::Status& status, std::ostream& err);
 // Arguments of talentflowctl's channels: responses of up to 64 MiB (a page of 1,000 events with
 // their evidence can pass gRPC's default 4 MiB).
 grpc::ChannelArguments ClientChannelArguments();
+
+// How talentflowctl reaches a remote server. Default: plaintext, no token.
+struct ClientSecurityOptions {
+  // PEM CA bundle that signed the server's certificate; enables TLS. Default: none.
+  std::string tls_ca_path;
+  // PEM client certificate and key for a server that requires them (mTLS); enables TLS, with the
+  // system's roots when tls_ca_path is empty. Both or neither. Default: none.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  // Sent as "authorization: Bearer <token>" on every call when not empty. Default: none.
+  std::string token;
+};
+
+// The one place talentflowctl's remote channels are made: ClientChannelArguments, TLS credentials
+// as `security` asks, and the token on every call. NotFound/InvalidArgument for an unreadable or
+// non-PEM file, or a certificate without its key.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::string& address,
+                                                                   const ClientSecurityOptions& security);
 
 // Options every read shares.
 struct ReadOptions {

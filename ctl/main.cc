@@ -66,6 +66,19 @@ int main(int argc, char** argv) {
   app.add_option("--ingest", ingest_addr, "IngestService address (env TALENTFLOW_INGEST_ADDR)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
+  ctl::ClientSecurityOptions security;
+  security.tls_ca_path = EnvOr("TALENTFLOW_TLS_CA", "");
+  security.tls_cert_path = EnvOr("TALENTFLOW_CLIENT_TLS_CERT", "");
+  security.tls_key_path = EnvOr("TALENTFLOW_CLIENT_TLS_KEY", "");
+  security.token = EnvOr("TALENTFLOW_TOKEN", "");
+  app.add_option("--tls-ca", security.tls_ca_path, "PEM CA that signed the servers' certificates; use TLS (env TALENTFLOW_TLS_CA)")
+      ->type_name("FILE");
+  app.add_option("--tls-cert", security.tls_cert_path, "PEM client certificate, for servers that require one (env TALENTFLOW_CLIENT_TLS_CERT)")
+      ->type_name("FILE");
+  app.add_option("--tls-key", security.tls_key_path, "PEM key of --tls-cert (env TALENTFLOW_CLIENT_TLS_KEY)")
+      ->type_name("FILE");
+  app.add_option("--token", security.token, "bearer token sent on every call (env TALENTFLOW_TOKEN)")
+      ->type_name("TOKEN");
 
   // Options of every read; only one subcommand runs, so they share these variables.
   ctl::ReadOptions read;
@@ -279,8 +292,9 @@ int main(int argc, char** argv) {
   if (*verify) return ctl::RunVerify(kafka, verify_db, std::cout, std::cerr);
 
   if (*publish) {
-    auto stub = v1::IngestService::NewStub(
-        grpc::CreateCustomChannel(ingest_addr, grpc::InsecureChannelCredentials(), ctl::ClientChannelArguments()));
+    auto ingest_channel = ctl::CreateClientChannel(ingest_addr, security);
+    if (!ingest_channel.ok()) return ctl::ReportError(ingest_channel.status(), std::cerr);
+    auto stub = v1::IngestService::NewStub(*ingest_channel);
     return ctl::RunPublish(publish_options, *stub, std::cout, std::cerr);
   }
 
@@ -292,7 +306,9 @@ int main(int argc, char** argv) {
     local = *std::move(started);
     channel = local->channel();
   } else {
-    channel = grpc::CreateCustomChannel(query_addr, grpc::InsecureChannelCredentials(), ctl::ClientChannelArguments());
+    auto remote = ctl::CreateClientChannel(query_addr, security);
+    if (!remote.ok()) return ctl::ReportError(remote.status(), std::cerr);
+    channel = *std::move(remote);
   }
   std::unique_ptr<v1::QueryService::Stub> stub = v1::QueryService::NewStub(channel);
 

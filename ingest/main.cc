@@ -14,6 +14,8 @@
 #include "ingest/ingest_service.h"
 #include "common/logging.h"
 #include "common/process.h"
+#include "common/server_security.h"
+#include "common/server_security_flags.h"
 
 namespace {
 
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   int http_port = std::atoi(EnvOr("TALENTFLOW_INGEST_HTTP_PORT", "7411").c_str());
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_INGEST_LISTEN)");
   serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_INGEST_HTTP_PORT)");
+  ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
+  AddServerSecurityFlags(serve, &security_options);
 
   auto* feed = app.add_subcommand("feed", "publish a JSON Lines feed");
   ingest::FeedOptions feed_options;
@@ -68,6 +72,15 @@ int main(int argc, char** argv) {
   sink_options.delivery_timeout = absl::Milliseconds(delivery_timeout_ms);
   feed_options.delivery_timeout = sink_options.delivery_timeout;
 
+  // serve: the loopback rule, the tokens file and the TLS files are checked before anything starts.
+  absl::StatusOr<ServerSecurity> security = absl::FailedPreconditionError("not serving");
+  if (*serve) {
+    security = MakeServerSecurity(security_options, listen);
+    if (!security.ok()) {
+      spdlog::error("{}", security.status().message());
+      return 2;
+    }
+  }
   ingest::Aliases aliases;
   if (!aliases_path.empty()) {
     auto loaded = ingest::Aliases::Load(aliases_path);
@@ -95,13 +108,13 @@ int main(int argc, char** argv) {
     return summary->ExitCode();
   }
 
-  ingest::IngestServiceImpl service(&publisher);
-  grpc::EnableDefaultHealthCheckService(true);
+  ingest::IngestServiceImpl service(&publisher, security->gate.get());
+  grpc::EnableDefaultHealthCheckService(true);  // health and reflection stay open
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
+  builder.AddListeningPort(listen, security->credentials);
   builder.RegisterService(&service);
-  builder.SetMaxReceiveMessageSize(5 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(5 * 1024 * 1024);  // a 4 MiB batch (PublisherOptions) plus framing
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
     spdlog::error("cannot listen on {}", listen);
@@ -112,7 +125,7 @@ int main(int argc, char** argv) {
     spdlog::error("{}", s.message());
     return 2;
   }
-  spdlog::info("talentflow-ingest serving gRPC on {} (no access control: loopback only), metrics on {}:{}", listen,
+  spdlog::info("talentflow-ingest serving gRPC on {} ({}), metrics on {}:{}", listen, security->description,
                http_host, http_port);
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   spdlog::info("shutting down: finishing in-flight calls");

@@ -11,6 +11,8 @@
 #include "common/http_endpoint.h"
 #include "common/logging.h"
 #include "common/process.h"
+#include "common/server_security.h"
+#include "common/server_security_flags.h"
 #include "query/log_ends.h"
 #include "query/query_service.h"
 
@@ -33,18 +35,27 @@ int main(int argc, char** argv) {
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
   serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
+  ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
+  AddServerSecurityFlags(serve, &security_options);
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-query");
   StopOnSignals();
 
+  absl::StatusOr<ServerSecurity> security = MakeServerSecurity(security_options, listen);
+  if (!security.ok()) {
+    spdlog::error("{}", security.status().message());
+    return 2;
+  }
   query::ViewSource source(options);
   source.Start();
-  query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka));
-  grpc::EnableDefaultHealthCheckService(true);
+  query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka),
+                                  security->gate.get());
+  grpc::EnableDefaultHealthCheckService(true);  // health and reflection stay open
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
+  builder.AddListeningPort(listen, security->credentials);
   builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(64 * 1024);  // query requests are small (names, dates, offsets)
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
     spdlog::error("cannot listen on {}", listen);
@@ -61,8 +72,8 @@ int main(int argc, char** argv) {
     spdlog::error("{}", s.message());
     return 2;
   }
-  spdlog::info("talentflow-query serving {} on {} (no access control: loopback only), metrics on 127.0.0.1:{}",
-               options.db_path, listen, http_port);
+  spdlog::info("talentflow-query serving {} on {} ({}), metrics on 127.0.0.1:{}", options.db_path, listen,
+               security->description, http_port);
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   spdlog::info("shutting down");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -92,6 +92,8 @@ std::string SortKey(const v1::TeamHealth& h, v1::ListTeamsRequest::OrderBy order
 
 grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
                                              v1::GetTeamHealthResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   if (auto s = CheckSlug(req->team(), "team"); !s.ok()) return ToGrpc(s);
   auto day = DayOrDefault(req->has_as_of(), req->as_of(), Today(), "as_of");
@@ -107,6 +109,8 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
 
 grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::ListTeamsRequest* req,
                                          v1::ListTeamsResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   if (req->page_size() < 0 || req->page_size() > 500) {
     return ToGrpc(absl::InvalidArgumentError("page_size: must be 0..500"));
@@ -146,6 +150,8 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
 
 grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1::GetOrgSnapshotRequest* req,
                                               v1::GetOrgSnapshotResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   auto day = DayOrDefault(req->has_as_of(), req->as_of(), Today(), "as_of");
   if (!day.ok()) return ToGrpc(day.status());
@@ -182,6 +188,8 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
 
 grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::GetTeamTrendRequest* req,
                                             v1::GetTeamTrendResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   if (auto s = CheckSlug(req->team(), "team"); !s.ok()) return ToGrpc(s);
   auto to = DayOrDefault(req->has_to(), req->to(), Today(), "to");
@@ -245,6 +253,8 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
 
 grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1::GetTalentFlowsRequest* req,
                                               v1::GetTalentFlowsResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   auto to = DayOrDefault(req->has_to(), req->to(), Today(), "to");
   if (!to.ok()) return ToGrpc(to.status());
@@ -286,6 +296,8 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
 
 grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::ListEventsRequest* req,
                                           v1::ListEventsResponse* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   if (auto s = CheckSlug(req->team(), "team"); !s.ok()) return ToGrpc(s);
   if (req->page_size() < 0 || req->page_size() > 1000) {
@@ -324,6 +336,8 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
 
 grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest* req,
                                                grpc::ServerWriter<v1::TeamHealthUpdate>* writer) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   if (auto s = CheckSlug(req->org(), "org"); !s.ok()) return ToGrpc(s);
   for (const auto& t : req->teams()) {
     if (auto s = CheckSlug(t, "teams"); !s.ok()) return ToGrpc(s);
@@ -364,6 +378,8 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
 
 grpc::Status QueryServiceImpl::GetWatermark(grpc::ServerContext* ctx, const v1::GetWatermarkRequest* req,
                                             v1::Watermark* resp) {
+  auto admitted = gate_->Admit(*ctx, auth::Role::kReader);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
   auto h = source_->Acquire();
   if (!h.ok()) return ToGrpc(h.status());
   FillWatermark((*h)->watermark(), log_ends_ ? log_ends_() : std::map<int32_t, int64_t>(), resp);

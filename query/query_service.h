@@ -1,4 +1,5 @@
-// QueryServiceImpl is talentflow.v1.QueryService over a ViewSource.
+// QueryServiceImpl is talentflow.v1.QueryService over a ViewSource. Every call needs the `reader`
+// role (auth::CallGate).
 #pragma once
 
 #include <functional>
@@ -6,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/auth.h"
 #include "query/view_source.h"
 #include "talentflow/v1/query.grpc.pb.h"
 
@@ -16,8 +18,10 @@ using LogEndsFn = std::function<std::map<int32_t, int64_t>()>;
 
 class QueryServiceImpl final : public v1::QueryService::Service {
  public:
-  // Does not own `source`. `log_ends` may be empty (lag is then reported as unknown).
-  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends) : source_(source), log_ends_(std::move(log_ends)) {}
+  // Does not own `source` or `gate`. `log_ends` may be empty (lag is then reported as unknown).
+  // A null `gate` admits every call without limit (tests, talentflowctl --db).
+  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends, auth::CallGate* gate = nullptr)
+      : source_(source), log_ends_(std::move(log_ends)), gate_(gate != nullptr ? gate : &open_gate_) {}
 
   grpc::Status GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
                              v1::GetTeamHealthResponse* resp) override;
@@ -39,6 +43,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
  private:
   ViewSource* source_;
   LogEndsFn log_ends_;
+  auth::CallGate open_gate_;
+  auth::CallGate* gate_;
 };
 
 }  // namespace talentflow::query
