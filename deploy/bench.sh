@@ -21,15 +21,16 @@ for arg in "$@"; do
     *) echo "usage: $0 [--quick] [--large]" >&2; exit 2 ;;
   esac
 done
-defaults="1000000 3 200000 15 10"
+defaults="1000000 3 200000 10 10"
 events=${BENCH_EVENTS:-1000000} rounds=${BENCH_ROUNDS:-3} grpc_events=${BENCH_GRPC_EVENTS:-200000}
-fresh_s=${BENCH_FRESH_SECONDS:-15} query_s=${BENCH_QUERY_SECONDS:-10}
+fresh_s=${BENCH_FRESH_SECONDS:-10} query_s=${BENCH_QUERY_SECONDS:-10}
 large_events=${BENCH_LARGE_EVENTS:-0}
 ((large)) && ((large_events == 0)) && large_events=10000000
 if ((quick)); then
   events=20000 rounds=1 grpc_events=5000 fresh_s=2 query_s=2
   ((large_events > 0)) && large_events=50000
 fi
+invocation="$(env | grep -E '^BENCH_[A-Z_]+=' | sort | tr '\n' ' ')./deploy/bench.sh${*:+ $*}"
 write=0
 [[ "$events $rounds $grpc_events $fresh_s $query_s" == "$defaults" ]] && ((!quick)) && write=1
 [[ "${BENCH_WRITE:-0}" == 1 ]] && ((!quick)) && write=1
@@ -102,7 +103,10 @@ for r in $(seq 1 "$rounds"); do
   ingest_pid=$!
   wait_port "$p_ingest"
   cpu0=$(cpu_seconds "$ingest_pid")
+  cores_start "$ingest_pid"
   line=$("$tool" publish --ingest "127.0.0.1:$p_ingest" --events "$grpc_events" --batch 500 --concurrency 4)
+  read -r c_ingest c_machine < <(cores_end)
+  put grpc "$r" ours_cores "$c_ingest"; put grpc "$r" machine_cores "$c_machine"
   cpu1=$(cpu_seconds "$ingest_pid")
   put grpc "$r" ours_s "$(field seconds "$line")"
   put grpc "$r" ours_cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
@@ -128,8 +132,12 @@ for r in $(seq 1 "$rounds"); do
 
   for rate in 1000 10000; do
     echo "bench: round $r/$rounds: freshness at $rate events/s offered"
+    cores_start "$ingest_pid" "$projector_pid" "$query_pid"
     line=$("$tool" fresh --ingest "127.0.0.1:$p_ingest" --query "127.0.0.1:$p_query" --rate "$rate" \
       --seconds "$fresh_s" --seed $((1000 + r)) --orgs 500 --teams 20) || true
+    read -r c_ingest c_proj c_query c_machine < <(cores_end)
+    put "fresh$rate" "$r" ingest_cores "$c_ingest"; put "fresh$rate" "$r" projector_cores "$c_proj"
+    put "fresh$rate" "$r" query_cores "$c_query"; put "fresh$rate" "$r" machine_cores "$c_machine"
     echo "  ours:      $line"
     put "fresh$rate" "$r" ours_p99 "$(field p99_ms "$line")"
     put "fresh$rate" "$r" ours_p50 "$(field p50_ms "$line")"
@@ -147,9 +155,16 @@ for r in $(seq 1 "$rounds"); do
     "$tool" wait --query "127.0.0.1:$p_query" --timeout 600 >/dev/null
     "$tool" stub --listen "127.0.0.1:$p_stub" --from "127.0.0.1:$p_query" --org org1 --team team1 >"$work/stub.out" &
     pids+=($!)
+    stub_pid=$!
     wait_port "$p_stub"
+    cores_start "$query_pid"
     ghz_run "$work/q.ours.json" "127.0.0.1:$p_query" GetTeamHealth "$ghz_team" -c 16 -z "${query_s}s"
+    read -r c_query c_machine < <(cores_end)
+    put query "$r" ours_cores "$c_query"; put query "$r" machine_cores "$c_machine"
+    cores_start "$stub_pid"
     ghz_run "$work/q.stub.json" "127.0.0.1:$p_stub" GetTeamHealth "$ghz_team" -c 16 -z "${query_s}s"
+    read -r c_stub _ < <(cores_end)
+    put query "$r" ref_cores "$c_stub"
     read -r qps p50 p99 errs < <(ghz_stat "$work/q.ours.json")
     put query "$r" ours_qps "$qps"; put query "$r" ours_err "$errs"
     read -r sqps _ _ serrs < <(ghz_stat "$work/q.stub.json")
@@ -163,7 +178,10 @@ for r in $(seq 1 "$rounds"); do
     put query "$r" ref_p99 "$sp99"
 
     echo "bench: round $r/$rounds: org snapshot (ghz, GetOrgSnapshot of a 200-team org)"
+    cores_start "$query_pid"
     ghz_run "$work/o.json" "127.0.0.1:$p_query" GetOrgSnapshot "$ghz_org" -c 16 -z "${query_s}s"
+    read -r c_query c_machine < <(cores_end)
+    put org "$r" ours_cores "$c_query"; put org "$r" machine_cores "$c_machine"
     read -r oqps _ _ oerrs < <(ghz_stat "$work/o.json")
     put org "$r" ours_qps "$oqps"; put org "$r" ours_err "$oerrs"
     ohalf=$(awk -v q="$oqps" 'BEGIN { h = int(q / 2); printf "%d\n", (h > 1 ? h : 1) }')
@@ -218,9 +236,10 @@ fi
 {
   echo "# Benchmarks"
   echo
-  echo "Written by \`./deploy/bench.sh$( ((large_events > 0)) && echo " --large")\` on $(date -u +%Y-%m-%d) in $((elapsed / 60)) minutes. $events synthetic events (\`talentflowctl gen\`: 500 orgs x 20"
+  echo "Written by \`$invocation\` on $(date -u +%Y-%m-%d) in $((elapsed / 60)) minutes. $events synthetic events (\`talentflowctl gen\`: 500 orgs x 20"
   echo "teams, ~460 B of JSON, ~300 B protobuf), $records records on a 12-partition topic, one local Kafka $(basename "$(ls "$root"/deploy/kafka/lib/kafka_2.13-*.jar)" .jar | sed 's/kafka_2.13-//') broker."
   echo "Ours and the reference alternate, $rounds rounds; each row's ratio is ours / reference, per round: median (min-max)."
+  echo "Sizes: feed and replay $events events, gRPC ingest $grpc_events events, freshness ${fresh_s} s per run, ghz ${query_s} s per run$( ((large_events > 0)) && echo ", large replay $large_events events")."
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');"
   echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), gRPC $(dpkg-query -W -f='${Version}' libgrpc++-dev), kcat $(dpkg-query -W -f='${Version}' kcat), ghz ${ghz_version}."

@@ -19,6 +19,28 @@ cpu_seconds() {
   awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / tck }' "/proc/$1/stat"
 }
 
+# machine_cpu: CPU seconds the whole machine has been busy (user, nice, system, irq, softirq).
+machine_cpu() { awk -v tck="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / tck }' /proc/stat; }
+
+# cores_start PID...; ...; cores_end: prints the cores each PID kept busy in between (CPU seconds /
+# wall seconds), then the machine's (every process, other users' too: this machine is shared).
+cores_start() {
+  _cores_pids=("$@") _cores_c0=()
+  local p
+  for p in "$@"; do _cores_c0+=("$(cpu_seconds "$p")"); done
+  _cores_m0=$(machine_cpu) _cores_t0=$(date +%s.%N)
+}
+cores_end() {
+  local t1 i out=()
+  t1=$(date +%s.%N)
+  for i in "${!_cores_pids[@]}"; do
+    out+=("$(awk -v a="${_cores_c0[$i]}" -v b="$(cpu_seconds "${_cores_pids[$i]}")" -v t0="$_cores_t0" -v t1="$t1" \
+      'BEGIN { printf "%.2f", (b - a) / (t1 - t0) }')")
+  done
+  out+=("$(awk -v a="$_cores_m0" -v b="$(machine_cpu)" -v t0="$_cores_t0" -v t1="$t1" 'BEGIN { printf "%.2f", (b - a) / (t1 - t0) }')")
+  echo "${out[*]}"
+}
+
 # hwm_mib PID: peak resident set size (VmHWM) of a running process, MiB.
 hwm_mib() { awk '/^VmHWM/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 
@@ -65,8 +87,9 @@ ghz_stat() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 lat = {d["percentage"]: d["latency"] / 1e6 for d in (r.get("latencyDistribution") or [])}
-# ghz cancels the calls in flight when -z ends: those are not the server's errors.
-errors = sum(v for k, v in (r.get("statusCodeDistribution") or {}).items() if k not in ("OK", "Canceled"))
+# When -z ends ghz closes its connection under the calls in flight ("Canceled ... connection is
+# closing", "Unavailable ... transport is closing"): those are not the server's errors.
+errors = sum(v for k, v in (r.get("errorDistribution") or {}).items() if "is closing" not in k)
 print(f'{r["rps"]:.1f} {lat.get(50, 0):.3f} {lat.get(99, 0):.3f} {errors}')
 PY
 }

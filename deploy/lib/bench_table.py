@@ -5,6 +5,7 @@ WORK holds "<stage>.<ours|kcat>" files of "wall cpu maxrss_kib" lines (one per r
 lines of "stage round key value". A stage that did not run is left out; a missing value prints "-".
 """
 import collections
+import os
 import statistics
 import sys
 
@@ -48,6 +49,7 @@ def met(ok):
 
 
 rows = []
+cores = os.cpu_count()
 
 
 def row(stage, ours, ref, ratios, target, ok, notes=""):
@@ -73,7 +75,8 @@ if g["ours_s"] and g["ref_s"]:
     ratios = [r / o for o, r in zip(g["ours_s"], g["ref_s"])]
     row("ingest over gRPC: `Publish`, 500 events per call, 4 in flight", f"{grpc_events / med(g['ours_s']):,.0f} ev/s",
         f"{grpc_events / med(g['ref_s']):,.0f} ev/s (kcat -P)", ratios, ">= 0.6x", statistics.median(ratios) >= 0.6,
-        f"CPU s / 1M: ours {med(g['ours_cpu']) / grpc_events * 1e6:.1f} (server), ref {med(g['ref_cpu']) / grpc_events * 1e6:.1f}")
+        f"CPU s / 1M: ours {med(g['ours_cpu']) / grpc_events * 1e6:.1f} (server), ref {med(g['ref_cpu']) / grpc_events * 1e6:.1f};"
+        f" busy cores: ingest {num(med(g['ours_cores']), '{:.2f}')}, machine {num(med(g['machine_cores']), '{:.2f}')} of {cores}")
 
 replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
                             "kcat -C to /dev/null")
@@ -90,7 +93,9 @@ for rate in (1000, 10000):
     row(f"freshness at {rate:,} ev/s offered: publish -> visible in `GetTeamHealth` (p99; ratio ours/ref, lower is better)",
         f"p99 {o99:.1f} ms (p50 {med(f['ours_p50']):.1f})", f"p99 {r99:.1f} ms (p50 {med(f['ref_p50']):.1f}; bare consumer)",
         ratios, target, ok,
-        f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms" + (f"; {errors} failed samples" if errors else ""))
+        f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms; busy cores: ingest {num(med(f['ingest_cores']), '{:.2f}')},"
+        f" projector {num(med(f['projector_cores']), '{:.2f}')}, query {num(med(f['query_cores']), '{:.2f}')},"
+        f" machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}" + (f"; {errors} failed samples" if errors else ""))
 
 q = results["query"]
 if q["ours_qps"] and q["ref_qps"]:
@@ -98,7 +103,9 @@ if q["ours_qps"] and q["ref_qps"]:
     row("query: `GetTeamHealth` via ghz -c 16, saturated", f"{med(q['ours_qps']):,.0f} QPS",
         f"{med(q['ref_qps']):,.0f} QPS (trivial QueryService, same answer)", ratios, ">= 0.7x",
         statistics.median(ratios) >= 0.7,
-        "ghz shares the 2 cores" + (f"; {int(sum(q['ours_err']))} errors" if sum(q["ours_err"]) else ""))
+        f"busy cores: query {num(med(q['ours_cores']), '{:.2f}')} (stub {num(med(q['ref_cores']), '{:.2f}')}),"
+        f" machine {num(med(q['machine_cores']), '{:.2f}')} of {cores} (ghz included)"
+        + (f"; {int(sum(q['ours_err']))} failed calls" if sum(q["ours_err"]) else ""))
 if q["ours_p99"] and q["ref_p99"]:
     ratios = [o / r for o, r in zip(q["ours_p99"], q["ref_p99"]) if r > 0]
     row(f"query: `GetTeamHealth` p99 at 50% load (~{med(q['half_rps']):,.0f} rps; ratio ours/ref, lower is better)",
@@ -109,7 +116,8 @@ o = results["org"]
 if o["ours_p99"]:
     row(f"org snapshot: `GetOrgSnapshot` of a 200-team org, p99 at 50% load (~{med(o['half_rps']):,.0f} rps)",
         f"p99 {med(o['ours_p99']):.2f} ms", "-", [], "p99 <= 20 ms", med(o["ours_p99"]) <= 20,
-        f"saturated: {med(o['ours_qps']):,.0f} QPS")
+        f"saturated: {med(o['ours_qps']):,.0f} QPS, query {num(med(o['ours_cores']), '{:.2f}')} cores busy, machine"
+        f" {num(med(o['machine_cores']), '{:.2f}')} of {cores}" + (f"; {int(sum(o['ours_err']))} failed calls" if sum(o["ours_err"]) else ""))
 
 mem = results["memory"]
 if mem["replay_mib"]:
