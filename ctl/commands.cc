@@ -5,13 +5,12 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
-
-#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/client_interceptor.h>
@@ -19,6 +18,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/logging.h"
+#include "common/server_security.h"
 #include "common/status.h"
 #include "common/time_util.h"
 #include "ctl/audit.h"
@@ -151,6 +152,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
       ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPemFile(security.tls_key_path, "--tls-key"));
     }
     credentials = grpc::SslCredentials(ssl);
+  }
+  const bool tls = !security.tls_ca_path.empty() || !security.tls_cert_path.empty();
+  if (!security.token.empty() && !tls && !IsLoopbackAddress(address)) {
+    spdlog::warn("sending the bearer token to {} without TLS (--tls-ca)", address);
   }
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   if (!security.token.empty()) interceptors.push_back(std::make_unique<BearerTokenInterceptorFactory>(security.token));

@@ -282,6 +282,19 @@ TEST_F(SecurityTest, QueryAnswersResourceExhaustedOverTheLimit) {
   EXPECT_TRUE(Served(Probe(Client(pki_->ca_cert, "read-token"))));
 }
 
+TEST(CreateClientChannel, RefusesUnusableTlsFiles) {
+  EXPECT_EQ(ctl::CreateClientChannel("127.0.0.1:1", Client("/nonexistent/ca.crt", "")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ctl::CreateClientChannel("127.0.0.1:1", Client("", "", "/some/client.crt", "")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::string not_pem = TempDir("not-pem");
+  std::ofstream(not_pem) << "hello";
+  auto s = ctl::CreateClientChannel("127.0.0.1:1", Client(not_pem, ""));
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()), ::testing::HasSubstr("not a PEM file"));
+  std::filesystem::remove(not_pem);
+}
+
 // Ingest against an address where no broker listens: a Publish never gets its acks, so it stays
 // in flight until the delivery timeout.
 class IngestLimitsTest : public ::testing::Test {
