@@ -67,6 +67,7 @@ absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   po.replay = true;
   po.dead_letter = false;
   po.until_offsets = options.until;
+  po.fold_threads = options.fold_threads;
   ASSIGN_OR_RETURN(auto projector, projector::Projector::Create(po, store.get()));
   const absl::Time start = absl::Now();
   std::atomic<bool> stop{false}, done{false};

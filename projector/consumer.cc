@@ -1,7 +1,10 @@
 #include "projector/consumer.h"
 
+#include <algorithm>
 #include <chrono>
+#include <future>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
@@ -165,7 +168,7 @@ void Projector::DeadLetter(const RdKafka::Message& msg, const std::string& reaso
   }
 }
 
-absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch& batch) {
+absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& part) {
   const int32_t p = msg.partition();
   const int64_t offset = msg.offset();
   {
@@ -182,8 +185,8 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch& batch) {
   } else if (key == nullptr || *key != event.org() + "/" + event.team()) {
     DeadLetter(msg, absl::StrCat("record key \"", key ? *key : "", "\" is not \"", event.org(), "/", event.team(), "\""));
   } else {
-    absl::StatusOr<Outcome> outcome = Apply(event, RecordMeta{p, offset}, batch.Partition(p));
-    RETURN_IF_ERROR(batch.status());
+    absl::StatusOr<Outcome> outcome = Apply(event, RecordMeta{p, offset}, part);
+    RETURN_IF_ERROR(part.status());
     if (!outcome.ok()) {
       DeadLetter(msg, std::string(outcome.status().message()));
     } else {
@@ -194,10 +197,43 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch& batch) {
       }
     }
   }
-  batch.SetOffset(p, offset + 1, msg.timestamp().timestamp);
+  part.SetOffset(offset + 1, msg.timestamp().timestamp);
   std::lock_guard<std::mutex> lock(mu_);
   next_offset_[p] = offset + 1;
   return absl::OkStatus();
+}
+
+absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch) {
+  // Partitions share no state, so their records can be folded on several threads; within a
+  // partition, records are applied in log order. Each thread gets whole partitions, the largest
+  // share of records going to the least loaded thread.
+  std::map<int32_t, std::vector<const RdKafka::Message*>> by_partition;
+  for (const auto& m : messages) by_partition[m->partition()].push_back(m.get());
+  using Work = std::vector<std::pair<Batch::Part*, const std::vector<const RdKafka::Message*>*>>;
+  const size_t threads = messages.size() < kParallelFoldRecords ? 1 : std::max(1, options_.fold_threads);
+  std::vector<Work> work(threads);
+  std::vector<size_t> load(threads, 0);
+  for (const auto& [p, records] : by_partition) {
+    const size_t t = std::min_element(load.begin(), load.end()) - load.begin();
+    work[t].emplace_back(&batch.Partition(p), &records);  // parts are created here, on one thread
+    load[t] += records.size();
+  }
+  auto apply = [this](const Work& items) -> absl::Status {
+    for (const auto& [part, records] : items) {
+      for (const RdKafka::Message* m : *records) RETURN_IF_ERROR(ApplyRecord(*m, *part));
+    }
+    return absl::OkStatus();
+  };
+  std::vector<std::future<absl::Status>> others;
+  for (size_t t = 1; t < threads; ++t) {
+    if (!work[t].empty()) others.push_back(std::async(std::launch::async, [&apply, &work, t] { return apply(work[t]); }));
+  }
+  absl::Status status = apply(work[0]);
+  for (auto& other : others) {
+    absl::Status s = other.get();
+    if (status.ok()) status = s;
+  }
+  return status;
 }
 
 absl::Status Projector::CommitBatch(Batch& batch) {
@@ -237,17 +273,17 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     if (options_.replay && ReplayDone()) break;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_batch_ms);
-    int n = 0;
-    absl::Status apply_status;
-    while (n < options_.max_batch_records && apply_status.ok()) {
-      int wait_ms = n == 0 ? 100
-                           : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  deadline - std::chrono::steady_clock::now())
-                                                  .count());
+    std::vector<std::unique_ptr<RdKafka::Message>> messages;
+    while (static_cast<int>(messages.size()) < options_.max_batch_records) {
+      const bool first = messages.empty();
+      int wait_ms = first ? 100
+                          : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 deadline - std::chrono::steady_clock::now())
+                                                 .count());
       if (wait_ms <= 0) break;
       std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
       if (msg->err() == RdKafka::ERR__TIMED_OUT) {
-        if (n > 0 || stop.load()) break;
+        if (!first || stop.load()) break;
         if (options_.replay && ReplayDone()) break;
         continue;
       }
@@ -255,9 +291,9 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
         spdlog::warn("consume: {}", msg->errstr());
         break;
       }
-      apply_status = ApplyRecord(*msg, *batch_);
-      ++n;
+      messages.push_back(std::move(msg));
     }
+    absl::Status apply_status = ApplyAll(messages, *batch_);
     if (batch_->empty()) continue;
     absl::Status s = apply_status.ok() ? CommitBatch(*batch_) : apply_status;
     {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -38,6 +39,9 @@ struct ProjectorOptions {
   int max_batch_records = 5000;
   // Longest a batch collects records before it is committed. Default: 20 ms.
   int max_batch_ms = 20;
+  // Threads that fold a batch (each takes whole partitions; batches under 512 records use one).
+  // Default: 2.
+  int fold_threads = 2;
 };
 
 // Monotonic counters, readable from any thread.
@@ -73,7 +77,12 @@ class Projector {
  private:
   class Rebalancer;
   Projector() = default;
-  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch& batch);
+  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch::Part& part);
+  // Applies a poll batch's records; partitions are folded on options_.fold_threads threads when
+  // there are at least kParallelFoldRecords records. Returns the first storage error (the batch
+  // must not be committed then).
+  absl::Status ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch);
+  static constexpr size_t kParallelFoldRecords = 512;
   void DeadLetter(const RdKafka::Message& msg, const std::string& reason);
   absl::Status CommitBatch(Batch& batch);
   void Rewind();

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   run->add_flag("--drop-revoked-state", options.drop_revoked_state,
                 "delete a partition's views when it moves to another projector instance");
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
+  run->add_option("--fold-threads", options.fold_threads, "threads folding each batch (default 2)")->check(CLI::Range(1, 16));
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-projector");
 

@@ -54,42 +54,47 @@ rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
 
 // ---- Batch ----------------------------------------------------------------------------------
 
-class Batch::PartitionState : public ViewState {
- public:
-  PartitionState(Batch* batch, int32_t p) : batch_(batch), prefix_(keys::PartitionPrefix(p)) {}
-  std::optional<std::string> Get(const std::string& key) override {
-    std::string full = prefix_ + key;
-    if (auto it = batch_->changes_.find(full); it != batch_->changes_.end()) return it->second;
-    std::string value;
-    rocksdb::Status s = batch_->store_->db()->Get(rocksdb::ReadOptions(), full, &value);
-    if (s.ok()) return value;
-    if (!s.IsNotFound() && batch_->status_.ok()) batch_->status_ = FromRocks(s, "read");  // the batch is not committed
-    return std::nullopt;
-  }
-  void Put(const std::string& key, std::string value) override { batch_->changes_[prefix_ + key] = std::move(value); }
-  void Delete(const std::string& key) override { batch_->changes_[prefix_ + key] = std::nullopt; }
+Batch::Part::Part(ViewStore* store, int32_t p) : store_(store), prefix_(keys::PartitionPrefix(p)) {}
 
- private:
-  Batch* batch_;
-  std::string prefix_;
-};
+std::optional<std::string> Batch::Part::Get(const std::string& key) {
+  std::string full = prefix_ + key;
+  if (auto it = changes_.find(full); it != changes_.end()) return it->second;
+  std::string value;
+  rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), full, &value);
+  if (s.ok()) return value;
+  if (!s.IsNotFound() && status_.ok()) status_ = FromRocks(s, "read");  // the batch is not committed
+  return std::nullopt;
+}
+
+void Batch::Part::Put(const std::string& key, std::string value) { changes_[prefix_ + key] = std::move(value); }
+void Batch::Part::Delete(const std::string& key) { changes_[prefix_ + key] = std::nullopt; }
+
+void Batch::Part::SetOffset(int64_t next_offset, int64_t timestamp_ms) {
+  offset_.emplace();
+  offset_->set_next_offset(next_offset);
+  offset_->set_last_timestamp_ms(timestamp_ms);
+}
 
 Batch::Batch(ViewStore* store) : store_(store) {}
 Batch::~Batch() = default;
 
-ViewState& Batch::Partition(int32_t p) {
-  auto& slot = partitions_[p];
-  if (!slot) slot = std::make_unique<PartitionState>(this, p);
+Batch::Part& Batch::Partition(int32_t p) {
+  auto& slot = parts_[p];
+  if (!slot) slot.reset(new Part(store_, p));
   return *slot;
 }
 
-void Batch::SetOffset(int32_t p, int64_t next_offset, int64_t timestamp_ms) {
-  v1::PartitionOffset& o = offsets_[p];
-  o.set_next_offset(next_offset);
-  o.set_last_timestamp_ms(timestamp_ms);
+bool Batch::empty() const {
+  for (const auto& [p, part] : parts_) {
+    if (part->offset_ || !part->changes_.empty()) return false;
+  }
+  return true;
 }
 
-bool Batch::empty() const { return offsets_.empty() && changes_.empty(); }
+absl::Status Batch::status() const {
+  for (const auto& [p, part] : parts_) RETURN_IF_ERROR(part->status_);
+  return absl::OkStatus();
+}
 
 // ---- ViewStore ------------------------------------------------------------------------------
 
@@ -135,22 +140,23 @@ ViewStore::~ViewStore() = default;
 std::unique_ptr<Batch> ViewStore::NewBatch() { return std::unique_ptr<Batch>(new Batch(this)); }
 
 absl::Status ViewStore::Commit(Batch& batch) {
-  RETURN_IF_ERROR(batch.status_);
-  // In key order: the memtable inserts sorted keys faster (each insert starts near the last).
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> changes;
-  changes.reserve(batch.changes_.size());
-  for (const auto& change : batch.changes_) changes.push_back(&change);
-  std::sort(changes.begin(), changes.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  RETURN_IF_ERROR(batch.status());
+  // In key order (parts are in partition order, each under its own prefix): the memtable inserts
+  // sorted keys faster, each insert starting near the last.
   rocksdb::WriteBatch wb;
-  for (const auto* change : changes) {
-    if (change->second) {
-      wb.Put(change->first, *change->second);
-    } else {
-      wb.Delete(change->first);
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> changes;
+  for (const auto& [p, part] : batch.parts_) {
+    changes.clear();
+    for (const auto& change : part->changes_) changes.push_back(&change);
+    std::sort(changes.begin(), changes.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* change : changes) {
+      if (change->second) {
+        wb.Put(change->first, *change->second);
+      } else {
+        wb.Delete(change->first);
+      }
     }
-  }
-  for (const auto& [p, offset] : batch.offsets_) {
-    wb.Put(keys::PartitionPrefix(p) + keys::kOffset, offset.SerializeAsString());
+    if (part->offset_) wb.Put(part->prefix_ + keys::kOffset, part->offset_->SerializeAsString());
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;

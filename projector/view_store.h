@@ -37,30 +37,49 @@ class ViewStore;
 
 // Batch collects the changes of one poll batch across partitions; ViewStore::Commit writes them
 // atomically together with the offsets they advance. It is a write-back cache: the fold's reads
-// are answered from the batch's own changes first (a hash map), then from the database, and a key
-// written many times in one batch (a team's state, a busy day bucket) is written to RocksDB once.
-// Not thread-safe.
+// are answered from the batch's own changes first (a hash map per partition), then from the
+// database, and a key written many times in one batch (a team's state, a busy day bucket) is
+// written to RocksDB once.
 class Batch {
  public:
+  // One partition's share of the batch: the fold's view of that partition (the stored state plus
+  // this batch's changes) and the offset it is applied up to. Parts of different partitions may be
+  // used concurrently from different threads; one part is not thread-safe.
+  class Part : public ViewState {
+   public:
+    std::optional<std::string> Get(const std::string& key) override;
+    void Put(const std::string& key, std::string value) override;
+    void Delete(const std::string& key) override;
+    // Records that the partition is applied up to (excluding) `next_offset`.
+    void SetOffset(int64_t next_offset, int64_t timestamp_ms);
+    // The first storage error a read met; Commit refuses a batch that has one.
+    const absl::Status& status() const { return status_; }
+
+   private:
+    friend class Batch;
+    friend class ViewStore;
+    Part(ViewStore* store, int32_t p);
+    ViewStore* store_;
+    std::string prefix_;
+    // Full key (partition prefix included) -> new value, or nullopt for a delete.
+    absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
+    std::optional<v1::PartitionOffset> offset_;
+    absl::Status status_;
+  };
+
   ~Batch();
-  // The fold's view of partition `p`: the stored state plus this batch's changes.
-  ViewState& Partition(int32_t p);
-  // Records that partition `p` is applied up to (excluding) `next_offset`.
-  void SetOffset(int32_t p, int64_t next_offset, int64_t timestamp_ms);
+  // Partition p's part, created on first use. Not thread-safe: create every part a batch needs on
+  // one thread before handing parts to others.
+  Part& Partition(int32_t p);
   bool empty() const;
-  // The first storage error a read of this batch met; Commit refuses a batch that has one.
-  const absl::Status& status() const { return status_; }
+  // The first storage error of any part.
+  absl::Status status() const;
 
  private:
   friend class ViewStore;
-  class PartitionState;
   explicit Batch(ViewStore* store);
   ViewStore* store_;
-  // Full key (partition prefix included) -> new value, or nullopt for a delete.
-  absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
-  std::map<int32_t, std::unique_ptr<PartitionState>> partitions_;
-  std::map<int32_t, v1::PartitionOffset> offsets_;
-  absl::Status status_;
+  std::map<int32_t, std::unique_ptr<Part>> parts_;
 };
 
 // A consistent read of the views: every call on one Reader sees the same RocksDB snapshot (on a

@@ -32,7 +32,7 @@ class ViewStoreTest : public ::testing::Test {
     v1::Event e = testing::Departure("evt-" + team + std::to_string(offset), team, Day(2026, 2, 10), "p-1");
     e.set_idempotency_key("ik-" + team + std::to_string(offset));
     ASSERT_TRUE(Apply(e, RecordMeta{p, offset}, batch->Partition(p)).ok());
-    batch->SetOffset(p, offset + 1, 1000);
+    batch->Partition(p).SetOffset(offset + 1, 1000);
     ASSERT_TRUE(store.Commit(*batch).ok());
   }
   std::string path_;
@@ -79,7 +79,7 @@ TEST_F(ViewStoreTest, BatchIsAtomicWithItsOffsets) {
   v1::Event e = testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-1");
   e.set_idempotency_key("ik-1");
   ASSERT_TRUE(Apply(e, RecordMeta{3, 0}, batch->Partition(3)).ok());
-  batch->SetOffset(3, 1, 0);
+  batch->Partition(3).SetOffset(1, 0);
   // Not committed: neither the view nor the offset is visible.
   EXPECT_FALSE(store->StoredOffset(3)->has_value());
   EXPECT_TRUE(store->NewReader()->Watermark()->empty());
