@@ -12,7 +12,9 @@
 #include <thread>
 
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <gtest/gtest.h>
 
 #include "common/auth.h"
@@ -110,6 +112,7 @@ class SecurityTest : public ::testing::Test {
     source_ = std::make_unique<query::ViewSource>(ReadOnlyViews(*db_));
     source_->Start();
     query_ = std::make_unique<query::QueryServiceImpl>(source_.get(), query::LogEndsFn(), security_->gate.get());
+    grpc::EnableDefaultHealthCheckService(true);  // as the binaries do
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", security_->credentials, &port_);
     builder.RegisterService(query_.get());
@@ -248,6 +251,27 @@ TEST_F(SecurityTest, QueryNeedsAReaderToken) {
     EXPECT_FALSE(reader->Read(&update));
     EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
+}
+
+TEST_F(SecurityTest, HealthStaysOpenWithoutAToken) {
+  StartQuery(Tls());
+  auto channel = ctl::CreateClientChannel(Address(), Client(pki_->ca_cert, "")).value();
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  WithDeadline(&ctx, std::chrono::seconds(5));
+  grpc::Slice empty;  // HealthCheckRequest{service: ""} serializes to no bytes
+  grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) { done.set_value(s); });
+  grpc::Status s = done.get_future().get();
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  EXPECT_EQ(bytes, std::string("\x08\x01"));  // HealthCheckResponse{status: SERVING}
 }
 
 TEST_F(SecurityTest, QueryAnswersResourceExhaustedOverTheLimit) {
