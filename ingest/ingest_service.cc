@@ -3,13 +3,29 @@
 #include "common/grpc_status.h"
 
 namespace talentflow::ingest {
+namespace {
+
+// The client's deadline; InfiniteFuture when it set none.
+absl::Time DeadlineOf(const grpc::ServerContext& context) {
+  const auto d = context.deadline();
+  return d == std::chrono::system_clock::time_point::max() ? absl::InfiniteFuture() : absl::FromChrono(d);
+}
+
+}  // namespace
 
 grpc::Status IngestServiceImpl::Publish(grpc::ServerContext* context, const v1::PublishRequest* request,
                                         v1::PublishResponse* response) {
   auto admitted = gate_->Admit(*context, auth::Role::kPublisher);
   if (!admitted.ok()) return ToGrpc(admitted.status());  // nothing is written
   if (auto s = publisher_->CheckBatch(*request); !s.ok()) return ToGrpc(s);
-  *response = publisher_->Publish(*request, admitted->principal());
+  // At the client's deadline the call ends and frees its slot. The client sees DEADLINE_EXCEEDED
+  // (never ACCEPTED for a record the broker has not acknowledged) and may republish: the
+  // idempotency keys make a record that lands after all count once.
+  const absl::Time deadline = DeadlineOf(*context);
+  *response = publisher_->Publish(*request, admitted->principal(), deadline);
+  if (response->not_delivered() > 0 && absl::Now() >= deadline) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "the broker did not acknowledge every record in time");
+  }
   return grpc::Status::OK;
 }
 
@@ -20,7 +36,9 @@ grpc::Status IngestServiceImpl::PublishStream(
   v1::PublishRequest request;
   while (stream->Read(&request)) {
     if (auto s = publisher_->CheckBatch(request); !s.ok()) return ToGrpc(s);
-    if (!stream->Write(publisher_->Publish(request, admitted->principal()))) break;
+    if (!stream->Write(publisher_->Publish(request, admitted->principal(), DeadlineOf(*context)))) {
+      break;
+    }
   }
   return grpc::Status::OK;
 }

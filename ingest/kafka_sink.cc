@@ -1,6 +1,7 @@
 #include "ingest/kafka_sink.h"
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -91,20 +92,42 @@ void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
   }
 }
 
-std::vector<Delivery> KafkaSink::PublishAndWait(const std::vector<v1::Event>& events) {
-  std::vector<Delivery> results(events.size());
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t remaining = events.size();
+std::vector<Delivery> KafkaSink::PublishAndWait(const std::vector<v1::Event>& events, absl::Time deadline) {
+  // Shared with the delivery callbacks, which may run after a deadline made this call return.
+  struct Wait {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<Delivery> results;
+    std::vector<bool> reported;
+    size_t remaining = 0;
+  };
+  auto wait = std::make_shared<Wait>();
+  wait->results.resize(events.size());
+  wait->reported.resize(events.size(), false);
+  wait->remaining = events.size();
   for (size_t i = 0; i < events.size(); ++i) {
-    Produce(events[i], [&, i](const Delivery& d) {
-      std::lock_guard<std::mutex> lock(mu);
-      results[i] = d;
-      if (--remaining == 0) cv.notify_all();
+    Produce(events[i], [wait, i](const Delivery& d) {
+      std::lock_guard<std::mutex> lock(wait->mu);
+      wait->results[i] = d;
+      wait->reported[i] = true;
+      if (--wait->remaining == 0) wait->cv.notify_all();
     });
   }
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return remaining == 0; });  // bounded: every record is reported by message.timeout.ms
+  std::unique_lock<std::mutex> lock(wait->mu);
+  // Bounded even without a deadline: every record is reported within message.timeout.ms.
+  const bool all = deadline == absl::InfiniteFuture()
+                       ? (wait->cv.wait(lock, [&] { return wait->remaining == 0; }), true)
+                       : wait->cv.wait_until(lock, absl::ToChronoTime(deadline), [&] { return wait->remaining == 0; });
+  std::vector<Delivery> results = wait->results;
+  if (!all) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!wait->reported[i]) {
+        results[i].status = absl::DeadlineExceededError(
+            "not acknowledged before the caller's deadline (it may still be written; publishing it again is safe: "
+            "same idempotency key)");
+      }
+    }
+  }
   return results;
 }
 

@@ -28,7 +28,8 @@ absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const
   return Normalise(std::move(event), *aliases_, stamp, options_.limits);
 }
 
-v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const std::string& principal) {
+v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const std::string& principal,
+                                       absl::Time deadline) {
   v1::PublishResponse response;
   std::vector<v1::Event> records;
   std::vector<int> owner;  // records[i] belongs to request event owner[i]
@@ -54,7 +55,7 @@ v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const 
       owner.push_back(i);
     }
   }
-  std::vector<Delivery> deliveries = sink_->PublishAndWait(records);
+  std::vector<Delivery> deliveries = sink_->PublishAndWait(records, deadline);
   for (size_t k = 0; k < records.size(); ++k) {
     v1::EventResult* r = response.mutable_results(owner[k]);
     const Delivery& d = deliveries[k];

@@ -42,8 +42,10 @@ class Publisher {
   absl::Status CheckBatch(const v1::PublishRequest& request) const;
 
   // Publishes a batch: one result per event, in order. Returns after the broker acknowledged or
-  // failed every record written. Thread-safe.
-  v1::PublishResponse Publish(const v1::PublishRequest& request, const std::string& principal);
+  // failed every record written, or at `deadline` (the caller's), when the records not yet
+  // acknowledged are reported NOT_DELIVERED (they may still land). Thread-safe.
+  v1::PublishResponse Publish(const v1::PublishRequest& request, const std::string& principal,
+                              absl::Time deadline = absl::InfiniteFuture());
 
   // Validates one event and stamps it (recordedTime = now, recordedBy = principal, ids): the records
   // to write (see Normalise), or a FieldError.

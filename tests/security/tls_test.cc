@@ -374,6 +374,13 @@ TEST_F(IngestLimitsTest, AClientDeadlineEndsTheCallWithoutAFalseAccepted) {
   EXPECT_EQ(response.accepted(), 0);
   // At the deadline, not at the 3 s delivery timeout.
   EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+  // The server stops waiting at the deadline too: the call's slot is free well before the 3 s
+  // delivery timeout would end the wait for the broker.
+  const auto until = start + std::chrono::milliseconds(2500);
+  while (gate_->in_flight() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(gate_->in_flight(), 0);
 }
 
 TEST_F(IngestLimitsTest, OverloadAnswersResourceExhaustedAndTheBlockedCallIsNotDelivered) {
