@@ -41,14 +41,17 @@ results=""
 source deploy/lib/bench-lib.sh
 ensure_ghz
 source deploy/lib/throwaway-broker.sh
-ctl="$root/build/ctl/talentflowctl"
-ingest="$root/build/ingest/talentflow-ingest"
-projector="$root/build/projector/talentflow-projector"
-query="$root/build/query/talentflow-query"
-tool="$root/build/tests/bench/talentflow-bench"
 work="$TALENTFLOW_HOME/bench"
 results="$work/results"
-mkdir -p "$work"
+mkdir -p "$work/bin"
+# The binaries are copied first, so a rebuild of ./build during the run cannot change them mid-run.
+cp "$root/build/ctl/talentflowctl" "$root/build/ingest/talentflow-ingest" "$root/build/projector/talentflow-projector" \
+  "$root/build/query/talentflow-query" "$root/build/tests/bench/talentflow-bench" "$work/bin/"
+ctl="$work/bin/talentflowctl"
+ingest="$work/bin/talentflow-ingest"
+projector="$work/bin/talentflow-projector"
+query="$work/bin/talentflow-query"
+tool="$work/bin/talentflow-bench"
 : >"$results"
 brokers=$TALENTFLOW_KAFKA_BROKERS
 started=$(date +%s)
