@@ -119,7 +119,8 @@ TEST(BrokerRestartFaultTest, AcknowledgedEventsSurviveAndTheRestIsReported) {
   EXPECT_EQ(s1.rejected, 0);
   EXPECT_EQ(s1.accepted + s1.duplicates + s1.not_delivered, kEvents);
   // The broker was down longer than the delivery timeout with records in flight.
-  ASSERT_EQ(*run1.exit_code(), 1) << run1.Log();
+  EXPECT_EQ(*run1.exit_code(), 1) << "(-1: killed by a signal after printing its summary)\n"
+                                  << run1.Log().substr(run1.Log().size() > 3000 ? run1.Log().size() - 3000 : 0);
   ASSERT_GT(s1.not_delivered, 0);
   ASSERT_GE(s1.first_line, 1) << "the first unacknowledged line must be named:\n" << run1.Log();
   ASSERT_LE(s1.first_line, kEvents);
