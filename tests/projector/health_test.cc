@@ -120,6 +120,13 @@ TEST(ShortName, StripsPrefixAndLowerCases) {
   EXPECT_EQ(ShortName(v1::HEALTH_STATUS_AT_RISK), "at_risk");
 }
 
+// proto3 keeps enum values this build has no name for (a newer or hostile writer); found by
+// fold_fuzzer, where ComputeHealth threw std::out_of_range on budgetChange.status 58.
+TEST(ShortName, ValueWithoutANameIsUnknown) {
+  EXPECT_EQ(ShortName(static_cast<v1::BudgetStatus>(58)), "unknown");
+  EXPECT_EQ(ShortName(static_cast<v1::Priority>(-3)), "unknown");
+}
+
 // --- Identity and counters -----------------------------------------------------------------------
 
 TEST(ComputeHealth, CopiesIdentityAndTeamCounters) {
