@@ -5,6 +5,7 @@
 #include <deque>
 #include <future>
 #include <optional>
+#include <set>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -33,30 +34,37 @@ int FeedSummary::ExitCode() const {
 
 namespace {
 
-// Tracks the deliveries of one run: a line counts as accepted once all its records are.
+// Tracks the deliveries of one run: a line counts as accepted once all its records are. The
+// delivery callbacks share the tracker's state, so a report that arrives after Finish gave up (the
+// idempotent producer may report a record later than its delivery timeout) finds it still alive.
 class DeliveryTracker {
  public:
+  DeliveryTracker() : state_(std::make_shared<State>()) {}
+
   void Add(int64_t line, int records, KafkaSink& sink, std::vector<v1::Event>& events) {
-    auto state = std::make_shared<LineState>();
-    state->line = line;
-    state->remaining = records;
+    auto line_state = std::make_shared<LineState>();
+    line_state->line = line;
+    line_state->remaining = records;
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++outstanding_;
+      std::lock_guard<std::mutex> lock(state_->mu);
+      state_->outstanding.insert(line);
     }
     for (auto& e : events) {
-      sink.Produce(e, [this, state](const Delivery& d) { OnDelivery(*state, d); });
+      sink.Produce(e, [state = state_, line_state](const Delivery& d) { state->OnDelivery(*line_state, d); });
     }
   }
 
-  // Waits until every line is resolved or `timeout` passes; unresolved lines count as not delivered.
+  // Waits until every line is resolved or `timeout` passes; unresolved lines count as not delivered
+  // and the first line to rerun from is the first that failed or is unresolved.
   void Finish(absl::Duration timeout, FeedSummary* summary) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return outstanding_ == 0; });
-    summary->accepted += accepted_;
-    summary->not_delivered += failed_ + outstanding_;
-    summary->first_not_delivered_line = first_failed_line_;
-    if (outstanding_ > 0 && first_failed_line_ == 0) summary->first_not_delivered_line = -1;
+    State& s = *state_;
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return s.outstanding.empty(); });
+    summary->accepted += s.accepted;
+    summary->not_delivered += s.failed + static_cast<int64_t>(s.outstanding.size());
+    int64_t first = s.first_failed_line;
+    if (!s.outstanding.empty() && (first == 0 || *s.outstanding.begin() < first)) first = *s.outstanding.begin();
+    summary->first_not_delivered_line = first;
   }
 
  private:
@@ -66,29 +74,33 @@ class DeliveryTracker {
     bool failed = false;
   };
 
-  void OnDelivery(LineState& s, const Delivery& d) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!d.status.ok() && !s.failed) {
-      s.failed = true;
-      spdlog::error("line {}: not delivered: {}", s.line, d.status.message());
-    }
-    if (--s.remaining > 0) return;
-    --outstanding_;
-    if (s.failed) {
-      ++failed_;
-      if (first_failed_line_ == 0 || s.line < first_failed_line_) first_failed_line_ = s.line;
-    } else {
-      ++accepted_;
-    }
-    if (outstanding_ == 0) cv_.notify_all();
-  }
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::set<int64_t> outstanding;  // lines with records not yet reported
+    int64_t accepted = 0;
+    int64_t failed = 0;
+    int64_t first_failed_line = 0;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int64_t outstanding_ = 0;
-  int64_t accepted_ = 0;
-  int64_t failed_ = 0;
-  int64_t first_failed_line_ = 0;
+    void OnDelivery(LineState& line, const Delivery& d) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!d.status.ok() && !line.failed) {
+        line.failed = true;
+        spdlog::error("line {}: not delivered: {}", line.line, d.status.message());
+      }
+      if (--line.remaining > 0) return;
+      outstanding.erase(line.line);
+      if (line.failed) {
+        ++failed;
+        if (first_failed_line == 0 || line.line < first_failed_line) first_failed_line = line.line;
+      } else {
+        ++accepted;
+      }
+      if (outstanding.empty()) cv.notify_all();
+    }
+  };
+
+  std::shared_ptr<State> state_;
 };
 
 // One line as a worker prepared it: its records, or why it is rejected (then `text` keeps the line

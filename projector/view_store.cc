@@ -3,6 +3,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -15,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/kafka.h"
+#include "common/logging.h"
 #include "common/status.h"
 #include "common/time_util.h"
 #include "projector/keys.h"
@@ -34,8 +37,30 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {
   return absl::InternalError(msg);
 }
 
+// RocksDB's own log goes to our log instead of db/LOG: a file next to the data fails with it when
+// the disk is full (and Debian's RocksDB asserts on that), and operators want one log anyway.
+class SpdlogLogger : public rocksdb::Logger {
+ public:
+  SpdlogLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char buf[1024];
+    std::vsnprintf(buf, sizeof(buf), format, ap);
+    const spdlog::level::level_enum to = level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? spdlog::level::err
+                                         : level >= rocksdb::InfoLogLevel::WARN_LEVEL ? spdlog::level::warn
+                                                                                       : spdlog::level::info;
+    spdlog::log(to, "rocksdb: {}", buf);
+  }
+};
+
 rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
   rocksdb::Options options;
+  options.info_log = std::make_shared<SpdlogLogger>();
+  // No preallocated WAL space: a full disk then fails the next commit at once (the projector stops
+  // applying and says so) instead of some tens of MiB later, at a flush.
+  options.allow_fallocate = false;
   options.create_if_missing = true;
   options.compression = rocksdb::kLZ4Compression;
   options.max_open_files = -1;
@@ -158,9 +183,15 @@ absl::Status ViewStore::Commit(Batch& batch) {
     }
     if (part->offset_) wb.Put(part->prefix_ + keys::kOffset, part->offset_->SerializeAsString());
   }
+  if (write_failed_) {
+    RETURN_IF_ERROR(FromRocks(db_->Resume(), "resume after a failed write"));
+    write_failed_ = false;
+  }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return FromRocks(db_->Write(wo, &wb), "commit");
+  absl::Status s = FromRocks(db_->Write(wo, &wb), "commit");
+  if (!s.ok()) write_failed_ = true;
+  return s;
 }
 
 absl::StatusOr<std::optional<v1::PartitionOffset>> ViewStore::StoredOffset(int32_t p) {

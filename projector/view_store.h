@@ -137,7 +137,9 @@ class ViewStore {
   ~ViewStore();
 
   std::unique_ptr<Batch> NewBatch();
-  // Writes the batch and its offsets atomically (one RocksDB WriteBatch).
+  // Writes the batch and its offsets atomically (one RocksDB WriteBatch). After a failed write
+  // (disk full, I/O error) the next Commit first asks RocksDB to resume; until it can, Commit
+  // fails and nothing is written.
   absl::Status Commit(Batch& batch);
 
   // The applied position of partition `p`, if any was stored.
@@ -170,6 +172,8 @@ class ViewStore {
   std::unique_ptr<rocksdb::DB> db_;
   ViewStoreOptions options_;
   bool secondary_ = false;
+  // The last Commit failed (e.g. the disk was full): RocksDB refuses writes until Resume.
+  bool write_failed_ = false;
 };
 
 }  // namespace talentflow::projector

@@ -90,7 +90,9 @@ int64_t CommittedTotal(const std::string& group, const std::string& topic, int p
 
 TEST(DiskFullFaultTest, ProjectorStopsReports503LosesNothingAndResumes) {
   TempDir dir("tf-fault-disk");
-  TmpfsMount mnt(dir / "mnt", "48m");
+  // Bigger than the free space RocksDB wants before it leaves its read-only state after a hard error
+  // (about one write buffer, 64 MiB): once the filler is deleted, recovery can go ahead.
+  TmpfsMount mnt(dir / "mnt", "160m");
   if (!mnt.mounted()) {
     GTEST_SKIP() << "cannot mount a tmpfs here (" << mnt.error()
                  << "): this test needs root or CAP_SYS_ADMIN; a RocksDB Env that fails writes on demand would need "
