@@ -304,8 +304,29 @@ static std::string PrefixEnd(std::string prefix) {
   return prefix;
 }
 
+absl::StatusOr<Reader::FlowsByTeam> Reader::OutboundFlows(int32_t p, const std::string& org, int64_t as_of_day,
+                                                          const std::string* team) {
+  const std::string flows = keys::PartitionPrefix(p) + "f/" + org + "/";
+  const std::string first_month = MonthKey(as_of_day - 364), last_month = MonthKey(as_of_day);
+  FlowsByTeam out;
+  RETURN_IF_ERROR(Scan(flows, PrefixEnd(flows), [&](const std::string& k, const std::string& v) {
+    // k = flows + <to_org>/<yyyymm>/<team>
+    const absl::string_view rest = absl::string_view(k).substr(flows.size());
+    const size_t a = rest.find('/');
+    const size_t b = rest.find('/', a + 1);
+    if (a == absl::string_view::npos || b == absl::string_view::npos) return true;
+    const absl::string_view month = rest.substr(a + 1, b - a - 1), flow_team = rest.substr(b + 1);
+    if ((team != nullptr && flow_team != *team) || month < first_month || month > last_month) return true;
+    v1::FlowBucket f;
+    f.ParseFromString(v);
+    out[std::string(flow_team)].emplace_back(std::string(rest.substr(0, a)), std::move(f));
+    return true;
+  }));
+  return out;
+}
+
 absl::StatusOr<TeamInputs> Reader::LoadTeam(int32_t p, const std::string& org, const std::string& team,
-                                            int64_t as_of_day) {
+                                            int64_t as_of_day, FlowsByTeam* org_flows) {
   const std::string pp = keys::PartitionPrefix(p);
   TeamInputs in;
   std::string value;
@@ -331,21 +352,12 @@ absl::StatusOr<TeamInputs> Reader::LoadTeam(int32_t p, const std::string& org, c
     in.timeline.push_back(std::move(t));
     return true;
   }));
-  const std::string flows = pp + "f/" + org + "/";
-  const std::string first_month = MonthKey(as_of_day - 364), last_month = MonthKey(as_of_day);
-  RETURN_IF_ERROR(Scan(flows, PrefixEnd(flows), [&](const std::string& k, const std::string& v) {
-    // k = flows + <to_org>/<yyyymm>/<team>
-    const std::string rest = k.substr(flows.size());
-    const size_t a = rest.find('/');
-    const size_t b = rest.find('/', a + 1);
-    if (a == std::string::npos || b == std::string::npos) return true;
-    const std::string month = rest.substr(a + 1, b - a - 1);
-    if (rest.substr(b + 1) != team || month < first_month || month > last_month) return true;
-    v1::FlowBucket f;
-    f.ParseFromString(v);
-    in.outbound_flows.emplace_back(rest.substr(0, a), std::move(f));
-    return true;
-  }));
+  if (org_flows != nullptr) {
+    if (auto it = org_flows->find(team); it != org_flows->end()) in.outbound_flows = std::move(it->second);
+  } else {
+    ASSIGN_OR_RETURN(FlowsByTeam mine, OutboundFlows(p, org, as_of_day, &team));
+    in.outbound_flows = std::move(mine[team]);
+  }
   return in;
 }
 
@@ -369,9 +381,16 @@ absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string&
       return true;
     }));
   }
+  // The org's flow buckets are read once per partition, not once per team.
+  std::map<int32_t, FlowsByTeam> flows;
+  for (const auto& [team, p] : teams) {
+    if (flows.count(p) == 0) {
+      ASSIGN_OR_RETURN(flows[p], OutboundFlows(p, org, as_of_day, nullptr));
+    }
+  }
   std::vector<v1::TeamHealth> out;
   for (const auto& [team, p] : teams) {
-    ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day));
+    ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day, &flows[p]));
     out.push_back(ComputeHealth(org, team, in, as_of_day));
   }
   return out;

@@ -111,7 +111,15 @@ class Reader {
  private:
   friend class ViewStore;
   Reader(ViewStore* store);
-  absl::StatusOr<TeamInputs> LoadTeam(int32_t p, const std::string& org, const std::string& team, int64_t as_of_day);
+  // Outbound flow buckets (destination org, bucket) by team.
+  using FlowsByTeam = std::map<std::string, std::vector<std::pair<std::string, v1::FlowBucket>>>;
+  // The flow buckets of `org`'s teams in partition p (only `team`'s unless it is null) for the 365
+  // days up to `as_of_day`.
+  absl::StatusOr<FlowsByTeam> OutboundFlows(int32_t p, const std::string& org, int64_t as_of_day,
+                                            const std::string* team);
+  // A team's inputs; its flows are taken from `org_flows` (moved out) when given, else read.
+  absl::StatusOr<TeamInputs> LoadTeam(int32_t p, const std::string& org, const std::string& team, int64_t as_of_day,
+                                      FlowsByTeam* org_flows = nullptr);
   absl::Status Scan(const std::string& from, const std::string& to,
                     const std::function<bool(const std::string& key, const std::string& value)>& fn);
   ViewStore* store_;

@@ -108,6 +108,22 @@ TEST_F(SampleQueryTest, OrgSnapshotTotals) {
   EXPECT_EQ(t.status_counts().at("critical"), 1);
   EXPECT_EQ(t.status_counts().at("at_risk"), 1);
   EXPECT_EQ(t.status_counts().at("watch"), 1);
+
+  // The snapshot reads an org's flow buckets once per partition and hands each team its own; every
+  // team must equal what GetTeamHealth computes for it alone (top destinations included).
+  for (const auto& team : resp.teams()) {
+    v1::GetTeamHealthRequest one;
+    one.set_org("openai");
+    one.set_team(team.team());
+    *one.mutable_as_of() = At(2026, 3, 1);
+    v1::GetTeamHealthResponse alone;
+    grpc::ClientContext c1;
+    ASSERT_TRUE(s.stub->GetTeamHealth(&c1, one, &alone).ok());
+    EXPECT_EQ(alone.health().SerializeAsString(), team.SerializeAsString()) << team.team();
+  }
+  bool some_destinations = false;
+  for (const auto& team : resp.teams()) some_destinations |= team.top_destinations_size() > 0;
+  EXPECT_TRUE(some_destinations) << "the sample's departures name destinations";
 }
 
 TEST_F(SampleQueryTest, ListTeamsPaginationVisitsEveryTeamOnce) {
