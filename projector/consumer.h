@@ -37,8 +37,9 @@ struct ProjectorOptions {
   bool drop_revoked_state = false;
   // Most records in one RocksDB batch. Default: 5,000.
   int max_batch_records = 5000;
-  // Longest a batch collects records before it is committed. Default: 20 ms.
-  int max_batch_ms = 20;
+  // Longest a batch collects records before it is applied and committed (at a steady 1k events/s
+  // every record waits up to this long in the batch). Default: 5 ms.
+  int max_batch_ms = 5;
   // Threads that fold a batch (each takes whole partitions; batches under 512 records use one).
   // Default: 2.
   int fold_threads = 2;
