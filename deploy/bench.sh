@@ -32,7 +32,7 @@ if ((quick)); then
   events=20000 rounds=1 grpc_events=5000 fresh_s=2 query_s=2
   ((large_events > 0)) && large_events=50000
 fi
-invocation="$(env | grep -E '^BENCH_[A-Z_]+=' | sort | tr '\n' ' ')./deploy/bench.sh${*:+ $*}"
+invocation="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')./deploy/bench.sh${*:+ $*}"
 write=0
 [[ "$events $rounds $grpc_events $fresh_s $query_s" == "$defaults" ]] && ((!quick)) && write=1
 [[ "${BENCH_WRITE:-0}" == 1 ]] && ((!quick)) && write=1

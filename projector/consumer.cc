@@ -168,15 +168,10 @@ void Projector::DeadLetter(const RdKafka::Message& msg, const std::string& reaso
   }
 }
 
-absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& part) {
+absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& part, PartitionCursor& cursor) {
   const int32_t p = msg.partition();
   const int64_t offset = msg.offset();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = next_offset_.find(p);
-    if (it == next_offset_.end() || offset < it->second) return absl::OkStatus();  // revoked, or applied
-    if (options_.replay && offset >= end_offset_[p]) return absl::OkStatus();
-  }
+  if (offset < cursor.next || offset >= cursor.end) return absl::OkStatus();  // applied, or past the replay's end
   records_seen_.fetch_add(1, std::memory_order_relaxed);
   v1::Event event;
   const std::string* key = msg.key();
@@ -198,29 +193,48 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& pa
     }
   }
   part.SetOffset(offset + 1, msg.timestamp().timestamp);
-  std::lock_guard<std::mutex> lock(mu_);
-  next_offset_[p] = offset + 1;
+  cursor.next = offset + 1;
   return absl::OkStatus();
 }
 
 absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch) {
   // Partitions share no state, so their records can be folded on several threads; within a
   // partition, records are applied in log order. Each thread gets whole partitions, the largest
-  // share of records going to the least loaded thread.
+  // share of records going to the least loaded thread. Where each partition stands is read once
+  // and written back once, so the threads take no lock per record (revocations and rewinds run on
+  // this thread, never during ApplyAll).
   std::map<int32_t, std::vector<const RdKafka::Message*>> by_partition;
   for (const auto& m : messages) by_partition[m->partition()].push_back(m.get());
-  using Work = std::vector<std::pair<Batch::Part*, const std::vector<const RdKafka::Message*>*>>;
+  std::map<int32_t, PartitionCursor> cursors;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [p, records] : by_partition) {
+      auto next = next_offset_.find(p);
+      if (next == next_offset_.end()) continue;  // revoked
+      PartitionCursor& c = cursors[p];
+      c.next = next->second;
+      if (options_.replay) c.end = end_offset_[p];
+    }
+  }
+  struct Item {
+    Batch::Part* part;
+    PartitionCursor* cursor;
+    const std::vector<const RdKafka::Message*>* records;
+  };
+  using Work = std::vector<Item>;
   const size_t threads = messages.size() < kParallelFoldRecords ? 1 : std::max(1, options_.fold_threads);
   std::vector<Work> work(threads);
   std::vector<size_t> load(threads, 0);
   for (const auto& [p, records] : by_partition) {
+    auto cursor = cursors.find(p);
+    if (cursor == cursors.end()) continue;
     const size_t t = std::min_element(load.begin(), load.end()) - load.begin();
-    work[t].emplace_back(&batch.Partition(p), &records);  // parts are created here, on one thread
+    work[t].push_back({&batch.Partition(p), &cursor->second, &records});  // parts are created here, on one thread
     load[t] += records.size();
   }
   auto apply = [this](const Work& items) -> absl::Status {
-    for (const auto& [part, records] : items) {
-      for (const RdKafka::Message* m : *records) RETURN_IF_ERROR(ApplyRecord(*m, *part));
+    for (const Item& item : items) {
+      for (const RdKafka::Message* m : *item.records) RETURN_IF_ERROR(ApplyRecord(*m, *item.part, *item.cursor));
     }
     return absl::OkStatus();
   };
@@ -233,6 +247,8 @@ absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Mess
     absl::Status s = other.get();
     if (status.ok()) status = s;
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [p, c] : cursors) next_offset_[p] = c.next;
   return status;
 }
 

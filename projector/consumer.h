@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,7 +79,12 @@ class Projector {
  private:
   class Rebalancer;
   Projector() = default;
-  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch::Part& part);
+  // Where a partition stands during ApplyAll: the next offset to apply, and (replay) where to stop.
+  struct PartitionCursor {
+    int64_t next = 0;
+    int64_t end = std::numeric_limits<int64_t>::max();
+  };
+  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch::Part& part, PartitionCursor& cursor);
   // Applies a poll batch's records; partitions are folded on options_.fold_threads threads when
   // there are at least kParallelFoldRecords records. Returns the first storage error (the batch
   // must not be committed then).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -127,6 +128,9 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const ViewStoreOption
   if (options.path.empty()) return absl::InvalidArgumentError("db: path required");
   std::unique_ptr<ViewStore> store(new ViewStore());
   store->options_ = options;
+  // RocksDB would create it too, but logs a missing directory as an error first.
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
   rocksdb::DB* db = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(MakeOptions(options), options.path, &db), "open " + options.path));
   store->db_.reset(db);

@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "tests/common/pipeline.h"
+#include "tests/fault/fault_util.h"
 #include "ctl/synthetic_source.h"
 
 namespace talentflow::projector {
@@ -64,12 +65,6 @@ int64_t StoredTotal(const std::string& path) {
   return sum;
 }
 
-int FreePort() {
-  httplib::Server s;
-  int port = s.bind_to_any_port("127.0.0.1");
-  s.stop();
-  return port;
-}
 
 TEST(ProjectorCrashTest, KillNineAtRandomPointsEqualsCleanReplay) {
   const std::string topic = testing::UniqueTopic("it-crash");
@@ -82,23 +77,32 @@ TEST(ProjectorCrashTest, KillNineAtRandomPointsEqualsCleanReplay) {
   const std::string db = ::testing::TempDir() + "/" + topic + "-live";
   std::filesystem::remove_all(db);
   const std::string group = topic + "-group";
-  const int port = FreePort();
+  const int port = fault::FreePort();  // a plain socket, closed: nothing else listens on it
   const unsigned seed = static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count());
   std::mt19937 rng(seed);
   SCOPED_TRACE("kill-point seed " + std::to_string(seed));
 
-  // Kill the projector at random moments; a kill counts when the stored offsets show it was
-  // mid-way (some but not all records applied, more than before).
+  // Kill the projector at random points while it applies: each run is killed a random 0-400 ms
+  // after its applied offsets (from /metrics) first move past the stored position, so the kill
+  // lands mid-way however fast it applies. A kill counts when the stored offsets show it was
+  // mid-way (more applied than before, not all).
   int64_t last = 0;
   int kills = 0;
-  for (int round = 0; round < 8 && kills < 5; ++round) {
+  for (int round = 0; round < 10 && kills < 5; ++round) {
     pid_t pid = StartProjector(topic, db, group, port);
     ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 1200));
-    ASSERT_EQ(waitpid(pid, nullptr, WNOHANG), 0) << "projector exited early";
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until) {
+      ASSERT_EQ(waitpid(pid, nullptr, WNOHANG), 0) << "projector exited early";
+      auto p = Progress(port);
+      if (p && p->first > last) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     const int64_t stored = StoredTotal(db);
+    std::cout << "kill " << round << ": stored " << stored << " of " << total << std::endl;
     if (stored > last && stored < total) ++kills;
     last = stored;
     if (stored >= total) break;
