@@ -199,8 +199,8 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& pa
 
 absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch) {
   // Partitions share no state, so their records can be folded on several threads; within a
-  // partition, records are applied in log order. Each thread gets whole partitions, the largest
-  // share of records going to the least loaded thread. Where each partition stands is read once
+  // partition, records are applied in log order. Each thread gets whole partitions, each partition
+  // going to the thread with the fewest records so far. Where each partition stands is read once
   // and written back once, so the threads take no lock per record (revocations and rewinds run on
   // this thread, never during ApplyAll).
   std::map<int32_t, std::vector<const RdKafka::Message*>> by_partition;
