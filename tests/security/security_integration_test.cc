@@ -23,16 +23,7 @@ namespace {
 
 using ::talentflow::testing::Day;
 
-// talentflowctl's client options: TLS with CA `ca` when not empty, `token` when not empty, and a
-// client certificate when `cert` is not empty.
-ctl::ClientSecurityOptions Client(std::string ca, std::string token, std::string cert = "", std::string key = "") {
-  ctl::ClientSecurityOptions o;
-  o.tls_ca_path = std::move(ca);
-  o.token = std::move(token);
-  o.tls_cert_path = std::move(cert);
-  o.tls_key_path = std::move(key);
-  return o;
-}
+using ::talentflow::testing::Client;
 
 int64_t Total(const std::map<int32_t, int64_t>& end_offsets) {
   int64_t total = 0;

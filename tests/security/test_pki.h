@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "ctl/commands.h"
 
 namespace talentflow::testing {
 
@@ -66,6 +67,18 @@ extendedKeyUsage=clientAuth"
     return absl::InternalError(absl::StrCat("openssl failed: ", text.str()));
   }
   return pki;
+}
+
+// talentflowctl's client options: TLS with CA `ca` when not empty, `token` when not empty, and a
+// client certificate when `cert` is not empty.
+inline ctl::ClientSecurityOptions Client(std::string ca, std::string token, std::string cert = "",
+                                         std::string key = "") {
+  ctl::ClientSecurityOptions o;
+  o.tls_ca_path = std::move(ca);
+  o.token = std::move(token);
+  o.tls_cert_path = std::move(cert);
+  o.tls_key_path = std::move(key);
+  return o;
 }
 
 }  // namespace talentflow::testing
