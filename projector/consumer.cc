@@ -122,8 +122,19 @@ absl::Status Projector::AssignForReplay() {
   ASSIGN_OR_RETURN(const int32_t partitions, RecordPartitionCount());
   for (int32_t p = 0; p < partitions; ++p) {
     int64_t lo = 0, hi = 0;
-    RETURN_IF_ERROR(FromKafka(consumer_->query_watermark_offsets(options_.kafka.topic, p, &lo, &hi, 10000),
-                              "watermarks"));
+    // Right after a topic is created its partitions' leaders may not be known yet: retry those
+    // errors for a few seconds before giving up.
+    RdKafka::ErrorCode err = RdKafka::ERR_NO_ERROR;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      err = consumer_->query_watermark_offsets(options_.kafka.topic, p, &lo, &hi, 10000);
+      if (err != RdKafka::ERR_LEADER_NOT_AVAILABLE && err != RdKafka::ERR_NOT_LEADER_FOR_PARTITION &&
+          err != RdKafka::ERR__UNKNOWN_PARTITION && err != RdKafka::ERR_UNKNOWN_TOPIC_OR_PART &&
+          err != RdKafka::ERR__TRANSPORT) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    RETURN_IF_ERROR(FromKafka(err, "watermarks"));
     if (auto it = options_.until_offsets.find(p); it != options_.until_offsets.end()) hi = std::min(hi, it->second);
     ASSIGN_OR_RETURN(auto stored, store_->StoredOffset(p));
     const int64_t next = stored ? stored->next_offset() : 0;

@@ -168,7 +168,8 @@ TEST_F(ProjectorIntegrationTest, PoisonRecordsGoToTheDlqAndApplyingGoesOn) {
   auto p = Projector::Create(po, store->get());
   ASSERT_TRUE(p.ok());
   std::atomic<bool> stop{false};
-  ASSERT_TRUE((*p)->Run(stop).ok());
+  const absl::Status run = (*p)->Run(stop);
+  ASSERT_TRUE(run.ok()) << run;
   EXPECT_EQ((*p)->counters().dead_lettered.load(), 2);
   EXPECT_EQ((*p)->counters().applied.load(), 1);
 
