@@ -17,8 +17,6 @@
 #include "common/status.h"
 
 namespace talentflow {
-namespace {
-
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot be read"));
@@ -29,8 +27,6 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view w
   }
   return text.str();
 }
-
-}  // namespace
 
 ServerSecurityOptions ServerSecurityOptions::FromEnv() {
   ServerSecurityOptions o;

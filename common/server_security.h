@@ -50,4 +50,8 @@ struct ServerSecurity {
 // NotFound for a file that cannot be read. Does not log the contents of any file.
 absl::StatusOr<ServerSecurity> MakeServerSecurity(const ServerSecurityOptions& options, absl::string_view listen);
 
+// The text of the PEM file at `path`. NotFound "<what> <path>: cannot be read", or InvalidArgument
+// "<what> <path>: not a PEM file" (`what` names the flag, e.g. "--tls-ca").
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what);
+
 }  // namespace talentflow

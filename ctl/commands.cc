@@ -123,17 +123,6 @@ class BearerTokenInterceptorFactory : public grpc::experimental::ClientIntercept
   const std::string header_;  // outlives the interceptors: the channel owns this factory
 };
 
-absl::StatusOr<std::string> ReadPemFile(const std::string& path, absl::string_view flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(flag, " ", path, ": cannot be read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": not a PEM file"));
-  }
-  return text.str();
-}
-
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::string& address,
@@ -145,11 +134,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
   if (!security.tls_ca_path.empty() || !security.tls_cert_path.empty()) {
     grpc::SslCredentialsOptions ssl;
     if (!security.tls_ca_path.empty()) {
-      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile(security.tls_ca_path, "--tls-ca"));
+      ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(security.tls_ca_path, "--tls-ca"));
     }
     if (!security.tls_cert_path.empty()) {
-      ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPemFile(security.tls_cert_path, "--tls-cert"));
-      ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPemFile(security.tls_key_path, "--tls-key"));
+      ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadPem(security.tls_cert_path, "--tls-cert"));
+      ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem(security.tls_key_path, "--tls-key"));
     }
     credentials = grpc::SslCredentials(ssl);
   }
