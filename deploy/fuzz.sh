@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang into ./build-fuzz, replays the committed
-# regression inputs, then runs both fuzzers side by side for SECONDS each (default 60) under
+# regression inputs, then runs the fuzzers side by side for SECONDS each (default 60) under
 # ASan+UBSan. Exit status 0 when nothing crashed; 1 otherwise, with each crash input copied to
 # tests/fuzz/regressions/<target>/ (fix the bug, then commit the input: it is replayed every run).
 #   ./deploy/fuzz.sh [SECONDS]
@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 seconds=${1:-60}
-targets=(feed_line_fuzzer fold_fuzzer)
-declare -A max_len=([feed_line_fuzzer]=4096 [fold_fuzzer]=8192)
+targets=(feed_line_fuzzer fold_fuzzer json_event_fuzzer)
+declare -A max_len=([feed_line_fuzzer]=4096 [fold_fuzzer]=8192 [json_event_fuzzer]=4096)
 
 ./deploy/install-deps.sh
 started=$(date +%s)
@@ -26,12 +26,13 @@ echo "fuzz: built in $(( $(date +%s) - started )) s"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Seeds: one file per feed line; for the fold, the same feeds as validated, framed records.
-mkdir -p "$work/seeds/feed_line_fuzzer" "$work/seeds/fold_fuzzer"
+mkdir -p "$work/seeds/feed_line_fuzzer" "$work/seeds/fold_fuzzer" "$work/seeds/json_event_fuzzer"
 n=0
 for feed in examples/feeds/openai-2026.jsonl tests/data/broken_feed.jsonl; do
   while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
     printf '%s' "$line" >"$work/seeds/feed_line_fuzzer/line-$n"
+    printf '%s' "$line" >"$work/seeds/json_event_fuzzer/line-$n"
   done <"$feed"
 done
 build-fuzz/tests/fuzz/fuzz_seed_events examples/feeds/openai-2026.jsonl "$work/seeds/fold_fuzzer"

@@ -4,8 +4,6 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
-#include <optional>
-#include <set>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -41,16 +39,17 @@ class DeliveryTracker {
  public:
   DeliveryTracker() : state_(std::make_shared<State>()) {}
 
+  // REQUIRES: `line` greater than every line added before.
   void Add(int64_t line, int records, KafkaSink& sink, std::vector<v1::Event>& events) {
-    auto line_state = std::make_shared<LineState>();
-    line_state->line = line;
-    line_state->remaining = records;
+    uint64_t seq;
     {
       std::lock_guard<std::mutex> lock(state_->mu);
-      state_->outstanding.insert(line);
+      seq = state_->base + state_->lines.size();
+      state_->lines.push_back(LineState{line, records, false});
+      ++state_->unresolved;
     }
     for (auto& e : events) {
-      sink.Produce(e, [state = state_, line_state](const Delivery& d) { state->OnDelivery(*line_state, d); });
+      sink.Produce(e, [state = state_, seq](const Delivery& d) { state->OnDelivery(seq, d); });
     }
   }
 
@@ -59,44 +58,58 @@ class DeliveryTracker {
   void Finish(absl::Duration timeout, FeedSummary* summary) {
     State& s = *state_;
     std::unique_lock<std::mutex> lock(s.mu);
-    s.cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return s.outstanding.empty(); });
+    s.cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return s.unresolved == 0; });
     summary->accepted += s.accepted;
-    summary->not_delivered += s.failed + static_cast<int64_t>(s.outstanding.size());
+    summary->not_delivered += s.failed + s.unresolved;
     int64_t first = s.first_failed_line;
-    if (!s.outstanding.empty() && (first == 0 || *s.outstanding.begin() < first)) first = *s.outstanding.begin();
+    for (const LineState& l : s.lines) {
+      if (l.remaining > 0) {
+        if (first == 0 || l.line < first) first = l.line;
+        break;  // lines are in increasing order
+      }
+    }
     summary->first_not_delivered_line = first;
   }
 
  private:
   struct LineState {
     int64_t line = 0;
-    int remaining = 0;
+    int remaining = 0;  // records not yet reported
     bool failed = false;
   };
 
   struct State {
     std::mutex mu;
     std::condition_variable cv;
-    std::set<int64_t> outstanding;  // lines with records not yet reported
+    // The lines from the oldest unresolved one on, in the order added; lines[i] is number base + i
+    // in that order. Resolved lines at the front are dropped.
+    std::deque<LineState> lines;
+    uint64_t base = 0;
+    int64_t unresolved = 0;
     int64_t accepted = 0;
     int64_t failed = 0;
     int64_t first_failed_line = 0;
 
-    void OnDelivery(LineState& line, const Delivery& d) {
+    void OnDelivery(uint64_t seq, const Delivery& d) {
       std::lock_guard<std::mutex> lock(mu);
+      LineState& line = lines[seq - base];
       if (!d.status.ok() && !line.failed) {
         line.failed = true;
         spdlog::error("line {}: not delivered: {}", line.line, d.status.message());
       }
       if (--line.remaining > 0) return;
-      outstanding.erase(line.line);
+      --unresolved;
       if (line.failed) {
         ++failed;
         if (first_failed_line == 0 || line.line < first_failed_line) first_failed_line = line.line;
       } else {
         ++accepted;
       }
-      if (outstanding.empty()) cv.notify_all();
+      while (!lines.empty() && lines.front().remaining == 0) {
+        lines.pop_front();
+        ++base;
+      }
+      if (unresolved == 0) cv.notify_all();
     }
   };
 
@@ -116,20 +129,49 @@ struct PreparedLine {
 // are exactly those of a sequential run.
 constexpr size_t kChunkLines = 256;
 
-std::vector<PreparedLine> PrepareChunk(Publisher& publisher, const std::string& principal,
-                                       std::vector<std::pair<int64_t, std::optional<std::string>>> lines) {
-  std::vector<PreparedLine> out(lines.size());
+// A line as read: its number and text (empty when `oversize`: LineReader dropped it).
+struct RawLine {
+  int64_t number = 0;
+  bool oversize = false;
+  std::string text;
+};
+
+// A chunk as a worker returns it: the prepared lines and, for reuse by the reader, the raw ones.
+struct Chunk {
+  std::vector<RawLine> lines;
+  std::vector<PreparedLine> prepared;
+};
+
+// Parses and prepares `lines`. The events of `spent` (lines already published) are reused: parsing
+// into them keeps their strings' and evidence's allocations, and what is left of `spent` is freed
+// here, on a worker, rather than on the feed's one reading and producing thread.
+Chunk PrepareChunk(Publisher& publisher, const std::string& principal, std::vector<RawLine> lines,
+                   std::vector<PreparedLine> spent) {
+  std::vector<v1::Event> reuse;
+  reuse.reserve(spent.size());
+  for (PreparedLine& p : spent) {
+    if (p.records.ok() && !p.records->empty()) reuse.push_back(std::move(p.records->front()));
+  }
+  spent = std::vector<PreparedLine>();
+  Chunk out;
+  out.prepared.resize(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
-    PreparedLine& p = out[i];
-    p.number = lines[i].first;
-    if (!lines[i].second) {  // LineReader dropped it: too long
+    PreparedLine& p = out.prepared[i];
+    p.number = lines[i].number;
+    if (lines[i].oversize) {
       p.records = FieldError("line", "longer than 256 KiB");
       continue;
     }
-    auto event = ParseFeedLine(*lines[i].second);
-    p.records = event.ok() ? publisher.Prepare(*std::move(event), principal) : event.status();
-    if (!p.records.ok()) p.text = std::move(*lines[i].second);
+    v1::Event event;
+    if (!reuse.empty()) {
+      event.Swap(&reuse.back());
+      reuse.pop_back();
+    }
+    absl::Status parsed = ParseFeedLineInto(lines[i].text, &event);
+    p.records = parsed.ok() ? publisher.Prepare(std::move(event), principal) : parsed;
+    if (!p.records.ok()) p.text = std::move(lines[i].text);
   }
+  out.lines = std::move(lines);
   return out;
 }
 
@@ -171,24 +213,34 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
   };
 
   const size_t max_pending = 2 * std::max(1u, std::thread::hardware_concurrency());
-  std::deque<std::future<std::vector<PreparedLine>>> pending;  // in feed order
+  std::deque<std::future<Chunk>> pending;  // in feed order
+  std::vector<PreparedLine> spent;         // published; its events go to the next chunk for reuse
+  std::vector<RawLine> free_lines;         // read and prepared; their buffers take the next lines
   auto take_oldest = [&] {
-    std::vector<PreparedLine> chunk = pending.front().get();
+    Chunk chunk = pending.front().get();
     pending.pop_front();
-    for (PreparedLine& p : chunk) publish(p);
+    for (PreparedLine& p : chunk.prepared) publish(p);
+    spent = std::move(chunk.prepared);
+    free_lines = std::move(chunk.lines);
   };
   LineReader reader(in);
-  std::vector<std::pair<int64_t, std::optional<std::string>>> lines;
-  std::string line;
+  std::vector<RawLine> lines;  // lines[0, used) are the chunk being read
+  size_t used = 0;
   auto submit = [&] {
-    if (lines.empty()) return;
+    if (used == 0) return;
     if (pending.size() >= max_pending) take_oldest();
+    lines.resize(used);
     pending.push_back(std::async(std::launch::async, PrepareChunk, std::ref(publisher), std::cref(options.principal),
-                                 std::move(lines)));
-    lines.clear();
+                                 std::move(lines), std::move(spent)));
+    spent = std::vector<PreparedLine>();
+    lines = std::move(free_lines);
+    free_lines = std::vector<RawLine>();
+    used = 0;
   };
   while (!stop.load()) {
-    LineReader::Result r = reader.Next(&line);
+    if (used == lines.size()) lines.emplace_back();
+    RawLine& line = lines[used];
+    LineReader::Result r = reader.Next(&line.text);
     if (r == LineReader::Result::kEof) {
       if (!options.follow) break;
       submit();  // what a growing file has so far goes out now
@@ -197,12 +249,9 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // tail -f: poll the growing file
       continue;
     }
-    if (r == LineReader::Result::kOversize) {
-      lines.emplace_back(reader.line_number(), std::nullopt);
-    } else {
-      lines.emplace_back(reader.line_number(), std::move(line));
-    }
-    if (lines.size() == kChunkLines) submit();
+    line.number = reader.line_number();
+    line.oversize = r == LineReader::Result::kOversize;
+    if (++used == kChunkLines) submit();
   }
   submit();
   while (!pending.empty()) take_oldest();

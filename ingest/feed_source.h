@@ -14,6 +14,9 @@ namespace talentflow::ingest {
 // at the start is skipped. A FieldError ("line: …" for JSON syntax, the field for mapping errors)
 // on failure.
 absl::StatusOr<v1::Event> ParseFeedLine(absl::string_view line);
+// The same into `*event`, which is cleared first; the strings and repeated elements it already holds
+// are reused (feed mode recycles the events of published lines). On failure `*event` is unspecified.
+absl::Status ParseFeedLineInto(absl::string_view line, v1::Event* event);
 
 // LineReader reads lines of at most `max_line_bytes` from a FILE*, so one huge line cannot grow
 // memory: a longer line is consumed to its end and reported as oversize. Not thread-safe.

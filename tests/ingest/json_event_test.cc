@@ -1,0 +1,291 @@
+// ParseEventJsonFast against protobuf's JSON parser, the reference: whenever the fast parser accepts
+// a line, protobuf accepts it too and yields an equal message (MessageDifferencer::Equals and the
+// same serialized bytes). Lines come from the synthetic generator (several seeds), the example
+// feed, the broken-feed corpus, hand-written edge cases and systematic mutations of all of these.
+#include "ingest/json_event.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "ctl/synthetic_source.h"
+#include "ingest/feed_source.h"
+
+namespace talentflow::ingest {
+namespace {
+
+// What feed_source.cc asks of protobuf.
+absl::StatusOr<v1::Event> Reference(absl::string_view line) {
+  v1::Event event;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto st = google::protobuf::util::JsonStringToMessage(std::string(line), &event, options);
+  if (!st.ok()) return absl::InvalidArgumentError(st.message().as_string());
+  return event;
+}
+
+std::string Bytes(const v1::Event& e) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  e.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+// Checks the property for one line; returns whether the fast parser accepted it.
+bool Agrees(absl::string_view line) {
+  v1::Event fast;
+  if (!ParseEventJsonFast(line, &fast)) return false;
+  auto ref = Reference(line);
+  EXPECT_TRUE(ref.ok()) << "fast parser accepted a line protobuf rejects (" << ref.status() << "): " << line;
+  if (!ref.ok()) return true;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(fast, *ref))
+      << line << "\nfast: " << fast.ShortDebugString() << "\nreference: " << ref->ShortDebugString();
+  EXPECT_EQ(Bytes(fast), Bytes(*ref)) << line;
+  return true;
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << path;
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> GeneratorLines(uint64_t seed, int events) {
+  ctl::SyntheticOptions options;
+  options.events = events;
+  options.seed = seed;
+  std::ostringstream out;
+  EXPECT_EQ(ctl::RunGen(options, /*keyed=*/false, out), 0);
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  EXPECT_EQ(lines.size(), static_cast<size_t>(events));
+  return lines;
+}
+
+TEST(ParseEventJsonFast, AcceptsEveryGeneratorLineAsProtobufDoes) {
+  for (uint64_t seed : {1, 7, 42, 1234, 99999}) {
+    for (const std::string& line : GeneratorLines(seed, 2000)) {
+      EXPECT_TRUE(Agrees(line)) << "fast parser does not take a generator line (seed " << seed << "): " << line;
+    }
+  }
+}
+
+TEST(ParseEventJsonFast, AcceptsEveryExampleFeedLineAsProtobufDoes) {
+  auto lines = ReadLines(std::string(TALENTFLOW_SOURCE_DIR) + "/examples/feeds/openai-2026.jsonl");
+  ASSERT_GT(lines.size(), 50u);
+  for (const std::string& line : lines) EXPECT_TRUE(Agrees(line)) << line;
+}
+
+TEST(ParseEventJsonFast, AgreesOnTheBrokenFeed) {
+  auto lines = ReadLines(std::string(TALENTFLOW_SOURCE_DIR) + "/tests/data/broken_feed.jsonl");
+  ASSERT_GT(lines.size(), 20u);
+  for (const std::string& line : lines) Agrees(line);
+}
+
+constexpr char kBase[] = R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10T00:00:00Z",)";
+
+struct Case {
+  std::string rest;   // appended to kBase
+  bool fast;          // whether the fast parser takes it (else protobuf decides)
+};
+
+// Hand-written edge cases: each must agree with protobuf; `fast` documents the accepted subset.
+TEST(ParseEventJsonFast, EdgeCasesAgreeWithProtobuf) {
+  const std::vector<Case> cases = {
+      // Escapes and Unicode.
+      {R"("hire":{"fromOrg":"a\"b\\c\/d\b\f\n\r\t"}})", true},
+      {R"("person":{"name":"Jos\u00e9 \u4e2d \ud83d\ude00 \u00E9"},"hire":{}})", true},
+      {"\"person\":{\"name\":\"Jos\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80\"},\"hire\":{}}", true},
+      {R"("person":{"name":"lone \ud83d"},"hire":{}})", false},
+      {R"("person":{"name":"lone \ude00 low"},"hire":{}})", false},
+      {R"("person":{"name":"nul \u0000"},"hire":{}})", false},
+      {R"("person":{"name":"bad \x41"},"hire":{}})", false},
+      {R"("person":{"name":"bad \u12"},"hire":{}})", false},
+      {"\"person\":{\"name\":\"tab\tinside\"},\"hire\":{}}", false},
+      {R"("person":{"na\u006de":"escaped key"},"hire":{}})", false},
+      // Field names: lowerCamel and original.
+      {R"("event_id":"e-1","date_precision":"DATE_PRECISION_MONTH","hire":{"from_org":"x"}})", true},
+      {R"("EventId":"e-1","hire":{}})", false},
+      // Enums by name and by number.
+      {R"("confidence":2,"datePrecision":3,"person":{"seniority":6},"hire":{}})", true},
+      {R"("confidence":0,"hire":{}})", true},
+      {R"("confidence":99,"hire":{}})", false},
+      {R"("confidence":"2","hire":{}})", false},
+      {R"("confidence":"confidence_reported","hire":{}})", false},
+      {R"("confidence":-1,"hire":{}})", false},
+      {R"("confidence":2.0,"hire":{}})", false},
+      // Integers.
+      {R"("schemaVersion":1,"corroboration":4294967295,"hire":{}})", true},
+      {R"("corroboration":4294967296,"hire":{}})", false},
+      {R"("corroboration":"3","hire":{}})", false},
+      {R"("corroboration":-1,"hire":{}})", false},
+      {R"("corroboration":3.0,"hire":{}})", false},
+      {R"("corroboration":3e0,"hire":{}})", false},
+      {R"("corroboration":03,"hire":{}})", false},
+      {R"("headcountReport":{"headcount":-2147483648}})", true},
+      {R"("headcountReport":{"headcount":2147483647}})", true},
+      {R"("headcountReport":{"headcount":2147483648}})", false},
+      {R"("headcountReport":{"headcount":-0}})", true},
+      {R"("headcountReport":{"headcount":123456789012345678901234567890}})", false},
+      {R"("headcountReport":{"headcount":"12"}})", false},
+      // Doubles.
+      {R"("computeReallocation":{"toTeam":"x","share":0.25}})", true},
+      {R"("computeReallocation":{"share":1}})", true},
+      {R"("computeReallocation":{"share":-0}})", true},
+      {R"("computeReallocation":{"share":-0.0}})", true},
+      {R"("computeReallocation":{"share":2.5e-1}})", true},
+      {R"("computeReallocation":{"share":1E2}})", true},
+      {R"("computeReallocation":{"share":0.1000000000000000055511151231257827}})", true},
+      {R"("computeReallocation":{"share":4.9e-324}})", true},
+      {R"("computeReallocation":{"share":123456789012345}})", true},
+      {R"("computeReallocation":{"share":2.2250738585072011e-308}})", true},
+      {R"("computeReallocation":{"share":1.7976931348623157e308}})", true},
+      {R"("computeReallocation":{"share":9007199254740993}})", false},
+      {R"("computeReallocation":{"share":1e400}})", false},
+      {R"("computeReallocation":{"share":1e-400}})", false},
+      {R"("computeReallocation":{"share":-1e-400}})", false},
+      {R"("computeReallocation":{"share":"0.5"}})", false},
+      {R"("computeReallocation":{"share":"NaN"}})", false},
+      {R"("computeReallocation":{"share":.5}})", false},
+      {R"("computeReallocation":{"share":1.}})", false},
+      // Bools.
+      {R"("departure":{"regretted":true}})", true},
+      {R"("departure":{"regretted":false,"reason":"r"}})", true},
+      {R"("departure":{"regretted":"true"}})", false},
+      {R"("departure":{"regretted":1}})", false},
+      // Timestamps.
+      {R"("announcedTime":"2026-02-10T05:30:00+05:30","hire":{}})", true},
+      {R"("announcedTime":"2026-02-09T19:00:00-05:00","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00+00:00","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.5Z","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.123Z","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.123456Z","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.123456789Z","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.000000001+01:00","hire":{}})", true},
+      {R"("announcedTime":"2026-02-10T00:00:00.1234567891Z","hire":{}})", false},
+      {R"("announcedTime":"2024-02-29T23:59:59Z","hire":{}})", true},
+      {R"("announcedTime":"2000-02-29T12:00:00Z","hire":{}})", true},
+      {R"("announcedTime":"1900-01-01T00:00:00Z","hire":{}})", true},
+      {R"("announcedTime":"1969-12-31T23:59:59.999Z","hire":{}})", true},
+      {R"("announcedTime":"2025-02-29T00:00:00Z","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10T24:00:00Z","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10T23:59:60Z","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10t00:00:00z","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10T00:00:00","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10T00:00:00.Z","hire":{}})", false},
+      {R"("announcedTime":"2026-02-10","hire":{}})", false},
+      {R"("announcedTime":"0001-01-01T00:00:00Z","hire":{}})", false},
+      {R"("announcedTime":1770681600,"hire":{}})", false},
+      {R"("announcedTime":{"seconds":1},"hire":{}})", false},
+      // Nulls.
+      {R"("person":null,"hire":{}})", false},
+      {R"("announcedTime":null,"hire":{}})", false},
+      {R"("confidence":null,"hire":{}})", false},
+      {R"("evidence":null,"hire":{}})", false},
+      {R"("evidence":[null],"hire":{}})", false},
+      {R"("hire":null})", false},
+      // Messages and arrays.
+      {R"("person":{},"hire":{}})", true},
+      {R"("evidence":[],"hire":{}})", true},
+      {R"("evidence":[{},{"url":"u"}],"hire":{}})", true},
+      {R"("evidence":{"url":"u"},"hire":{}})", false},
+      {R"("retraction":{"targetEventId":"e-0","reason":"wrong"}})", true},
+      {R"("teamChange":{"kind":"TEAM_CHANGE_KIND_MERGED","intoTeam":"x","newName":"X"}})", true},
+      {R"("retentionAction":{"kind":1,"population":"p","note":"n"}})", true},
+      {R"("budgetChange":{"status":"BUDGET_STATUS_CUT"}})", true},
+      {R"("reprioritisation":{"priority":"PRIORITY_SUNSET","rationale":"r"}})", true},
+      {R"("transferIn":{"fromTeam":"x"}})", true},
+      {R"("transferOut":{"toTeam":"x"}})", true},
+      // Duplicates: keys, names of one field, oneof members.
+      {R"("team":"other","hire":{}})", false},
+      {R"("effective_time":"2026-02-11T00:00:00Z","hire":{}})", false},
+      {R"("hire":{},"hire":{}})", false},
+      {R"("hire":{},"departure":{}})", false},
+      {R"("hire":{"fromOrg":"a","from_org":"b"}})", false},
+      // Unknown fields, syntax.
+      {R"("hire":{},"colour":"red"})", false},
+      {R"("hire":{"colour":"red"}})", false},
+      {R"("hire":{}} )", true},
+      {" \"hire\" : { } } \r", true},
+      {R"("hire":{}}})", false},
+      {R"("hire":{},})", false},
+      {R"("hire":{}})" "\v", false},
+      {R"("hire":{})", false},
+      {R"('hire':{}})", false},
+      {R"(hire:{}})", false},
+  };
+  for (const Case& c : cases) {
+    const std::string line = kBase + c.rest;
+    EXPECT_EQ(Agrees(line), c.fast) << line;
+  }
+  EXPECT_TRUE(Agrees("{}"));
+  EXPECT_FALSE(Agrees(""));
+  EXPECT_FALSE(Agrees("[]"));
+  EXPECT_FALSE(Agrees("null"));
+}
+
+// Values worked out by hand, independent of both parsers.
+TEST(ParseEventJsonFast, ComputesTimestampsAndStringsAsWorkedOut) {
+  v1::Event e;
+  ASSERT_TRUE(ParseEventJsonFast(
+      R"({"effectiveTime":"2026-02-10T05:30:00.25+05:30","announcedTime":"1969-12-31T23:59:59Z",)"
+      R"("person":{"name":"a\u00e9\ud83d\ude00\n"},"computeReallocation":{"share":-0}})",
+      &e));
+  EXPECT_EQ(e.effective_time().seconds(), 1770681600);  // 2026-02-10T00:00:00Z: 20494 days × 86400
+  EXPECT_EQ(e.effective_time().nanos(), 250000000);
+  EXPECT_EQ(e.announced_time().seconds(), -1);
+  EXPECT_EQ(e.person().name(), "a\xC3\xA9\xF0\x9F\x98\x80\n");
+  EXPECT_FALSE(std::signbit(e.compute_reallocation().share()));  // an integer token: +0.0
+  EXPECT_TRUE(e.has_compute_reallocation());
+}
+
+// Systematic mutations of accepted lines (every truncation, every single-byte deletion, and
+// replacements of each byte by characters that matter to JSON): thousands of near-miss lines.
+TEST(ParseEventJsonFast, MutationsAgreeWithProtobuf) {
+  std::vector<std::string> seeds = GeneratorLines(3, 12);
+  seeds.push_back(kBase + std::string(R"("announcedTime":"2026-02-10T05:30:00.5+05:30",)"
+                                      R"("person":{"name":"\u00e9\"","seniority":3},)"
+                                      R"("computeReallocation":{"toTeam":"x","share":0.5e0}})"));
+  const std::string replacements = "\"\\{}[],:0-.eE9 ntfuZT+\x01\xC3";
+  int fast = 0, total = 0;
+  for (const std::string& s : seeds) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      total += 2;
+      fast += Agrees(s.substr(0, i));
+      fast += Agrees(s.substr(0, i) + s.substr(i + 1));
+      for (char r : replacements) {
+        if (r == s[i]) continue;
+        std::string m = s;
+        m[i] = r;
+        ++total;
+        fast += Agrees(m);
+      }
+    }
+  }
+  EXPECT_GT(total, 10000);
+  EXPECT_GT(fast, 0);
+}
+
+// ParseFeedLine goes through the fast parser for ordinary lines and keeps protobuf's messages for
+// the rest.
+TEST(ParseFeedLine, KeepsProtobufsRejections) {
+  auto e = ParseFeedLine(std::string(kBase) + R"("hire":{},"colour":"red"})");
+  ASSERT_FALSE(e.ok());
+  auto ref = Reference(std::string(kBase) + R"("hire":{},"colour":"red"})");
+  ASSERT_FALSE(ref.ok());
+  EXPECT_THAT(std::string(e.status().message()), ::testing::HasSubstr("colour"));
+}
+
+}  // namespace
+}  // namespace talentflow::ingest
