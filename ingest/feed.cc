@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <cstdio>
 #include <mutex>
@@ -175,6 +176,55 @@ Chunk PrepareChunk(Publisher& publisher, const std::string& principal, std::vect
   return out;
 }
 
+// A fixed set of worker threads that run PrepareChunk calls in submission order. Long-lived, so
+// that each keeps its allocator cache (a thread per chunk started every one from an empty cache).
+class ChunkWorkers {
+ public:
+  explicit ChunkWorkers(size_t threads) {
+    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  }
+  ~ChunkWorkers() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  std::future<Chunk> Submit(std::function<Chunk()> work) {
+    std::packaged_task<Chunk()> task(std::move(work));
+    std::future<Chunk> result = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return result;
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      std::packaged_task<Chunk()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stop_, and nothing left to run
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::packaged_task<Chunk()>> queue_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& options,
@@ -212,7 +262,9 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
     tracker.Add(p.number, static_cast<int>(p.records->size()), *publisher.sink(), *p.records);
   };
 
-  const size_t max_pending = 2 * std::max(1u, std::thread::hardware_concurrency());
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t max_pending = 2 * cores;
+  ChunkWorkers workers(cores);
   std::deque<std::future<Chunk>> pending;  // in feed order
   std::vector<PreparedLine> spent;         // published; its events go to the next chunk for reuse
   std::vector<RawLine> free_lines;         // read and prepared; their buffers take the next lines
@@ -230,8 +282,10 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
     if (used == 0) return;
     if (pending.size() >= max_pending) take_oldest();
     lines.resize(used);
-    pending.push_back(std::async(std::launch::async, PrepareChunk, std::ref(publisher), std::cref(options.principal),
-                                 std::move(lines), std::move(spent)));
+    pending.push_back(workers.Submit(
+        [&publisher, &principal = options.principal, lines = std::move(lines), spent = std::move(spent)]() mutable {
+          return PrepareChunk(publisher, principal, std::move(lines), std::move(spent));
+        }));
     spent = std::vector<PreparedLine>();
     lines = std::move(free_lines);
     free_lines = std::vector<RawLine>();

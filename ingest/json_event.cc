@@ -1,6 +1,7 @@
 #include "ingest/json_event.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -162,6 +163,14 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// kPlainStringByte[c]: byte c stands for itself inside a JSON string (not '"', '\\', a control
+// character or the start of a multi-byte UTF-8 sequence).
+constexpr auto kPlainStringByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 // A recursive-descent parser over one line. Every method returns false as soon as the input
@@ -236,11 +245,7 @@ class Parser {
     out->clear();
     while (true) {
       const char* run = p_;
-      while (p_ < end_) {
-        const unsigned char c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
+      while (p_ < end_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) ++p_;
       out->append(run, p_ - run);
       if (p_ == end_) return false;
       const unsigned char c = static_cast<unsigned char>(*p_);
