@@ -40,11 +40,18 @@ class DeliveryTracker {
  public:
   DeliveryTracker() : state_(std::make_shared<State>()) {}
 
-  // REQUIRES: `line` greater than every line added before.
+  // Writes the line's records. First waits while kMaxInFlight records are unacknowledged, woken as
+  // soon as deliveries bring that down by a quarter. REQUIRES: `line` greater than every line added
+  // before.
   void Add(int64_t line, int records, KafkaSink& sink, std::vector<v1::Event>& events) {
     uint64_t seq;
     {
-      std::lock_guard<std::mutex> lock(state_->mu);
+      std::unique_lock<std::mutex> lock(state_->mu);
+      while (state_->in_flight > 0 && state_->in_flight + records > kMaxInFlight) {
+        state_->producer_waits = true;
+        state_->cv.wait(lock);
+      }
+      state_->in_flight += records;
       seq = state_->base + state_->lines.size();
       state_->lines.push_back(LineState{line, records, false});
       ++state_->unresolved;
@@ -79,9 +86,17 @@ class DeliveryTracker {
     bool failed = false;
   };
 
+  // The most records the feed leaves unacknowledged. Below librdkafka's default producer queue
+  // (queue.buffering.max.messages, 100,000), so the feed waits here, woken by the deliveries, rather
+  // than in KafkaSink::Produce's sleep-and-retry on a full queue (129 sleeps of 5 ms per 200,000
+  // events); far more than the batches in flight need.
+  static constexpr int64_t kMaxInFlight = 32768;
+
   struct State {
     std::mutex mu;
-    std::condition_variable cv;
+    std::condition_variable cv;  // unresolved reached 0, or in_flight fell for a waiting producer
+    int64_t in_flight = 0;       // records produced and not yet reported
+    bool producer_waits = false;
     // The lines from the oldest unresolved one on, in the order added; lines[i] is number base + i
     // in that order. Resolved lines at the front are dropped.
     std::deque<LineState> lines;
@@ -94,6 +109,11 @@ class DeliveryTracker {
     void OnDelivery(uint64_t seq, const Delivery& d) {
       std::lock_guard<std::mutex> lock(mu);
       LineState& line = lines[seq - base];
+      --in_flight;
+      if (producer_waits && in_flight <= kMaxInFlight * 3 / 4) {
+        producer_waits = false;
+        cv.notify_all();
+      }
       if (!d.status.ok() && !line.failed) {
         line.failed = true;
         spdlog::error("line {}: not delivered: {}", line.line, d.status.message());
