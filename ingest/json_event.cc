@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 
 namespace talentflow::ingest {
@@ -16,42 +17,59 @@ using google::protobuf::Descriptor;
 using google::protobuf::EnumDescriptor;
 
 // A small open-addressing table from short names to numbers, for the few dozen names of a message
-// or an enum: one cheap hash and, almost always, one comparison per lookup. The names are views into
-// the descriptor pool, which lives as long as the process.
+// or an enum: one multiplicative hash of the length and first eight bytes and, almost always, one
+// comparison per lookup. The names are views into the descriptor pool, which lives as long as the
+// process.
 class NameTable {
  public:
+  // REQUIRES: at most `capacity` names will be inserted.
+  explicit NameTable(size_t capacity) {
+    while ((size_t{1} << bits_) < 4 * capacity) ++bits_;
+    slots_.resize(size_t{1} << bits_);
+  }
   void Insert(absl::string_view name, int number) {
-    for (size_t i = Hash(name);; i = (i + 1) & kMask) {
-      if (slots_[i].number == 0 && slots_[i].name.empty()) {
-        slots_[i] = {name, number};
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(name);; i = (i + 1) & mask) {
+      if (slots_[i].data == nullptr) {
+        slots_[i] = {name.data(), name.size(), number};
         return;
       }
-      if (slots_[i].name == name) return;  // a field whose json_name is its name
+      if (slots_[i].View() == name) return;  // a field whose json_name is its name
     }
   }
   // The number stored for `name`, or -1.
   int Find(absl::string_view name) const {
-    for (size_t i = Hash(name);; i = (i + 1) & kMask) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(name);; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
-      if (s.name.empty() && s.number == 0) return -1;
-      if (s.name.size() == name.size() && std::memcmp(s.name.data(), name.data(), name.size()) == 0) return s.number;
+      if (s.data == nullptr) return -1;
+      if (s.size == name.size() && std::memcmp(s.data, name.data(), name.size()) == 0) return s.number;
     }
   }
 
  private:
-  static constexpr size_t kSize = 256;  // more than 3 × the most names of one table
-  static constexpr size_t kMask = kSize - 1;
   struct Slot {
-    absl::string_view name;
+    const char* data = nullptr;  // nullptr: empty
+    size_t size = 0;
     int number = 0;
+    absl::string_view View() const { return absl::string_view(data, size); }
   };
-  static size_t Hash(absl::string_view s) {
-    if (s.empty()) return 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t Hash(absl::string_view s) const {
     const size_t n = s.size();
-    return (n * 131 + p[0] * 31 + p[n / 2] * 7 + p[n - 1] * 17 + p[(n * 3) / 4]) & kMask;
+    uint64_t w = n;
+    if (n >= 8) {  // the first and the last eight bytes, as two fixed-size loads
+      uint64_t head, tail;
+      std::memcpy(&head, s.data(), 8);
+      std::memcpy(&tail, s.data() + n - 8, 8);
+      w ^= head ^ (tail << 1);
+    } else {
+      for (size_t i = 0; i < n; ++i) w = w << 8 | static_cast<unsigned char>(s[i]);
+    }
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+    return static_cast<size_t>((w * kMul) >> (64 - bits_));
   }
-  Slot slots_[kSize];
+  int bits_ = 1;
+  std::vector<Slot> slots_;
 };
 
 // A message's JSON keys: each field's original and lowerCamel (json_name) name, from the
@@ -59,7 +77,7 @@ class NameTable {
 // this parser handles it.
 class FieldNames {
  public:
-  explicit FieldNames(const Descriptor* d) {
+  explicit FieldNames(const Descriptor* d) : table_(2 * d->field_count()) {
     for (int i = 0; i < d->field_count(); ++i) {
       const auto* f = d->field(i);
       table_.Insert(f->name(), f->number());
@@ -76,7 +94,7 @@ class FieldNames {
 // An enum's value names and numbers, from the descriptor.
 class EnumValues {
  public:
-  explicit EnumValues(const EnumDescriptor* d) {
+  explicit EnumValues(const EnumDescriptor* d) : names_(d->value_count()) {
     for (int i = 0; i < d->value_count(); ++i) {
       if (d->value(i)->number() < 0) continue;  // never in talentflow's enums; goes the slow way
       names_.Insert(d->value(i)->name(), d->value(i)->number());
@@ -229,12 +247,8 @@ class Parser {
   bool ParseKey(absl::string_view* key) {
     if (!Consume('"')) return false;
     const char* start = p_;
-    while (p_ < end_ && *p_ != '"') {
-      const unsigned char c = static_cast<unsigned char>(*p_);
-      if (c < 0x20 || c >= 0x80 || c == '\\') return false;
-      ++p_;
-    }
-    if (p_ == end_) return false;
+    while (p_ < end_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) ++p_;
+    if (p_ == end_ || *p_ != '"') return false;
     *key = absl::string_view(start, p_ - start);
     ++p_;
     return true;
