@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -56,33 +57,121 @@ v1::HealthStatus StatusForScore(int score) {
   return v1::HEALTH_STATUS_CRITICAL;
 }
 
+std::string FormatHealthDay(int64_t day) {
+  // civil_from_days (H. Hinnant's algorithm); years outside 0..9999 go to FormatDay.
+  const int64_t z = day + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) return FormatDay(day);
+  std::string out = "0000-00-00";
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
+}
+
+DayTotals TotalsOf(const v1::DayBucket& b) {
+  DayTotals t;
+  t.hires = b.hires();
+  t.departures = b.departures();
+  t.transfers_in = b.transfers_in();
+  t.transfers_out = b.transfers_out();
+  t.regretted_departures = b.regretted_departures();
+  const int seniorities = b.departures_by_seniority_size();
+  for (int s = 0; s < seniorities; ++s) {
+    if (IsSenior(s)) t.senior_departures += b.departures_by_seniority(s);
+  }
+  if (seniorities > v1::SENIORITY_LEADERSHIP) t.leadership_departures = b.departures_by_seniority(v1::SENIORITY_LEADERSHIP);
+  for (int k = 0; k < b.departures_by_destination_kind_size() && k < 6; ++k) {
+    t.departures_by_destination_kind[k] = b.departures_by_destination_kind(k);
+  }
+  return t;
+}
+
+void NormalizeDays(std::vector<std::pair<int64_t, DayTotals>>& days, int64_t as_of) {
+  bool normal = true;
+  for (size_t i = 0; i < days.size() && normal; ++i) {
+    normal = days[i].first <= as_of && (i == 0 || days[i - 1].first < days[i].first);
+  }
+  if (normal) return;
+  // As a std::map filled in input order would hold them: the last entry of a day wins.
+  std::stable_sort(days.begin(), days.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<int64_t, DayTotals>> kept;
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (days[i].first > as_of) continue;
+    if (i + 1 < days.size() && days[i + 1].first == days[i].first) continue;
+    kept.push_back(days[i]);
+  }
+  days = std::move(kept);
+}
+
+int64_t FirstBucketDay(absl::Span<const v1::TimelineEntry> timeline, int64_t as_of) {
+  const int64_t window_start = as_of - 364;
+  int64_t first = window_start;
+  bool report = false;
+  for (const v1::TimelineEntry& t : timeline) {
+    if (t.change_case() != v1::TimelineEntry::kHeadcountReport || t.effective_day() > window_start) continue;
+    first = report ? std::max(first, t.effective_day()) : t.effective_day();
+    report = true;
+  }
+  return first;
+}
+
 v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const TeamInputs& in,
+                             int64_t as_of) {
+  std::vector<std::pair<int64_t, DayTotals>> days;
+  days.reserve(in.buckets.size());
+  for (const auto& [day, bucket] : in.buckets) days.emplace_back(day, TotalsOf(bucket));
+  NormalizeDays(days, as_of);
+  HealthSource source;
+  source.state = &in.state;
+  source.days = days;
+  source.timeline = in.timeline;
+  source.outbound_flows = in.outbound_flows;
+  return ComputeHealth(org, team, source, as_of);
+}
+
+v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& in,
                              int64_t as_of) {
   v1::TeamHealth h;
   h.set_org(org);
   h.set_team(team);
   h.set_display_name(team);
-  h.set_as_of(FormatDay(as_of));
+  h.set_as_of(FormatHealthDay(as_of));
   h.set_active(true);
   h.set_score_version(kScoreVersion);
-  h.set_events(in.state.events());
-  h.set_duplicates(in.state.duplicates());
-  h.set_retracted(in.state.retracted());
-  if (in.state.applied() > 0) h.set_last_event_day(FormatDay(std::min(in.state.last_effective_day(), as_of)));
+  const v1::TeamState& state = *in.state;
+  h.set_events(state.events());
+  h.set_duplicates(state.duplicates());
+  h.set_retracted(state.retracted());
+  if (state.applied() > 0) h.set_last_event_day(FormatHealthDay(std::min(state.last_effective_day(), as_of)));
 
-  // Timeline: the latest entry of each kind with day <= as_of wins (entries arrive in order).
-  std::map<int64_t, int64_t> reports;  // day -> headcount of the last report that day
+  // Timeline: the latest entry of each kind with day <= as_of wins (entries arrive in order). The
+  // "since" days are formatted once, at the end.
+  std::optional<int64_t> priority_since, budget_since, inactive_since;
+  std::vector<std::pair<int64_t, int64_t>> reports;  // (day, headcount of the last report that day), ascending
+  bool reports_sorted = true;
   for (const v1::TimelineEntry& t : in.timeline) {
     if (t.effective_day() > as_of) continue;
-    const std::string day = FormatDay(t.effective_day());
     switch (t.change_case()) {
       case v1::TimelineEntry::kReprioritisation:
         h.set_priority(t.reprioritisation().priority());
-        h.set_priority_since(day);
+        priority_since = t.effective_day();
         break;
       case v1::TimelineEntry::kBudgetChange:
         h.set_budget(t.budget_change().status());
-        h.set_budget_since(day);
+        budget_since = t.effective_day();
         break;
       case v1::TimelineEntry::kComputeReallocation:
         h.set_compute_share_moved_out(h.compute_share_moved_out() + t.compute_reallocation().share());
@@ -96,115 +185,143 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
         if (c.kind() == v1::TEAM_CHANGE_KIND_MERGED || c.kind() == v1::TEAM_CHANGE_KIND_DISSOLVED) {
           h.set_active(false);
           h.set_successor(c.into_team());
-          h.set_inactive_since(day);
+          inactive_since = t.effective_day();
         } else if (c.kind() == v1::TEAM_CHANGE_KIND_CREATED) {
           h.set_active(true);
           h.clear_successor();
-          h.clear_inactive_since();
+          inactive_since.reset();
         }
         break;
       }
       case v1::TimelineEntry::kHeadcountReport:
-        reports[t.effective_day()] = t.headcount_report().headcount();
+        if (!reports.empty() && reports.back().first == t.effective_day()) {
+          reports.back().second = t.headcount_report().headcount();
+        } else {
+          if (!reports.empty() && reports.back().first > t.effective_day()) reports_sorted = false;
+          reports.emplace_back(t.effective_day(), t.headcount_report().headcount());
+        }
         break;
       case v1::TimelineEntry::CHANGE_NOT_SET:
         break;
     }
   }
+  if (priority_since) h.set_priority_since(FormatHealthDay(*priority_since));
+  if (budget_since) h.set_budget_since(FormatHealthDay(*budget_since));
+  if (inactive_since) h.set_inactive_since(FormatHealthDay(*inactive_since));
+  if (!reports_sorted) {
+    // Out-of-order days (not what a range read yields): day -> the last report of that day.
+    std::map<int64_t, int64_t> by_day;
+    for (const auto& [day, headcount] : reports) by_day[day] = headcount;
+    reports.assign(by_day.begin(), by_day.end());
+  }
 
   // Daily headcount over the 365-day window: the last report on or before the day, plus the net
   // moves of the days after it (the report's own day is taken to include that day's moves).
   const int64_t window_start = as_of - 364;
-  std::map<int64_t, const v1::DayBucket*> by_day;
-  for (const auto& [day, bucket] : in.buckets) {
-    if (day <= as_of) by_day[day] = &bucket;
-  }
-  std::vector<std::optional<int64_t>> daily(365);  // daily[i] = headcount on window_start + i
+  const absl::Span<const std::pair<int64_t, DayTotals>> days = in.days;
+  std::array<int64_t, 365> daily;  // daily[i] = headcount on window_start + i, when known[i]
+  std::array<bool, 365> known{};
   {
-    int64_t from = window_start;
-    if (!reports.empty()) from = std::min(from, reports.begin()->first);
+    // From the last report on or before the window (each report restarts the estimate, so the
+    // days before it cannot change a day in the window), else from the window's first day.
+    auto report = std::upper_bound(reports.begin(), reports.end(), window_start,
+                                   [](int64_t d, const auto& r) { return d < r.first; });
+    if (report != reports.begin()) --report;
+    const int64_t from = report != reports.end() && report->first <= window_start ? report->first : window_start;
     std::optional<int64_t> hc;
-    auto report = reports.begin();
-    auto bucket = by_day.lower_bound(from);
+    std::optional<int64_t> reported_on;
+    if (!reports.empty()) reported_on = reports.back().first;
+    auto bucket = std::lower_bound(days.begin(), days.end(), from,
+                                   [](const auto& e, int64_t d) { return e.first < d; });
     for (int64_t d = from; d <= as_of; ++d) {
-      const v1::DayBucket* b = nullptr;
-      if (bucket != by_day.end() && bucket->first == d) b = (bucket++)->second;
+      const DayTotals* b = nullptr;
+      if (bucket != days.end() && bucket->first == d) b = &(bucket++)->second;
       if (report != reports.end() && report->first == d) {
         hc = report->second;
-        h.set_headcount_reported_on(FormatDay(d));
         ++report;
       } else if (hc && b) {
-        *hc += b->hires() + b->transfers_in() - b->departures() - b->transfers_out();
+        *hc += b->hires + b->transfers_in - b->departures - b->transfers_out;
       }
-      if (d >= window_start) daily[d - window_start] = hc;
+      if (d >= window_start && hc) {
+        daily[d - window_start] = *hc;
+        known[d - window_start] = true;
+      }
     }
+    if (reported_on) h.set_headcount_reported_on(FormatHealthDay(*reported_on));
     if (hc) {
       h.set_headcount_known(true);
       h.set_headcount(*hc);
     }
   }
 
-  for (int days : kWindows) {
+  for (int days_in_window : kWindows) {
+    DayTotals sum;
+    for (auto it = std::lower_bound(days.begin(), days.end(), as_of - days_in_window + 1,
+                                    [](const auto& e, int64_t d) { return e.first < d; });
+         it != days.end(); ++it) {
+      const DayTotals& b = it->second;
+      sum.hires += b.hires;
+      sum.departures += b.departures;
+      sum.regretted_departures += b.regretted_departures;
+      sum.transfers_in += b.transfers_in;
+      sum.transfers_out += b.transfers_out;
+      sum.senior_departures += b.senior_departures;
+      sum.leadership_departures += b.leadership_departures;
+      for (int k = 0; k < 6; ++k) sum.departures_by_destination_kind[k] += b.departures_by_destination_kind[k];
+    }
     v1::WindowStats* w = h.add_windows();
-    w->set_days(days);
-    for (int k = 0; k < 6; ++k) w->add_departures_by_destination_kind(0);
-    for (auto it = by_day.lower_bound(as_of - days + 1); it != by_day.end(); ++it) {
-      const v1::DayBucket& b = *it->second;
-      w->set_hires(w->hires() + b.hires());
-      w->set_departures(w->departures() + b.departures());
-      w->set_regretted_departures(w->regretted_departures() + b.regretted_departures());
-      w->set_transfers_in(w->transfers_in() + b.transfers_in());
-      w->set_transfers_out(w->transfers_out() + b.transfers_out());
-      for (int s = 0; s < b.departures_by_seniority_size(); ++s) {
-        if (IsSenior(s)) w->set_senior_departures(w->senior_departures() + b.departures_by_seniority(s));
-      }
-      if (b.departures_by_seniority_size() > v1::SENIORITY_LEADERSHIP) {
-        w->set_leadership_departures(w->leadership_departures() + b.departures_by_seniority(v1::SENIORITY_LEADERSHIP));
-      }
-      for (int k = 0; k < b.departures_by_destination_kind_size() && k < 6; ++k) {
-        w->set_departures_by_destination_kind(k, w->departures_by_destination_kind(k) + b.departures_by_destination_kind(k));
-      }
-    }
+    w->set_days(days_in_window);
+    w->set_hires(sum.hires);
+    w->set_departures(sum.departures);
+    w->set_regretted_departures(sum.regretted_departures);
+    w->set_transfers_in(sum.transfers_in);
+    w->set_transfers_out(sum.transfers_out);
+    w->set_senior_departures(sum.senior_departures);
+    w->set_leadership_departures(sum.leadership_departures);
+    w->mutable_departures_by_destination_kind()->Reserve(6);
+    for (int k = 0; k < 6; ++k) w->add_departures_by_destination_kind(sum.departures_by_destination_kind[k]);
     w->set_net_flow(w->hires() - w->departures());
-    int64_t sum = 0, known = 0;
-    for (int i = 365 - days; i < 365; ++i) {
-      if (daily[i]) {
-        sum += *daily[i];
-        ++known;
+    int64_t total = 0, n = 0;
+    for (int i = 365 - days_in_window; i < 365; ++i) {
+      if (known[i]) {
+        total += daily[i];
+        ++n;
       }
     }
-    if (known > 0 && sum > 0) {
+    if (n > 0 && total > 0) {
       w->set_attrition_known(true);
-      w->set_average_headcount(static_cast<double>(sum) / known);
+      w->set_average_headcount(static_cast<double>(total) / n);
       w->set_attrition(w->departures() / w->average_headcount());
-      w->set_annualised_attrition(w->attrition() * 365.0 / days);
+      w->set_annualised_attrition(w->attrition() * 365.0 / days_in_window);
     }
   }
 
-  // Score, version 1: additive terms, each that fires is a reason.
+  // Score, version 1: additive terms, each that fires is a reason (worded only when it fires).
   const v1::WindowStats& w90 = h.windows(1);
   int score = 100;
-  auto term = [&](int points, std::string reason) {
+  auto term = [&](int points, auto reason) {
     if (points == 0) return;
     score += points;
-    h.add_reasons(absl::StrCat(reason, " (", points > 0 ? "+" : "", points, ")"));
+    h.add_reasons(absl::StrCat(reason(), " (", points > 0 ? "+" : "", points, ")"));
   };
   const int64_t senior = w90.senior_departures();
   const int64_t other = w90.departures() - senior;
   term(-static_cast<int>(std::min<int64_t>(40, 10 * senior)),
-       absl::StrCat(Plural(senior, "senior departure", "senior departures"), " in 90 days"));
+       [&] { return absl::StrCat(Plural(senior, "senior departure", "senior departures"), " in 90 days"); });
   term(-static_cast<int>(std::min<int64_t>(20, 4 * other)),
-       absl::StrCat(Plural(other, "other departure", "other departures"), " in 90 days"));
-  term(-PriorityPenalty(h.priority()), absl::StrCat("priority ", ShortName(h.priority()), " since ", h.priority_since()));
-  term(-BudgetPenalty(h.budget()), absl::StrCat("budget ", ShortName(h.budget()), " since ", h.budget_since()));
+       [&] { return absl::StrCat(Plural(other, "other departure", "other departures"), " in 90 days"); });
+  term(-PriorityPenalty(h.priority()),
+       [&] { return absl::StrCat("priority ", ShortName(h.priority()), " since ", h.priority_since()); });
+  term(-BudgetPenalty(h.budget()),
+       [&] { return absl::StrCat("budget ", ShortName(h.budget()), " since ", h.budget_since()); });
   if (w90.attrition_known()) {
     const double a = w90.annualised_attrition();
     const int threshold = a > 0.40 ? 40 : 20;
     term(a > 0.40 ? -20 : (a > 0.20 ? -10 : 0),
-         absl::StrFormat("annualised 90-day attrition %.1f%% > %d%%", a * 100.0, threshold));
+         [&] { return absl::StrFormat("annualised 90-day attrition %.1f%% > %d%%", a * 100.0, threshold); });
   }
   term(static_cast<int>(std::min<int64_t>(10, 2 * w90.hires())),
-       absl::StrCat(Plural(w90.hires(), "hire", "hires"), " in 90 days"));
+       [&] { return absl::StrCat(Plural(w90.hires(), "hire", "hires"), " in 90 days"); });
   score = std::clamp(score, 0, 100);
   h.set_score(score);
   h.set_status(StatusForScore(score));
@@ -223,29 +340,34 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   }
 
   // Top destinations: distinct people per destination org over the window's months.
-  std::map<std::string, std::set<std::string>> people;
-  std::map<std::string, int64_t> anonymous;
-  for (const auto& [dest, flow] : in.outbound_flows) {
-    for (const auto& m : flow.movers()) {
-      if (m.person_id().empty()) {
-        ++anonymous[dest];
-      } else {
-        people[dest].insert(m.person_id());
+  if (!in.outbound_flows.empty()) {
+    std::map<std::string, std::set<std::string>> people;
+    std::map<std::string, int64_t> anonymous;
+    for (const auto& [dest, flow] : in.outbound_flows) {
+      for (const auto& m : flow.movers()) {
+        if (m.person_id().empty()) {
+          ++anonymous[dest];
+        } else {
+          people[dest].insert(m.person_id());
+        }
       }
     }
-  }
-  std::vector<std::pair<int64_t, std::string>> ranked;
-  for (const auto& [dest, set] : people) ranked.emplace_back(static_cast<int64_t>(set.size()) + anonymous[dest], dest);
-  for (const auto& [dest, n] : anonymous) {
-    if (!people.contains(dest)) ranked.emplace_back(n, dest);
-  }
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  for (size_t i = 0; i < ranked.size() && i < 5; ++i) {
-    auto* d = h.add_top_destinations();
-    d->set_org(ranked[i].second);
-    d->set_people(ranked[i].first);
+    std::vector<std::pair<int64_t, std::string>> ranked;
+    for (const auto& [dest, set] : people) {
+      auto a = anonymous.find(dest);
+      ranked.emplace_back(static_cast<int64_t>(set.size()) + (a == anonymous.end() ? 0 : a->second), dest);
+    }
+    for (const auto& [dest, n] : anonymous) {
+      if (!people.contains(dest)) ranked.emplace_back(n, dest);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (size_t i = 0; i < ranked.size() && i < 5; ++i) {
+      auto* d = h.add_top_destinations();
+      d->set_org(ranked[i].second);
+      d->set_people(ranked[i].first);
+    }
   }
   return h;
 }

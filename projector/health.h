@@ -2,10 +2,13 @@
 // The formulas are documented in README.md ("Metrics") and unit-tested in tests/projector.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "absl/types/span.h"
 
 #include "talentflow/v1/health.pb.h"
 #include "talentflow/v1/view.pb.h"
@@ -30,6 +33,45 @@ struct TeamInputs {
 // Computes the TeamHealth of `org`/`team` at UTC day `as_of_day` (days since 1970-01-01).
 v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const TeamInputs& inputs,
                              int64_t as_of_day);
+
+// The counts of one day bucket that the metrics sum.
+struct DayTotals {
+  int64_t hires = 0, departures = 0, transfers_in = 0, transfers_out = 0, regretted_departures = 0;
+  // Departures of SENIOR and above, and of LEADERSHIP.
+  int64_t senior_departures = 0, leadership_departures = 0;
+  // By DestinationKind enum value (values past the sixth are not counted).
+  std::array<int64_t, 6> departures_by_destination_kind{};
+};
+DayTotals TotalsOf(const v1::DayBucket& bucket);
+
+// Sorts `days` by day (stable), keeps the last entry of each day and drops days after
+// `as_of_day`: what ComputeHealth makes of TeamInputs::buckets. Cheap when `days` already is
+// ascending with one entry per day and nothing after as_of (as a range read of stored buckets is).
+void NormalizeDays(std::vector<std::pair<int64_t, DayTotals>>& days, int64_t as_of_day);
+
+// The first day whose bucket ComputeHealth reads for a team with this timeline: the first day of
+// the 365-day window (as_of_day − 364), or the day of the last headcount report on or before it
+// (the estimate restarts at each report, so earlier moves never count).
+int64_t FirstBucketDay(absl::Span<const v1::TimelineEntry> timeline, int64_t as_of_day);
+
+// A team's views as the metrics read them; TeamInputs with each bucket reduced to its DayTotals.
+// The Reader builds it straight from storage, without keeping a DayBucket per day.
+struct HealthSource {
+  const v1::TeamState* state = nullptr;  // required
+  // Ascending day, one per day, none after as_of (see NormalizeDays); every stored one from
+  // FirstBucketDay(timeline, as_of) on (earlier ones may be left out).
+  absl::Span<const std::pair<int64_t, DayTotals>> days;
+  absl::Span<const v1::TimelineEntry> timeline;
+  absl::Span<const std::pair<std::string, v1::FlowBucket>> outbound_flows;
+};
+
+// The same result as ComputeHealth over the TeamInputs `source` was made from (that overload
+// calls this one).
+v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& source,
+                             int64_t as_of_day);
+
+// FormatDay ("2026-02-10") without absl's formatter; the same string for every day.
+std::string FormatHealthDay(int64_t day);
 
 // The status band of a score: HEALTHY >= 75 > WATCH >= 55 > AT_RISK >= 35 > CRITICAL.
 v1::HealthStatus StatusForScore(int score);

@@ -1,8 +1,16 @@
 // Reader: consistent reads of the views for the query service and tools (declared in view_store.h).
+//
+// Every read of a team or an org takes one RocksDB iterator and seeks it through the partition's
+// key ranges: a GetTeamHealth costs one iterator and four seeks, an org snapshot one iterator and,
+// per partition, a range scan each of timelines, team states and flows plus a bucket range per
+// team. Keys and values are used in place (no copies); day buckets are reduced to the counts the
+// metrics sum (DayTotals) as they are read, and only from the first day the metrics read
+// (FirstBucketDay: the window's start or the last headcount report before it).
 #include <map>
 
 #include <rocksdb/db.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -14,6 +22,144 @@
 #include "projector/view_store.h"
 
 namespace talentflow::projector {
+namespace {
+
+absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+template <typename Message>
+void Parse(absl::string_view bytes, Message& m) {
+  m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// The exclusive upper bound of all keys starting with `prefix`.
+std::string PrefixEnd(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+// Seeks `it` to `from` and calls fn(key, value) (valid only during the call) for each key below
+// `to`, in key order, until fn returns false.
+template <typename Fn>
+absl::Status ScanWith(rocksdb::Iterator& it, absl::string_view from, absl::string_view to, Fn&& fn) {
+  for (it.Seek(rocksdb::Slice(from.data(), from.size())); it.Valid(); it.Next()) {
+    const absl::string_view k = View(it.key());
+    if (k >= to) break;
+    if (!fn(k, View(it.value()))) break;
+  }
+  return FromRocks(it.status(), "scan");
+}
+
+// Days since 1970-01-01 of the proleptic Gregorian date y-m-d (valid dates only).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// ParseDayKey(key).value_or(0) without sscanf and a string copy: the day-key suffix of every
+// bucket key is parsed on each read. Anything but eight digits goes to ParseDayKey itself.
+int64_t DayOfKey(absl::string_view key) {
+  if (key.size() != 8) return 0;
+  for (char c : key) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return ParseDayKey(key).value_or(0);
+  }
+  auto num = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) v = v * 10 + (key[i] - '0');
+    return v;
+  };
+  const int y = num(0, 4), m = num(4, 2), d = num(6, 2);
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return 0;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) return 0;
+  return DaysFromCivil(y, m, d);
+}
+
+// Splits `rest` = "<team>/<suffix>" at its first '/'; false when there is none.
+bool SplitTeam(absl::string_view rest, absl::string_view& team, absl::string_view& suffix) {
+  const size_t slash = rest.find('/');
+  if (slash == absl::string_view::npos) return false;
+  team = rest.substr(0, slash);
+  suffix = rest.substr(slash + 1);
+  return true;
+}
+
+using FlowList = std::vector<std::pair<std::string, v1::FlowBucket>>;
+using FlowsByTeam = std::map<std::string, FlowList, std::less<>>;
+
+// Outbound flow buckets of `org`'s teams in the partition with prefix `pp` for the months
+// overlapping the 365 days up to `as_of`, by team (only `team`'s unless it is null).
+absl::Status ReadOutboundFlows(rocksdb::Iterator& it, const std::string& pp, const std::string& org, int64_t as_of,
+                               const std::string* team, FlowsByTeam& out) {
+  const std::string flows = pp + "f/" + org + "/";
+  const std::string first_month = MonthKey(as_of - 364), last_month = MonthKey(as_of);
+  return ScanWith(it, flows, PrefixEnd(flows), [&](absl::string_view k, absl::string_view v) {
+    // k = flows + <to_org>/<yyyymm>/<team>
+    const absl::string_view rest = k.substr(flows.size());
+    const size_t a = rest.find('/');
+    const size_t b = rest.find('/', a + 1);
+    if (a == absl::string_view::npos || b == absl::string_view::npos) return true;
+    const absl::string_view month = rest.substr(a + 1, b - a - 1), flow_team = rest.substr(b + 1);
+    if ((team != nullptr && flow_team != *team) || month < first_month || month > last_month) return true;
+    auto t = out.find(flow_team);
+    if (t == out.end()) t = out.emplace(std::string(flow_team), FlowList()).first;
+    auto& [dest, bucket] = t->second.emplace_back(std::string(rest.substr(0, a)), v1::FlowBucket());
+    Parse(v, bucket);
+    return true;
+  });
+}
+
+// Appends (day, totals) of each bucket under `prefix` (= "<pp>b/<org>/<team>/") from day `first`
+// up to (excluding) the day key `end_day`, in day order.
+absl::Status ReadDays(rocksdb::Iterator& it, const std::string& prefix, int64_t first, const std::string& end_day,
+                      std::vector<std::pair<int64_t, DayTotals>>& days) {
+  v1::DayBucket bucket;  // reused: its repeated fields keep their storage
+  return ScanWith(it, prefix + DayKey(first), prefix + end_day, [&](absl::string_view k, absl::string_view v) {
+    Parse(v, bucket);
+    days.emplace_back(DayOfKey(k.substr(prefix.size())), TotalsOf(bucket));
+    return true;
+  });
+}
+
+// One team's views as the metrics read them.
+struct TeamViews {
+  bool found = false;  // the team state exists
+  v1::TeamState state;
+  std::vector<std::pair<int64_t, DayTotals>> days;
+  std::vector<v1::TimelineEntry> timeline;
+  FlowList flows;
+
+  v1::TeamHealth Compute(const std::string& org, const std::string& team, int64_t as_of) {
+    NormalizeDays(days, as_of);  // a no-op for what a range read yields
+    HealthSource source;
+    source.state = &state;
+    source.days = days;
+    source.timeline = timeline;
+    source.outbound_flows = flows;
+    return ComputeHealth(org, team, source, as_of);
+  }
+};
+
+absl::Status NotFound(const std::string& org, const std::string& team) {
+  return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+}
+
+// Reads the team state at `key` into `state`; false when there is none.
+absl::StatusOr<bool> ReadState(rocksdb::Iterator& it, const std::string& key, v1::TeamState& state) {
+  bool found = false;
+  RETURN_IF_ERROR(ScanWith(it, key, key + '\0', [&](absl::string_view, absl::string_view v) {
+    Parse(v, state);
+    found = true;
+    return false;
+  }));
+  return found;
+}
+
+}  // namespace
 
 Reader::Reader(ViewStore* store)
     : store_(store), snapshot_(store->secondary_ ? nullptr : store->db()->GetSnapshot()) {
@@ -27,158 +173,177 @@ Reader::~Reader() {
   if (snapshot_) store_->db()->ReleaseSnapshot(snapshot_);
 }
 
-absl::Status Reader::Scan(const std::string& from, const std::string& to,
-                          const std::function<bool(const std::string&, const std::string&)>& fn) {
+template <typename Fn>
+absl::Status Reader::WithIterator(Fn&& fn) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
-  rocksdb::Slice upper(to);
-  ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro));
-  for (it->Seek(from); it->Valid(); it->Next()) {
-    if (!fn(it->key().ToString(), it->value().ToString())) break;
-  }
+  RETURN_IF_ERROR(fn(*it));
   return FromRocks(it->status(), "scan");
 }
 
-// The exclusive upper bound of all keys starting with `prefix`.
-static std::string PrefixEnd(std::string prefix) {
-  prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
-absl::StatusOr<Reader::FlowsByTeam> Reader::OutboundFlows(int32_t p, const std::string& org, int64_t as_of_day,
-                                                          const std::string* team) {
-  const std::string flows = keys::PartitionPrefix(p) + "f/" + org + "/";
-  const std::string first_month = MonthKey(as_of_day - 364), last_month = MonthKey(as_of_day);
-  FlowsByTeam out;
-  RETURN_IF_ERROR(Scan(flows, PrefixEnd(flows), [&](const std::string& k, const std::string& v) {
-    // k = flows + <to_org>/<yyyymm>/<team>
-    const absl::string_view rest = absl::string_view(k).substr(flows.size());
-    const size_t a = rest.find('/');
-    const size_t b = rest.find('/', a + 1);
-    if (a == absl::string_view::npos || b == absl::string_view::npos) return true;
-    const absl::string_view month = rest.substr(a + 1, b - a - 1), flow_team = rest.substr(b + 1);
-    if ((team != nullptr && flow_team != *team) || month < first_month || month > last_month) return true;
-    v1::FlowBucket f;
-    f.ParseFromString(v);
-    out[std::string(flow_team)].emplace_back(std::string(rest.substr(0, a)), std::move(f));
-    return true;
-  }));
-  return out;
-}
-
-absl::StatusOr<TeamInputs> Reader::LoadTeam(int32_t p, const std::string& org, const std::string& team,
-                                            int64_t as_of_day, FlowsByTeam* org_flows) {
-  const std::string pp = keys::PartitionPrefix(p);
+absl::StatusOr<TeamInputs> Reader::Inputs(const std::string& org, const std::string& team, int64_t as_of_day) const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  const std::string pp = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_));
+  const std::string end_day = DayKey(as_of_day + 1);
   TeamInputs in;
-  std::string value;
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  rocksdb::Status s = store_->db()->Get(ro, pp + keys::Team(org, team), &value);
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
-  RETURN_IF_ERROR(FromRocks(s, "read team"));
-  in.state.ParseFromString(value);
-
-  const std::string buckets = pp + keys::TeamPrefix('b', org, team);
-  RETURN_IF_ERROR(Scan(buckets, buckets + DayKey(as_of_day + 1), [&](const std::string& k, const std::string& v) {
-    int64_t day = ParseDayKey(k.substr(buckets.size())).value_or(0);
-    v1::DayBucket b;
-    b.ParseFromString(v);
-    in.buckets.emplace_back(day, std::move(b));
-    return true;
+  bool found = false;
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    const std::string buckets = pp + keys::TeamPrefix('b', org, team);
+    RETURN_IF_ERROR(ScanWith(it, buckets, buckets + end_day, [&](absl::string_view k, absl::string_view v) {
+      Parse(v, in.buckets.emplace_back(DayOfKey(k.substr(buckets.size())), v1::DayBucket()).second);
+      return true;
+    }));
+    FlowsByTeam flows;
+    RETURN_IF_ERROR(ReadOutboundFlows(it, pp, org, as_of_day, &team, flows));
+    if (auto f = flows.find(team); f != flows.end()) in.outbound_flows = std::move(f->second);
+    const std::string timeline = pp + keys::TeamPrefix('l', org, team);
+    RETURN_IF_ERROR(ScanWith(it, timeline, timeline + end_day, [&](absl::string_view, absl::string_view v) {
+      Parse(v, in.timeline.emplace_back());
+      return true;
+    }));
+    ASSIGN_OR_RETURN(found, ReadState(it, pp + keys::Team(org, team), in.state));
+    return absl::OkStatus();
   }));
-  const std::string timeline = pp + keys::TeamPrefix('l', org, team);
-  RETURN_IF_ERROR(Scan(timeline, timeline + DayKey(as_of_day + 1), [&](const std::string&, const std::string& v) {
-    v1::TimelineEntry t;
-    t.ParseFromString(v);
-    in.timeline.push_back(std::move(t));
-    return true;
-  }));
-  if (org_flows != nullptr) {
-    if (auto it = org_flows->find(team); it != org_flows->end()) in.outbound_flows = std::move(it->second);
-  } else {
-    ASSIGN_OR_RETURN(FlowsByTeam mine, OutboundFlows(p, org, as_of_day, &team));
-    in.outbound_flows = std::move(mine[team]);
-  }
+  if (!found) return NotFound(org, team);
   return in;
 }
 
-absl::StatusOr<TeamInputs> Reader::Inputs(const std::string& org, const std::string& team, int64_t as_of_day) {
+absl::StatusOr<v1::TeamHealth> Reader::TeamHealth(const std::string& org, const std::string& team,
+                                                  int64_t as_of_day) const {
   if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
-  return LoadTeam(KafkaPartitionFor(org + "/" + team, partitions_), org, team, as_of_day);
-}
-
-absl::StatusOr<v1::TeamHealth> Reader::TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) {
-  ASSIGN_OR_RETURN(TeamInputs in, Inputs(org, team, as_of_day));
-  return ComputeHealth(org, team, in, as_of_day);
-}
-
-absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string& org, int64_t as_of_day) {
-  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
-  std::map<std::string, int32_t> teams;
-  for (int32_t p = 0; p < partitions_; ++p) {
-    const std::string prefix = keys::PartitionPrefix(p) + "t/" + org + "/";
-    RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string& k, const std::string&) {
-      teams[k.substr(prefix.size())] = p;
+  const std::string pp = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_));
+  const std::string end_day = DayKey(as_of_day + 1);
+  TeamViews views;
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    // The state decides NotFound; read it first so that an unknown team costs one seek.
+    ASSIGN_OR_RETURN(views.found, ReadState(it, pp + keys::Team(org, team), views.state));
+    if (!views.found) return absl::OkStatus();
+    const std::string timeline = pp + keys::TeamPrefix('l', org, team);
+    RETURN_IF_ERROR(ScanWith(it, timeline, timeline + end_day, [&](absl::string_view, absl::string_view v) {
+      Parse(v, views.timeline.emplace_back());
       return true;
     }));
-  }
-  // The org's flow buckets are read once per partition, not once per team.
-  std::map<int32_t, FlowsByTeam> flows;
-  for (const auto& [team, p] : teams) {
-    if (flows.count(p) == 0) {
-      ASSIGN_OR_RETURN(flows[p], OutboundFlows(p, org, as_of_day, nullptr));
+    const std::string buckets = pp + keys::TeamPrefix('b', org, team);
+    RETURN_IF_ERROR(ReadDays(it, buckets, FirstBucketDay(views.timeline, as_of_day), end_day, views.days));
+    FlowsByTeam flows;
+    RETURN_IF_ERROR(ReadOutboundFlows(it, pp, org, as_of_day, &team, flows));
+    if (auto f = flows.find(team); f != flows.end()) views.flows = std::move(f->second);
+    return absl::OkStatus();
+  }));
+  if (!views.found) return NotFound(org, team);
+  return views.Compute(org, team, as_of_day);
+}
+
+absl::StatusOr<std::vector<v1::TeamHealth>> Reader::OrgHealth(const std::string& org, int64_t as_of_day) const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  // Per partition: the org's timelines, team states and flows in one range scan each, and each
+  // team's buckets from its FirstBucketDay; not a point read and three scans per team. The
+  // org-wide ranges hold exactly what the per-team ranges select: l/<org>/<team>/<day>/<offset>
+  // whose part after "<team>/" sorts below DayKey(as_of + 1). Teams are those with a state; a team
+  // found in several partitions (the partition count changed) is read from the last one, as
+  // reading the team list would.
+  const std::string end_day = DayKey(as_of_day + 1);
+  std::map<std::string, TeamViews, std::less<>> teams;
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    for (int32_t p = 0; p < partitions_; ++p) {
+      const std::string pp = keys::PartitionPrefix(p);
+      std::map<std::string, TeamViews, std::less<>> here;
+      // Consecutive keys belong to the same team: look it up once per run of keys.
+      TeamViews* current = nullptr;
+      absl::string_view current_team;
+      auto team_of = [&](absl::string_view name) -> TeamViews& {
+        if (current == nullptr || name != current_team) {
+          auto t = here.find(name);
+          if (t == here.end()) t = here.emplace(std::string(name), TeamViews()).first;
+          current = &t->second;
+          current_team = t->first;
+        }
+        return *current;
+      };
+      const std::string timeline = pp + "l/" + org + "/";
+      RETURN_IF_ERROR(ScanWith(it, timeline, PrefixEnd(timeline), [&](absl::string_view k, absl::string_view v) {
+        absl::string_view team, rest;
+        if (!SplitTeam(k.substr(timeline.size()), team, rest) || rest >= end_day) return true;
+        Parse(v, team_of(team).timeline.emplace_back());
+        return true;
+      }));
+      current = nullptr;
+      const std::string states = pp + "t/" + org + "/";
+      RETURN_IF_ERROR(ScanWith(it, states, PrefixEnd(states), [&](absl::string_view k, absl::string_view v) {
+        TeamViews& views = team_of(k.substr(states.size()));
+        Parse(v, views.state);
+        views.found = true;
+        return true;
+      }));
+      // Buckets team by team, each from the first day its metrics read (FirstBucketDay): a
+      // year-long window over years of history skips most of them.
+      for (auto& [team, views] : here) {
+        if (!views.found) continue;
+        RETURN_IF_ERROR(ReadDays(it, pp + keys::TeamPrefix('b', org, team),
+                                 FirstBucketDay(views.timeline, as_of_day), end_day, views.days));
+      }
+      FlowsByTeam flows;  // read once per partition, not once per team
+      RETURN_IF_ERROR(ReadOutboundFlows(it, pp, org, as_of_day, nullptr, flows));
+      for (auto& [team, views] : here) {
+        if (!views.found) continue;  // records of a team without a state (none are written)
+        if (auto f = flows.find(team); f != flows.end()) views.flows = std::move(f->second);
+        teams[team] = std::move(views);
+      }
     }
-  }
+    return absl::OkStatus();
+  }));
   std::vector<v1::TeamHealth> out;
-  for (const auto& [team, p] : teams) {
-    ASSIGN_OR_RETURN(TeamInputs in, LoadTeam(p, org, team, as_of_day, &flows[p]));
-    out.push_back(ComputeHealth(org, team, in, as_of_day));
-  }
+  out.reserve(teams.size());
+  for (auto& [team, views] : teams) out.push_back(views.Compute(org, team, as_of_day));
   return out;
 }
 
-absl::StatusOr<std::vector<Reader::Flow>> Reader::Flows(const std::string& from_month, const std::string& to_month) {
+absl::StatusOr<std::vector<Reader::Flow>> Reader::Flows(const std::string& from_month,
+                                                        const std::string& to_month) const {
   if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
   std::vector<Flow> out;
-  for (int32_t p = 0; p < partitions_; ++p) {
-    const std::string prefix = keys::PartitionPrefix(p) + "f/";
-    RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string& k, const std::string& v) {
-      std::vector<std::string> parts = absl::StrSplit(k.substr(prefix.size()), '/');
-      if (parts.size() != 4 || parts[2] < from_month || parts[2] > to_month) return true;
-      Flow f{parts[0], parts[1], parts[2], parts[3], {}};
-      f.bucket.ParseFromString(v);
-      out.push_back(std::move(f));
-      return true;
-    }));
-  }
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    for (int32_t p = 0; p < partitions_; ++p) {
+      const std::string prefix = keys::PartitionPrefix(p) + "f/";
+      RETURN_IF_ERROR(ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view k, absl::string_view v) {
+        std::vector<std::string> parts = absl::StrSplit(k.substr(prefix.size()), '/');
+        if (parts.size() != 4 || parts[2] < from_month || parts[2] > to_month) return true;
+        Flow& f = out.emplace_back(Flow{parts[0], parts[1], parts[2], parts[3], {}});
+        Parse(v, f.bucket);
+        return true;
+      }));
+    }
+    return absl::OkStatus();
+  }));
   return out;
 }
 
-absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::History(const std::string& org, const std::string& team) {
+absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::History(const std::string& org, const std::string& team) const {
   if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
   const std::string prefix = keys::PartitionPrefix(KafkaPartitionFor(org + "/" + team, partitions_)) +
                              keys::TeamPrefix('h', org, team);
   std::vector<v1::HistoryEntry> out;
-  RETURN_IF_ERROR(Scan(prefix, PrefixEnd(prefix), [&](const std::string&, const std::string& v) {
-    v1::HistoryEntry h;
-    h.ParseFromString(v);
-    out.push_back(std::move(h));
-    return true;
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) {
+    return ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view, absl::string_view v) {
+      Parse(v, out.emplace_back());
+      return true;
+    });
   }));
   return out;
 }
 
-absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Reader::Watermark() {
+absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Reader::Watermark() const {
   std::map<int32_t, v1::PartitionOffset> out;
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   for (int32_t p = 0; p < std::max(partitions_, 1); ++p) {
-    std::string value;
-    rocksdb::Status s = store_->db()->Get(ro, keys::PartitionPrefix(p) + keys::kOffset, &value);
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s =
+        store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), keys::PartitionPrefix(p) + keys::kOffset, &value);
     if (s.IsNotFound()) continue;
     RETURN_IF_ERROR(FromRocks(s, "read offset"));
-    out[p].ParseFromString(value);
+    Parse(View(value), out[p]);
   }
   return out;
 }

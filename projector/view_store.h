@@ -84,17 +84,20 @@ class Batch {
 
 // A consistent read of the views: every call on one Reader sees the same RocksDB snapshot (on a
 // secondary instance, which has no snapshots, the caller must not CatchUp while a Reader is in
-// use). Thread-compatible; the ViewStore must outlive it.
+// use). Its methods are const and may be called concurrently from several threads (a reader of a
+// secondary instance can serve every call until the next CatchUp); the ViewStore must outlive it.
 class Reader {
  public:
   ~Reader();
   // The health of one team at `as_of_day`. NotFound when the views hold no event of the team.
-  absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day);
-  // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown.
-  absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day);
+  absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) const;
+  // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown. Each
+  // team's answer equals TeamHealth's for it. Reads each partition's timelines, team states and
+  // flows of the org with one range scan each, not team by team.
+  absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day) const;
   // The stored views of one team up to `as_of_day` (what ComputeHealth needs for any day up to
   // it). NotFound when the views hold no event of the team.
-  absl::StatusOr<TeamInputs> Inputs(const std::string& org, const std::string& team, int64_t as_of_day);
+  absl::StatusOr<TeamInputs> Inputs(const std::string& org, const std::string& team, int64_t as_of_day) const;
   // One stored flow bucket: movers from `from_org` to `to_org` in `month` (YYYYMM) recorded by an
   // event of `team`.
   struct Flow {
@@ -102,26 +105,19 @@ class Reader {
     v1::FlowBucket bucket;
   };
   // Every flow bucket with month in [from_month, to_month] (YYYYMM), all orgs, in key order.
-  absl::StatusOr<std::vector<Flow>> Flows(const std::string& from_month, const std::string& to_month);
+  absl::StatusOr<std::vector<Flow>> Flows(const std::string& from_month, const std::string& to_month) const;
   // The team's history in log order.
-  absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team);
+  absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team) const;
   // Applied offset per partition.
-  absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark();
+  absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark() const;
 
  private:
   friend class ViewStore;
   Reader(ViewStore* store);
-  // Outbound flow buckets (destination org, bucket) by team.
-  using FlowsByTeam = std::map<std::string, std::vector<std::pair<std::string, v1::FlowBucket>>>;
-  // The flow buckets of `org`'s teams in partition p (only `team`'s unless it is null) for the 365
-  // days up to `as_of_day`.
-  absl::StatusOr<FlowsByTeam> OutboundFlows(int32_t p, const std::string& org, int64_t as_of_day,
-                                            const std::string* team);
-  // A team's inputs; its flows are taken from `org_flows` (moved out) when given, else read.
-  absl::StatusOr<TeamInputs> LoadTeam(int32_t p, const std::string& org, const std::string& team, int64_t as_of_day,
-                                      FlowsByTeam* org_flows = nullptr);
-  absl::Status Scan(const std::string& from, const std::string& to,
-                    const std::function<bool(const std::string& key, const std::string& value)>& fn);
+  // Calls fn(rocksdb::Iterator&) with a new iterator over this reader's snapshot (no bounds) and
+  // returns fn's status, else the iterator's. Defined and used in reader.cc only.
+  template <typename Fn>
+  absl::Status WithIterator(Fn&& fn) const;
   ViewStore* store_;
   const rocksdb::Snapshot* snapshot_;
   int32_t partitions_ = 0;

@@ -44,8 +44,20 @@ absl::Status ViewSource::OpenIfNeeded() {
   RETURN_IF_ERROR(store.status());
   std::unique_lock<std::shared_mutex> lock(views_mu_);
   store_ = *std::move(store);
+  reader_.reset();
+  views_watermark_.reset();
   if (!announced_) spdlog::info("serving views from {}{}", options_.db_path, options_.read_only ? " (read-only)" : "");
   announced_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status ViewSource::NewViewsLocked() {
+  reader_.reset();
+  views_watermark_.reset();
+  std::shared_ptr<const projector::Reader> reader = store_->NewReader();
+  ASSIGN_OR_RETURN(auto wm, reader->Watermark());
+  reader_ = std::move(reader);
+  views_watermark_ = std::make_shared<const std::map<int32_t, v1::PartitionOffset>>(std::move(wm));
   return absl::OkStatus();
 }
 
@@ -55,18 +67,21 @@ void ViewSource::Refresh() {
     std::unique_lock<std::shared_mutex> lock(views_mu_);
     if (!store_) return;
     if (!options_.read_only) {
+      reader_.reset();  // a secondary's reader reads whatever the last catch-up brought
+      views_watermark_.reset();
       if (auto s = store_->CatchUp(); !s.ok()) {
         spdlog::warn("{}", s.message());
         return;
       }
       catch_ups_.fetch_add(1, std::memory_order_relaxed);
     }
-    auto read = store_->NewReader()->Watermark();
-    if (!read.ok()) return;
-    wm = *std::move(read);
+    if (!NewViewsLocked().ok()) return;
+    wm = *views_watermark_;
     if (wm.empty() && !options_.read_only) {
       // Opened before the projector's first commit: RocksDB 7.8's secondary may not follow the
       // WAL created after it opened, so open it again until the views hold offsets.
+      reader_.reset();
+      views_watermark_.reset();
       store_.reset();
       return;
     }
@@ -119,9 +134,15 @@ absl::StatusOr<std::unique_ptr<ReadHandle>> ViewSource::Acquire() {
   auto handle = std::make_unique<ReadHandle>();
   handle->lock_ = std::shared_lock<std::shared_mutex>(views_mu_);
   if (!store_) return absl::UnavailableError("views not ready: no database at " + options_.db_path + " yet");
-  handle->reader_ = store_->NewReader();
-  ASSIGN_OR_RETURN(handle->watermark_, handle->reader_->Watermark());
-  if (handle->watermark_.empty()) return absl::UnavailableError("views not ready: nothing applied yet");
+  if (reader_ != nullptr) {
+    handle->reader_ = reader_;
+    handle->watermark_ = views_watermark_;
+  } else {  // opened or caught up, and the follower has not read the new views yet
+    handle->reader_ = store_->NewReader();
+    ASSIGN_OR_RETURN(auto wm, handle->reader_->Watermark());
+    handle->watermark_ = std::make_shared<const std::map<int32_t, v1::PartitionOffset>>(std::move(wm));
+  }
+  if (handle->watermark_->empty()) return absl::UnavailableError("views not ready: nothing applied yet");
   return handle;
 }
 

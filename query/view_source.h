@@ -29,14 +29,15 @@ struct ViewSourceOptions {
 // A consistent read: while it lives, the views do not move.
 class ReadHandle {
  public:
-  projector::Reader& reader() { return *reader_; }
-  const std::map<int32_t, v1::PartitionOffset>& watermark() const { return watermark_; }
+  const projector::Reader& reader() const { return *reader_; }
+  const std::map<int32_t, v1::PartitionOffset>& watermark() const { return *watermark_; }
 
  private:
   friend class ViewSource;
   std::shared_lock<std::shared_mutex> lock_;
-  std::unique_ptr<projector::Reader> reader_;
-  std::map<int32_t, v1::PartitionOffset> watermark_;
+  // Shared by every handle of one state of the views (they do not move between catch-ups).
+  std::shared_ptr<const projector::Reader> reader_;
+  std::shared_ptr<const std::map<int32_t, v1::PartitionOffset>> watermark_;
 };
 
 class ViewSource {
@@ -49,7 +50,8 @@ class ViewSource {
   void Stop();
 
   // A consistent read of the current views. Unavailable until the database exists and holds
-  // applied offsets.
+  // applied offsets. Cheap: every handle until the next catch-up shares one Reader and the
+  // watermark read right after that catch-up.
   absl::StatusOr<std::unique_ptr<ReadHandle>> Acquire();
 
   // Waits until every partition in `min_offsets` has applied_offset >= its value (the record at
@@ -68,12 +70,18 @@ class ViewSource {
   void Follow();
   absl::Status OpenIfNeeded();
   void Refresh();  // catch up (secondary) and publish the new watermark
+  // Replaces reader_ and views_watermark_ with a Reader of the store as it is now and its
+  // watermark (both null on error). REQUIRES: views_mu_ held exclusively.
+  absl::Status NewViewsLocked();
 
   ViewSourceOptions options_;
   std::string secondary_path_;
   bool announced_ = false;  // follower thread only
   std::shared_mutex views_mu_;  // shared: reads; exclusive: catch-up and (re)open
   std::unique_ptr<projector::ViewStore> store_;
+  // The views' reader and watermark since the last catch-up (null until read); guarded by views_mu_.
+  std::shared_ptr<const projector::Reader> reader_;
+  std::shared_ptr<const std::map<int32_t, v1::PartitionOffset>> views_watermark_;
   std::mutex mu_;  // guards watermark_; with changed_
   std::condition_variable changed_;
   std::map<int32_t, v1::PartitionOffset> watermark_;

@@ -126,6 +126,87 @@ TEST_F(SampleQueryTest, OrgSnapshotTotals) {
   EXPECT_TRUE(some_destinations) << "the sample's departures name destinations";
 }
 
+// The three ways the Reader computes a team's health read the views differently: OrgHealth with
+// one range scan per partition and record kind for the whole org, TeamHealth with one team's
+// ranges and its buckets reduced as they are read, Inputs with every bucket kept as a DayBucket
+// (what GetTeamTrend uses). All must give the same bytes, on every day around the sample's events
+// (before the first one, in the middle of its history, at its tipping point and after it).
+TEST_F(SampleQueryTest, OrgTeamAndInputsPathsAgree) {
+  auto handle = source_->Acquire();
+  ASSERT_TRUE(handle.ok()) << handle.status();
+  const projector::Reader& reader = (*handle)->reader();
+  for (const absl::Time t : {Day(2020, 1, 1), Day(2025, 6, 1), Day(2026, 1, 31), Day(2026, 2, 14), Day(2026, 3, 1),
+                             Day(2026, 12, 31)}) {
+    const int64_t day = DayOf(t);
+    auto org = reader.OrgHealth("openai", day);
+    ASSERT_TRUE(org.ok()) << org.status();
+    ASSERT_EQ(org->size(), 4u) << FormatDay(day);
+    for (const v1::TeamHealth& from_org : *org) {
+      auto alone = reader.TeamHealth("openai", from_org.team(), day);
+      ASSERT_TRUE(alone.ok()) << alone.status();
+      auto inputs = reader.Inputs("openai", from_org.team(), day);
+      ASSERT_TRUE(inputs.ok()) << inputs.status();
+      const v1::TeamHealth from_inputs = projector::ComputeHealth("openai", from_org.team(), *inputs, day);
+      EXPECT_EQ(alone->SerializeAsString(), from_org.SerializeAsString()) << from_org.team() << " " << FormatDay(day);
+      EXPECT_EQ(from_inputs.SerializeAsString(), from_org.SerializeAsString()) << from_org.team() << " " << FormatDay(day);
+    }
+  }
+  EXPECT_EQ(reader.TeamHealth("openai", "no-such-team", DayOf(Day(2026, 3, 1))).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(reader.Inputs("openai", "no-such-team", DayOf(Day(2026, 3, 1))).status().code(),
+            absl::StatusCode::kNotFound);
+  auto none = reader.OrgHealth("no-such-org", DayOf(Day(2026, 3, 1)));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+// Slugs that extend one another: teams "a", "a-b" and "ab" of org "acme", and team "a" of org
+// "acme-x". The org-wide ranges must hand each team exactly its own records (hires published: a 1,
+// a-b 2, ab 3; acme-x/a 5), and every path must agree.
+TEST(OrgHealth, SlugsThatExtendOneAnotherStayApart) {
+  const std::string topic = testing::UniqueTopic("it-slugs");
+  ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
+  std::vector<v1::Event> events;
+  auto add = [&](const std::string& org, const std::string& team, int hires) {
+    v1::Event report = testing::HeadcountReport(absl::StrCat(org, "-", team, "-hc"), team, Day(2026, 1, 5), 20);
+    report.set_org(org);
+    events.push_back(report);
+    for (int i = 0; i < hires; ++i) {
+      v1::Event hire = testing::Hire(absl::StrCat(org, "-", team, "-h", i), team, Day(2026, 2, 1 + i),
+                                     absl::StrCat(org, "-", team, "-p", i));
+      hire.set_org(org);
+      events.push_back(hire);
+    }
+  };
+  add("acme", "a", 1);
+  add("acme", "a-b", 2);
+  add("acme", "ab", 3);
+  add("acme-x", "a", 5);
+  ASSERT_EQ(testing::PublishEvents(topic, events), static_cast<int64_t>(events.size()));
+  const std::string db = TempDb("slugs");
+  auto store = testing::Replay(topic, db);
+  ASSERT_NE(store, nullptr);
+  auto reader = store->NewReader();
+  const int64_t day = DayOf(Day(2026, 3, 1));
+  auto org = reader->OrgHealth("acme", day);
+  ASSERT_TRUE(org.ok()) << org.status();
+  std::vector<std::pair<std::string, int64_t>> hires;
+  for (const v1::TeamHealth& t : *org) {
+    hires.emplace_back(t.team(), t.windows(1).hires());
+    EXPECT_EQ(t.headcount(), 20 + t.windows(1).hires()) << t.team();
+    EXPECT_EQ(reader->TeamHealth("acme", t.team(), day)->SerializeAsString(), t.SerializeAsString()) << t.team();
+    EXPECT_EQ(projector::ComputeHealth("acme", t.team(), *reader->Inputs("acme", t.team(), day), day).SerializeAsString(),
+              t.SerializeAsString())
+        << t.team();
+  }
+  EXPECT_THAT(hires, ::testing::ElementsAre(std::pair<std::string, int64_t>("a", 1), std::pair<std::string, int64_t>("a-b", 2),
+                                            std::pair<std::string, int64_t>("ab", 3)));
+  auto other = reader->OrgHealth("acme-x", day);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ((*other)[0].windows(1).hires(), 5);
+}
+
 TEST_F(SampleQueryTest, ListTeamsPaginationVisitsEveryTeamOnce) {
   Served s(source_);
   for (bool include_inactive : {false, true}) {

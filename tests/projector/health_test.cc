@@ -649,5 +649,167 @@ TEST(ComputeHealth, TopDestinationsCountDistinctPeople) {
                                std::pair<std::string, int64_t>("meta", 1)));
 }
 
+// --- Inputs in any order, and the compact form the Reader builds ---------------------------------
+
+// TeamInputs::buckets out of day order, with two entries for one day and one after as_of: the
+// metrics see one bucket a day, the last given for that day, and nothing after as_of.
+TEST(ComputeHealth, BucketsInAnyOrderLastOfADayWins) {
+  TeamInputs in;
+  auto bucket = [](int hires) {
+    v1::DayBucket b;
+    b.set_hires(hires);
+    return b;
+  };
+  in.buckets.emplace_back(D(2026, 2, 20), bucket(3));
+  in.buckets.emplace_back(D(2026, 1, 10), bucket(1));  // W90 only (D−50)
+  in.buckets.emplace_back(D(2026, 2, 20), bucket(2));  // replaces the 3 of the same day
+  in.buckets.emplace_back(D(2026, 3, 2), bucket(7));   // after as_of: not counted
+  v1::TeamHealth h = Compute(in);
+  EXPECT_EQ(h.windows(kW30).hires(), 2);
+  EXPECT_EQ(h.windows(kW90).hires(), 2 + 1);
+  EXPECT_EQ(h.windows(kW365).hires(), 2 + 1);
+}
+
+// Two headcount reports on one day: the later in the timeline counts. Reports out of day order
+// (not what the views yield, but ComputeHealth takes any TeamInputs): by day, not by position.
+TEST(ComputeHealth, ReportsByDayTheLastOfADayWins) {
+  TeamInputs in;
+  AddReport(in, D(2026, 2, 1), 40);
+  AddReport(in, D(2026, 2, 1), 42);  // same day, later: 42
+  AddReport(in, D(2026, 1, 1), 10);  // an earlier day, given last: the estimate before 2026-02-01
+  AddHires(in, D(2026, 2, 10), 3);
+  v1::TeamHealth h = Compute(in);
+  EXPECT_EQ(h.headcount(), 42 + 3);
+  EXPECT_EQ(h.headcount_reported_on(), "2026-02-01");
+  // W30 = 2026-01-31 … 2026-03-01: 2026-01-31 is 10 (the January report), 2026-02-01 … 02-09 are
+  // 42 (9 days), 2026-02-10 … 03-01 are 45 (20 days): (10 + 9 × 42 + 20 × 45) / 30 = 1288 / 30.
+  EXPECT_DOUBLE_EQ(h.windows(kW30).average_headcount(), 1288.0 / 30);
+}
+
+TEST(TotalsOf, SumsSeniorAndLeadershipAndKeepsSixKinds) {
+  v1::DayBucket b;
+  b.set_hires(1);
+  b.set_departures(9);
+  b.set_transfers_in(2);
+  b.set_transfers_out(3);
+  b.set_regretted_departures(4);
+  // JUNIOR 1, MID 1, SENIOR 2, STAFF 1, PRINCIPAL 1, LEADERSHIP 3 → senior and above 2+1+1+3 = 7.
+  for (int n : {0, 1, 1, 2, 1, 1, 3}) b.add_departures_by_seniority(n);
+  // Seven kinds stored (a newer writer): the seventh is not counted.
+  for (int n : {0, 5, 2, 1, 0, 1, 8}) b.add_departures_by_destination_kind(n);
+  const DayTotals t = TotalsOf(b);
+  EXPECT_EQ(t.hires, 1);
+  EXPECT_EQ(t.departures, 9);
+  EXPECT_EQ(t.transfers_in, 2);
+  EXPECT_EQ(t.transfers_out, 3);
+  EXPECT_EQ(t.regretted_departures, 4);
+  EXPECT_EQ(t.senior_departures, 7);
+  EXPECT_EQ(t.leadership_departures, 3);
+  EXPECT_THAT(t.departures_by_destination_kind, ElementsAre(0, 5, 2, 1, 0, 1));
+}
+
+TEST(TotalsOf, ShortSeniorityListHasNoLeadership) {
+  v1::DayBucket b;
+  for (int n : {0, 0, 0, 4}) b.add_departures_by_seniority(n);  // up to SENIOR only
+  const DayTotals t = TotalsOf(b);
+  EXPECT_EQ(t.senior_departures, 4);
+  EXPECT_EQ(t.leadership_departures, 0);
+  EXPECT_THAT(t.departures_by_destination_kind, ElementsAre(0, 0, 0, 0, 0, 0));
+}
+
+TEST(NormalizeDays, SortsKeepsTheLastOfADayAndDropsLaterDays) {
+  auto hires = [](int n) {
+    DayTotals t;
+    t.hires = n;
+    return t;
+  };
+  std::vector<std::pair<int64_t, DayTotals>> days = {{5, hires(1)}, {3, hires(2)}, {5, hires(3)},
+                                                     {9, hires(4)}, {3, hires(5)}, {4, hires(6)}};
+  NormalizeDays(days, 8);
+  std::vector<std::pair<int64_t, int64_t>> got;
+  for (const auto& [day, t] : days) got.emplace_back(day, t.hires);
+  EXPECT_THAT(got, ElementsAre(std::pair<int64_t, int64_t>(3, 5), std::pair<int64_t, int64_t>(4, 6),
+                               std::pair<int64_t, int64_t>(5, 3)));
+}
+
+TEST(NormalizeDays, LeavesAscendingDaysAlone) {
+  std::vector<std::pair<int64_t, DayTotals>> days = {{1, {}}, {2, {}}, {8, {}}};
+  NormalizeDays(days, 8);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[2].first, 8);
+}
+
+// The TeamInputs overload reduces each bucket with TotalsOf and calls the HealthSource one: both
+// give the same bytes for the same views.
+TEST(ComputeHealth, HealthSourceGivesTheSameAnswer) {
+  TeamInputs in;
+  in.state.set_applied(4);
+  in.state.set_last_effective_day(D(2026, 2, 20));
+  AddReport(in, D(2025, 6, 1), 30);
+  AddDepartures(in, D(2026, 2, 20), 2, v1::SENIORITY_LEADERSHIP, v1::DESTINATION_KIND_NEW_VENTURE);
+  AddHires(in, D(2025, 12, 24), 1);
+  AddPriority(in, D(2026, 1, 5), v1::PRIORITY_LOWERED);
+  in.outbound_flows.emplace_back("anthropic", v1::FlowBucket());
+  std::vector<std::pair<int64_t, DayTotals>> days;
+  for (const auto& [day, b] : in.buckets) days.emplace_back(day, TotalsOf(b));
+  HealthSource source;
+  source.state = &in.state;
+  source.days = days;
+  source.timeline = in.timeline;
+  source.outbound_flows = in.outbound_flows;
+  EXPECT_EQ(ComputeHealth("openai", "sora", source, kAsOf).SerializeAsString(), Compute(in).SerializeAsString());
+}
+
+// as_of 2026-03-01: the window starts 2025-03-02. Reports on 2024-11-01, 2025-01-10 and
+// 2025-04-01: the last on or before the window's start is 2025-01-10.
+TEST(FirstBucketDay, LastReportOnOrBeforeTheWindowElseTheWindowStart) {
+  TeamInputs in;
+  EXPECT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 3, 2));
+  AddReport(in, D(2025, 4, 1), 30);  // inside the window: the window's start
+  EXPECT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 3, 2));
+  AddReport(in, D(2024, 11, 1), 10);
+  AddPriority(in, D(2025, 2, 1), v1::PRIORITY_LOWERED);  // not a report
+  AddReport(in, D(2025, 1, 10), 20);
+  EXPECT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 1, 10));
+  AddReport(in, D(2025, 3, 2), 25);  // on the window's first day
+  EXPECT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 3, 2));
+}
+
+// Moves before the last report on or before the window cannot change the answer: the report
+// restarts the estimate. 2024-12-01 report 10, +5 hires on 2024-12-15, 2025-01-10 report 20, +2
+// hires on 2025-02-01, −1 departure on 2025-06-01: headcount 20 + 2 − 1 = 21 whether or not the
+// buckets before 2025-01-10 are given.
+TEST(ComputeHealth, BucketsBeforeFirstBucketDayDoNotCount) {
+  TeamInputs in;
+  AddReport(in, D(2024, 12, 1), 10);
+  AddReport(in, D(2025, 1, 10), 20);
+  AddHires(in, D(2024, 12, 15), 5);
+  AddHires(in, D(2025, 2, 1), 2);
+  AddDepartures(in, D(2025, 6, 1), 1);
+  const v1::TeamHealth all = Compute(in);
+  EXPECT_EQ(all.headcount(), 21);
+  EXPECT_EQ(all.headcount_reported_on(), "2025-01-10");
+  // W365 (2025-03-02 …): 22 until 2025-05-31 (91 days), 21 from 2025-06-01 (274 days).
+  EXPECT_DOUBLE_EQ(all.windows(kW365).average_headcount(), (22.0 * 91 + 21.0 * 274) / 365);
+  TeamInputs later = in;
+  later.buckets.erase(later.buckets.begin());  // the 2024-12-15 bucket
+  ASSERT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 1, 10));
+  EXPECT_EQ(Compute(later).SerializeAsString(), all.SerializeAsString());
+}
+
+// FormatHealthDay against FormatDay (absl's civil time): every day of 1960 … 2100, and years at
+// the edges of four digits (outside them FormatHealthDay hands over to FormatDay).
+TEST(FormatHealthDay, SameAsFormatDay) {
+  for (int64_t day = D(1960, 1, 1); day <= D(2100, 12, 31); ++day) {
+    ASSERT_EQ(FormatHealthDay(day), FormatDay(day)) << day;
+  }
+  for (int64_t day : {DayOf(testing::Day(2000, 2, 29)), int64_t{-719528}, int64_t{-719529}, int64_t{2932896},
+                      int64_t{2932897}, int64_t{-800000}, int64_t{5000000}}) {
+    EXPECT_EQ(FormatHealthDay(day), FormatDay(day)) << day;
+  }
+  EXPECT_EQ(FormatHealthDay(D(2026, 3, 1)), "2026-03-01");
+  EXPECT_EQ(FormatHealthDay(0), "1970-01-01");
+}
+
 }  // namespace
 }  // namespace talentflow::projector
