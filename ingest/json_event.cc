@@ -8,7 +8,6 @@
 #include <cstring>
 #include <vector>
 
-
 namespace talentflow::ingest {
 
 namespace {
@@ -17,9 +16,9 @@ using google::protobuf::Descriptor;
 using google::protobuf::EnumDescriptor;
 
 // A small open-addressing table from short names to numbers, for the few dozen names of a message
-// or an enum: one multiplicative hash of the length and first eight bytes and, almost always, one
-// comparison per lookup. The names are views into the descriptor pool, which lives as long as the
-// process.
+// or an enum: one multiplicative hash of the length and the first and last eight bytes and, almost
+// always, one comparison per lookup. The names are views into the descriptor pool, which lives as
+// long as the process.
 class NameTable {
  public:
   // REQUIRES: at most `capacity` names will be inserted.
