@@ -128,8 +128,40 @@ int64_t FirstBucketDay(absl::Span<const v1::TimelineEntry> timeline, int64_t as_
   return first;
 }
 
+void DestinationTally::Add(absl::string_view destination_org, const v1::FlowBucket& bucket) {
+  for (const auto& m : bucket.movers()) {
+    if (m.person_id().empty()) {
+      auto a = anonymous_.find(destination_org);
+      if (a == anonymous_.end()) a = anonymous_.emplace(std::string(destination_org), 0).first;
+      ++a->second;
+    } else {
+      auto p = people_.find(destination_org);
+      if (p == people_.end()) p = people_.emplace(std::string(destination_org), std::set<std::string, std::less<>>()).first;
+      if (!p->second.contains(m.person_id())) p->second.insert(m.person_id());
+    }
+  }
+}
+
+std::vector<std::pair<int64_t, std::string>> DestinationTally::Top(size_t n) const {
+  std::vector<std::pair<int64_t, std::string>> ranked;
+  for (const auto& [dest, set] : people_) {
+    auto a = anonymous_.find(dest);
+    ranked.emplace_back(static_cast<int64_t>(set.size()) + (a == anonymous_.end() ? 0 : a->second), dest);
+  }
+  for (const auto& [dest, count] : anonymous_) {
+    if (!people_.contains(dest)) ranked.emplace_back(count, dest);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (ranked.size() > n) ranked.resize(n);
+  return ranked;
+}
+
 v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const TeamInputs& in,
                              int64_t as_of) {
+  DestinationTally destinations;
+  for (const auto& [dest, flow] : in.outbound_flows) destinations.Add(dest, flow);
   std::vector<std::pair<int64_t, DayTotals>> days;
   days.reserve(in.buckets.size());
   for (const auto& [day, bucket] : in.buckets) days.emplace_back(day, TotalsOf(bucket));
@@ -138,7 +170,7 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   source.state = &in.state;
   source.days = days;
   source.timeline = in.timeline;
-  source.outbound_flows = in.outbound_flows;
+  if (!in.outbound_flows.empty()) source.destinations = &destinations;
   return ComputeHealth(org, team, source, as_of);
 }
 
@@ -340,33 +372,11 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   }
 
   // Top destinations: distinct people per destination org over the window's months.
-  if (!in.outbound_flows.empty()) {
-    std::map<std::string, std::set<std::string>> people;
-    std::map<std::string, int64_t> anonymous;
-    for (const auto& [dest, flow] : in.outbound_flows) {
-      for (const auto& m : flow.movers()) {
-        if (m.person_id().empty()) {
-          ++anonymous[dest];
-        } else {
-          people[dest].insert(m.person_id());
-        }
-      }
-    }
-    std::vector<std::pair<int64_t, std::string>> ranked;
-    for (const auto& [dest, set] : people) {
-      auto a = anonymous.find(dest);
-      ranked.emplace_back(static_cast<int64_t>(set.size()) + (a == anonymous.end() ? 0 : a->second), dest);
-    }
-    for (const auto& [dest, n] : anonymous) {
-      if (!people.contains(dest)) ranked.emplace_back(n, dest);
-    }
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (size_t i = 0; i < ranked.size() && i < 5; ++i) {
+  if (in.destinations != nullptr) {
+    for (const auto& [people, org] : in.destinations->Top(5)) {
       auto* d = h.add_top_destinations();
-      d->set_org(ranked[i].second);
-      d->set_people(ranked[i].first);
+      d->set_org(org);
+      d->set_people(people);
     }
   }
   return h;

@@ -4,10 +4,13 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 #include "talentflow/v1/health.pb.h"
@@ -54,6 +57,19 @@ void NormalizeDays(std::vector<std::pair<int64_t, DayTotals>>& days, int64_t as_
 // (the estimate restarts at each report, so earlier moves never count).
 int64_t FirstBucketDay(absl::Span<const v1::TimelineEntry> timeline, int64_t as_of_day);
 
+// The people who left a team for each destination org, counted as the top destinations count
+// them: distinct person ids, plus one for each mover without an id. Add buckets in any order.
+class DestinationTally {
+ public:
+  void Add(absl::string_view destination_org, const v1::FlowBucket& bucket);
+  // Up to `n` (people, org), most people first, ties by org name.
+  std::vector<std::pair<int64_t, std::string>> Top(size_t n) const;
+
+ private:
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> people_;
+  std::map<std::string, int64_t, std::less<>> anonymous_;
+};
+
 // A team's views as the metrics read them; TeamInputs with each bucket reduced to its DayTotals.
 // The Reader builds it straight from storage, without keeping a DayBucket per day.
 struct HealthSource {
@@ -62,7 +78,8 @@ struct HealthSource {
   // FirstBucketDay(timeline, as_of) on (earlier ones may be left out).
   absl::Span<const std::pair<int64_t, DayTotals>> days;
   absl::Span<const v1::TimelineEntry> timeline;
-  absl::Span<const std::pair<std::string, v1::FlowBucket>> outbound_flows;
+  // The team's outbound flows (TeamInputs::outbound_flows) tallied; null when there are none.
+  const DestinationTally* destinations = nullptr;
 };
 
 // The same result as ComputeHealth over the TeamInputs `source` was made from (that overload

@@ -93,7 +93,8 @@ class Reader {
   absl::StatusOr<v1::TeamHealth> TeamHealth(const std::string& org, const std::string& team, int64_t as_of_day) const;
   // Every team of `org` (sorted by team slug) at `as_of_day`; empty when the org is unknown. Each
   // team's answer equals TeamHealth's for it. Reads each partition's timelines, team states and
-  // flows of the org with one range scan each, not team by team.
+  // flows of the org with one range scan each, not team by team; half of the partitions on a
+  // second thread.
   absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day) const;
   // The stored views of one team up to `as_of_day` (what ComputeHealth needs for any day up to
   // it). NotFound when the views hold no event of the team.
@@ -118,6 +119,9 @@ class Reader {
   // returns fn's status, else the iterator's. Defined and used in reader.cc only.
   template <typename Fn>
   absl::Status WithIterator(Fn&& fn) const;
+  // OrgHealth of the partitions in [first, end), by team.
+  absl::Status OrgHealthOf(const std::string& org, int64_t as_of_day, int32_t first, int32_t end,
+                           std::map<std::string, v1::TeamHealth, std::less<>>& out) const;
   ViewStore* store_;
   const rocksdb::Snapshot* snapshot_;
   int32_t partitions_ = 0;

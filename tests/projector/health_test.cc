@@ -756,8 +756,26 @@ TEST(ComputeHealth, HealthSourceGivesTheSameAnswer) {
   source.state = &in.state;
   source.days = days;
   source.timeline = in.timeline;
-  source.outbound_flows = in.outbound_flows;
+  DestinationTally destinations;
+  for (const auto& [dest, flow] : in.outbound_flows) destinations.Add(dest, flow);
+  source.destinations = &destinations;
   EXPECT_EQ(ComputeHealth("openai", "sora", source, kAsOf).SerializeAsString(), Compute(in).SerializeAsString());
+}
+
+// anthropic: p1 twice and one mover without an id → 2; xai: p2, p3 → 2 (tie: by name); meta: p4 → 1.
+// The same whichever order the buckets come in.
+TEST(DestinationTally, DistinctPeoplePlusAnonymousRankedThenByName) {
+  const std::vector<std::pair<std::string, v1::FlowBucket>> buckets = {
+      {"xai", Movers({"p2"})}, {"anthropic", Movers({"p1", ""})}, {"meta", Movers({"p4"})},
+      {"anthropic", Movers({"p1"})}, {"xai", Movers({"p3"})}};
+  using Ranked = std::vector<std::pair<int64_t, std::string>>;
+  const Ranked want = {{2, "anthropic"}, {2, "xai"}, {1, "meta"}};
+  DestinationTally forward, backward;
+  for (const auto& [dest, b] : buckets) forward.Add(dest, b);
+  for (auto it = buckets.rbegin(); it != buckets.rend(); ++it) backward.Add(it->first, it->second);
+  EXPECT_EQ(forward.Top(5), want);
+  EXPECT_EQ(backward.Top(5), want);
+  EXPECT_EQ(forward.Top(2), Ranked(want.begin(), want.begin() + 2));
 }
 
 // as_of 2026-03-01: the window starts 2025-03-02. Reports on 2024-11-01, 2025-01-10 and
