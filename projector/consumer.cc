@@ -35,10 +35,7 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
       }
       spdlog::info("assigned {} partition(s)", partitions.size());
     } else {
-      if (p_->batch_ && !p_->batch_->empty()) {
-        if (auto s = p_->CommitBatch(*p_->batch_); !s.ok()) spdlog::error("commit on revocation: {}", s.message());
-        p_->batch_ = p_->store_->NewBatch();
-      }
+      // Nothing is pending here: every poll batch is applied and committed before the next poll.
       {
         std::lock_guard<std::mutex> lock(p_->mu_);
         for (RdKafka::TopicPartition* tp : partitions) p_->next_offset_.erase(tp->partition());
@@ -95,7 +92,6 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOpti
     p->dlq_.reset(RdKafka::Producer::create(pconf.get(), err));
     if (!p->dlq_) return absl::InvalidArgumentError(absl::StrCat("dlq producer: ", err));
   }
-  p->batch_ = store->NewBatch();
   return p;
 }
 
@@ -208,12 +204,13 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& pa
   return absl::OkStatus();
 }
 
-absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch) {
+absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka::Message>>& messages) {
   // Partitions share no state, so their records can be folded on several threads; within a
   // partition, records are applied in log order. Each thread gets whole partitions, each partition
-  // going to the thread with the fewest records so far. Where each partition stands is read once
-  // and written back once, so the threads take no lock per record (revocations and rewinds run on
-  // this thread, never during ApplyAll).
+  // going to the thread with the fewest records so far, and commits its partitions itself (each
+  // partition's changes with its offset), so one thread's commit overlaps the other's fold. Where
+  // each partition stands is read once and written back once, so the threads take no lock per
+  // record (revocations and rewinds run on this thread, never during ApplyAndCommit).
   std::map<int32_t, std::vector<const RdKafka::Message*>> by_partition;
   for (const auto& m : messages) by_partition[m->partition()].push_back(m.get());
   std::map<int32_t, PartitionCursor> cursors;
@@ -236,18 +233,23 @@ absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Mess
   const size_t threads = messages.size() < kParallelFoldRecords ? 1 : std::max(1, options_.fold_threads);
   std::vector<Work> work(threads);
   std::vector<size_t> load(threads, 0);
+  std::unique_ptr<Batch> batch = store_->NewBatch();
   for (const auto& [p, records] : by_partition) {
     auto cursor = cursors.find(p);
     if (cursor == cursors.end()) continue;
     const size_t t = std::min_element(load.begin(), load.end()) - load.begin();
-    work[t].push_back({&batch.Partition(p), &cursor->second, &records});  // parts are created here, on one thread
+    work[t].push_back({&batch->Partition(p), &cursor->second, &records});  // parts are created here, on one thread
     load[t] += records.size();
   }
   auto apply = [this](const Work& items) -> absl::Status {
+    std::vector<Batch::Part*> parts;
     for (const Item& item : items) {
+      const int64_t start = item.cursor->next;
       for (const RdKafka::Message* m : *item.records) RETURN_IF_ERROR(ApplyRecord(*m, *item.part, *item.cursor));
+      if (item.cursor->next != start) parts.push_back(item.part);
     }
-    return absl::OkStatus();
+    if (parts.empty()) return absl::OkStatus();
+    return CommitParts(parts);
   };
   std::vector<std::future<absl::Status>> others;
   for (size_t t = 1; t < threads; ++t) {
@@ -258,18 +260,19 @@ absl::Status Projector::ApplyAll(const std::vector<std::unique_ptr<RdKafka::Mess
     absl::Status s = other.get();
     if (status.ok()) status = s;
   }
+  if (!status.ok()) return status;  // the caller rewinds to the stored offsets
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [p, c] : cursors) next_offset_[p] = c.next;
   return status;
 }
 
-absl::Status Projector::CommitBatch(Batch& batch) {
+absl::Status Projector::CommitParts(const std::vector<Batch::Part*>& parts) {
   if (dlq_ && dlq_->outq_len() > 0) {
     // Dead letters must be in the DLQ before the offsets that skip them are stored.
     RETURN_IF_ERROR(FromKafka(dlq_->flush(30000), "dlq flush"));
   }
   const auto start = std::chrono::steady_clock::now();
-  RETURN_IF_ERROR(store_->Commit(batch));
+  RETURN_IF_ERROR(store_->Commit(parts));
   counters_.commit_micros_total.fetch_add(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count(),
       std::memory_order_relaxed);
@@ -320,9 +323,8 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
       }
       messages.push_back(std::move(msg));
     }
-    absl::Status apply_status = ApplyAll(messages, *batch_);
-    if (batch_->empty()) continue;
-    absl::Status s = apply_status.ok() ? CommitBatch(*batch_) : apply_status;
+    if (messages.empty()) continue;
+    absl::Status s = ApplyAndCommit(messages);
     {
       std::lock_guard<std::mutex> lock(mu_);
       health_ = s;
@@ -330,12 +332,10 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
     if (!s.ok()) {
       counters_.commit_failures.fetch_add(1, std::memory_order_relaxed);
       spdlog::error("batch not stored, will retry: {}", s.message());
-      batch_ = store_->NewBatch();
       Rewind();
       std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before retrying the write
       continue;
     }
-    batch_ = store_->NewBatch();
     if (!options_.replay) {
       // Lag signal only: the authoritative offsets are in the view store.
       std::vector<RdKafka::TopicPartition*> offsets;
@@ -349,7 +349,6 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
       RdKafka::TopicPartition::destroy(offsets);
     }
   }
-  if (!batch_->empty()) RETURN_IF_ERROR(CommitBatch(*batch_));
   return absl::OkStatus();
 }
 

@@ -79,19 +79,21 @@ class Projector {
  private:
   class Rebalancer;
   Projector() = default;
-  // Where a partition stands during ApplyAll: the next offset to apply, and (replay) where to stop.
+  // Where a partition stands during ApplyAndCommit: the next offset to apply, and (replay) where to stop.
   struct PartitionCursor {
     int64_t next = 0;
     int64_t end = std::numeric_limits<int64_t>::max();
   };
   absl::Status ApplyRecord(const RdKafka::Message& msg, Batch::Part& part, PartitionCursor& cursor);
-  // Applies a poll batch's records; partitions are folded on options_.fold_threads threads when
-  // there are at least kParallelFoldRecords records. Returns the first storage error (the batch
-  // must not be committed then).
-  absl::Status ApplyAll(const std::vector<std::unique_ptr<RdKafka::Message>>& messages, Batch& batch);
+  // Applies a poll batch's records and commits them; partitions are folded and committed on
+  // options_.fold_threads threads when there are at least kParallelFoldRecords records. Returns
+  // the first storage error: some partitions may be committed and others not, and the caller
+  // rewinds every partition to its stored offset.
+  absl::Status ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka::Message>>& messages);
   static constexpr size_t kParallelFoldRecords = 512;
   void DeadLetter(const RdKafka::Message& msg, const std::string& reason);
-  absl::Status CommitBatch(Batch& batch);
+  // Stores `parts` (after flushing dead letters): one RocksDB write.
+  absl::Status CommitParts(const std::vector<Batch::Part*>& parts);
   void Rewind();
   // Reads the topic's partition count from the broker and stores it in the view store.
   absl::StatusOr<int32_t> RecordPartitionCount();
@@ -103,7 +105,6 @@ class Projector {
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<RdKafka::Producer> dlq_;
-  std::unique_ptr<Batch> batch_;  // the batch being collected (committed early on revocation)
   ProjectorCounters counters_;
   std::atomic<int64_t> records_seen_{0};
   int64_t replay_total_ = 0;

@@ -2,6 +2,7 @@
 // partition offsets they advance, and the read API the query service and tools use.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +32,10 @@ struct ViewStoreOptions {
   size_t block_cache_bytes = 64 << 20;
   // fsync the WAL on every commit (survives power loss, not only process crashes). Default: false.
   bool sync = false;
+  // Write no WAL: a crash loses every commit since the last memtable flush (the stored offsets go
+  // with them, so the views stay consistent with their offsets, only older). For rebuilding into a
+  // fresh database, which is redone after a crash anyway; call Flush at the end. Default: false.
+  bool disable_wal = false;
 };
 
 class ViewStore;
@@ -145,10 +150,16 @@ class ViewStore {
   ~ViewStore();
 
   std::unique_ptr<Batch> NewBatch();
-  // Writes the batch and its offsets atomically (one RocksDB WriteBatch). After a failed write
-  // (disk full, I/O error) the next Commit first asks RocksDB to resume; until it can, Commit
-  // fails and nothing is written.
+  // Writes the batch and its offsets atomically (one RocksDB WriteBatch) and empties it. After a
+  // failed write (disk full, I/O error) the next Commit first asks RocksDB to resume; until it
+  // can, Commit fails and nothing is written.
   absl::Status Commit(Batch& batch);
+  // The same for some parts of a batch only: each partition's changes are stored atomically with
+  // its offset. Commits of disjoint parts may run concurrently (RocksDB inserts them into the
+  // memtable in parallel).
+  absl::Status Commit(const std::vector<Batch::Part*>& parts);
+  // Writes the memtables to SST files and waits (what disable_wal leaves unsaved until then).
+  absl::Status Flush();
 
   // The applied position of partition `p`, if any was stored.
   absl::StatusOr<std::optional<v1::PartitionOffset>> StoredOffset(int32_t p);
@@ -181,7 +192,7 @@ class ViewStore {
   ViewStoreOptions options_;
   bool secondary_ = false;
   // The last Commit failed (e.g. the disk was full): RocksDB refuses writes until Resume.
-  bool write_failed_ = false;
+  std::atomic<bool> write_failed_{false};
 };
 
 }  // namespace talentflow::projector
