@@ -1,7 +1,5 @@
 #include "ingest/feed_source.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -14,31 +12,10 @@ namespace {
 
 // The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or npos.
 size_t InvalidUtf8At(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;  // continuation bytes
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-    } else {
-      return i;
-    }
-    if (i + n >= s.size()) return i;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-    }
-    if (n == 2 && ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F))) return i;  // overlong, surrogate
-    if (n == 3 && ((c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))) return i;  // overlong, > U+10FFFF
-    i += n + 1;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceLength(s.substr(i));
+    if (n == 0) return i;
+    i += n;
   }
   return absl::string_view::npos;
 }
@@ -80,12 +57,9 @@ absl::Status ParseFeedLineInto(absl::string_view line, v1::Event* event) {
   // is protobuf's (json_event.h).
   if (ParseEventJsonFast(line, event)) return absl::OkStatus();
   event->Clear();
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto st = google::protobuf::util::JsonStringToMessage(std::string(line), event, options);
-  if (!st.ok()) {
+  if (absl::Status st = ParseEventJsonReference(line, event); !st.ok()) {
     // protobuf reports "(field.path): reason" for mapping errors and a position for syntax errors.
-    std::string msg = st.message().as_string();
+    const std::string msg(st.message());
     if (!msg.empty() && msg[0] == '(') {
       size_t close = msg.find(')');
       if (close != std::string::npos) {

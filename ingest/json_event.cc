@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include <google/protobuf/util/json_util.h>
+
 namespace talentflow::ingest {
 
 namespace {
@@ -275,29 +277,12 @@ class Parser {
     }
   }
 
-  // One multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+  // One multi-byte UTF-8 sequence.
   bool CopyUtf8Sequence(std::string* out) {
-    const auto* s = reinterpret_cast<const unsigned char*>(p_);
-    const size_t avail = end_ - p_;
-    const unsigned char c = s[0];
-    size_t n;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-    } else {
-      return false;
-    }
-    if (n >= avail) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((s[k] & 0xC0) != 0x80) return false;
-    }
-    if (n == 2 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))) return false;
-    if (n == 3 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))) return false;
-    out->append(p_, n + 1);
-    p_ += n + 1;
+    const size_t n = Utf8SequenceLength(absl::string_view(p_, end_ - p_));
+    if (n == 0) return false;
+    out->append(p_, n);
+    p_ += n;
     return true;
   }
 
@@ -715,6 +700,38 @@ class Parser {
 bool ParseEventJsonFast(absl::string_view json, v1::Event* event) {
   event->Clear();
   return Parser(json).ParseLine(event);
+}
+
+absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto st = google::protobuf::util::JsonStringToMessage(std::string(json), event, options);
+  if (!st.ok()) return absl::InvalidArgumentError(st.message().as_string());
+  return absl::OkStatus();
+}
+
+size_t Utf8SequenceLength(absl::string_view s) {
+  if (s.empty()) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  size_t n;  // continuation bytes
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 2;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+  } else {
+    return 0;
+  }
+  if (n >= s.size()) return 0;
+  for (size_t k = 1; k <= n; ++k) {
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  }
+  if (n == 2 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))) return 0;  // overlong, surrogate
+  if (n == 3 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))) return 0;  // overlong, > U+10FFFF
+  return n + 1;
 }
 
 }  // namespace talentflow::ingest

@@ -2,6 +2,7 @@
 // It is an accelerator in front of protobuf's JSON parser, not a second definition of the format.
 #pragma once
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "talentflow/v1/event.pb.h"
 
@@ -27,5 +28,15 @@ namespace talentflow::ingest {
 // with its own message. After false, `*event` holds a partial result: discard it.
 // Thread-safe; allocates only for the message's own fields.
 bool ParseEventJsonFast(absl::string_view json, v1::Event* event);
+
+// Protobuf's JSON mapping with the options feed lines use (unknown fields are errors): the parser
+// of every line ParseEventJsonFast declines, and the reference it is tested against. On failure
+// InvalidArgument with protobuf's own message, e.g. "(person.seniority): invalid value …".
+absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event);
+
+// The length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most
+// U+10FFFF) that `s` starts with: 1 for an ASCII byte, 2-4 otherwise, 0 when it is malformed or cut
+// short (or `s` is empty). Example: Utf8SequenceLength("\xC3\xA9x") == 2.
+size_t Utf8SequenceLength(absl::string_view s);
 
 }  // namespace talentflow::ingest

@@ -10,34 +10,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "ctl/synthetic_source.h"
 #include "ingest/feed_source.h"
+#include "tests/common/deterministic_bytes.h"
 
 namespace talentflow::ingest {
 namespace {
 
-// What feed_source.cc asks of protobuf.
 absl::StatusOr<v1::Event> Reference(absl::string_view line) {
   v1::Event event;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto st = google::protobuf::util::JsonStringToMessage(std::string(line), &event, options);
-  if (!st.ok()) return absl::InvalidArgumentError(st.message().as_string());
+  if (absl::Status st = ParseEventJsonReference(line, &event); !st.ok()) return st;
   return event;
 }
 
-std::string Bytes(const v1::Event& e) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  e.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
+using talentflow::testing::DeterministicBytes;
 
 // Checks the property for one line; returns whether the fast parser accepted it.
 bool Agrees(absl::string_view line) {
@@ -48,7 +36,7 @@ bool Agrees(absl::string_view line) {
   if (!ref.ok()) return true;
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(fast, *ref))
       << line << "\nfast: " << fast.ShortDebugString() << "\nreference: " << ref->ShortDebugString();
-  EXPECT_EQ(Bytes(fast), Bytes(*ref)) << line;
+  EXPECT_EQ(DeterministicBytes(fast), DeterministicBytes(*ref)) << line;
   return true;
 }
 
@@ -252,7 +240,7 @@ TEST(ParseFeedLineInto, ReusedEventEqualsAFreshReferenceParse) {
     ASSERT_EQ(parsed.ok(), ref.ok()) << line << ": " << parsed;
     if (!ref.ok()) continue;
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reused, *ref)) << line;
-    EXPECT_EQ(Bytes(reused), Bytes(*ref)) << line;
+    EXPECT_EQ(DeterministicBytes(reused), DeterministicBytes(*ref)) << line;
   }
 }
 
