@@ -1,6 +1,7 @@
 #include "common/time_util.h"
 
-#include <cstdio>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_format.h"
 
@@ -14,20 +15,78 @@ int64_t DayOf(const google::protobuf::Timestamp& ts) { return DayOf(ToAbslTime(t
 
 static absl::CivilDay CivilOf(int64_t day) { return absl::CivilDay(1970, 1, 1) + day; }
 
+// Days and dates are converted on every bucket read and every health answer, so the common case
+// (years 0000-9999) takes H. Hinnant's civil-calendar arithmetic instead of absl's formatter and
+// sscanf; the results are absl's (tests/projector/health_test.cc checks every day of 1960-2100).
+namespace {
+
+struct Ymd {
+  int64_t y, m, d;
+};
+
+Ymd CivilFromDays(int64_t day) {
+  const int64_t z = day + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  return {yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
+}
+
+// Days since 1970-01-01 of the proleptic Gregorian date y-m-d (valid dates only).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void PutDigits(char* out, int width, int64_t value) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+}
+
+// "YYYY<sep>MM<sep>DD" (no separator when sep is 0), or nullopt outside years 0000-9999.
+std::optional<std::string> FormatFourDigitYear(int64_t day, char sep) {
+  const Ymd c = CivilFromDays(day);
+  if (c.y < 0 || c.y > 9999) return std::nullopt;
+  std::string out(sep ? 10 : 8, sep);
+  PutDigits(&out[0], 4, c.y);
+  PutDigits(&out[sep ? 5 : 4], 2, c.m);
+  PutDigits(&out[sep ? 8 : 6], 2, c.d);
+  return out;
+}
+
+}  // namespace
+
 std::string DayKey(int64_t day) {
+  if (auto fast = FormatFourDigitYear(day, 0)) return *std::move(fast);
   absl::CivilDay d = CivilOf(day);
   return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day());
 }
 
 std::optional<int64_t> ParseDayKey(absl::string_view key) {
-  int y = 0, m = 0, d = 0;
-  if (key.size() != 8 || std::sscanf(std::string(key).c_str(), "%4d%2d%2d", &y, &m, &d) != 3) return std::nullopt;
-  absl::CivilDay day(y, m, d);
-  if (day.year() != y || day.month() != m || day.day() != d) return std::nullopt;
-  return day - absl::CivilDay(1970, 1, 1);
+  if (key.size() != 8) return std::nullopt;
+  int64_t digits[8];
+  for (size_t i = 0; i < 8; ++i) {
+    if (key[i] < '0' || key[i] > '9') return std::nullopt;
+    digits[i] = key[i] - '0';
+  }
+  const int64_t y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+  const int64_t m = digits[4] * 10 + digits[5], d = digits[6] * 10 + digits[7];
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  return DaysFromCivil(y, m, d);
 }
 
 std::string FormatDay(int64_t day) {
+  if (auto fast = FormatFourDigitYear(day, '-')) return *std::move(fast);
   absl::CivilDay d = CivilOf(day);
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }

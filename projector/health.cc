@@ -57,30 +57,6 @@ v1::HealthStatus StatusForScore(int score) {
   return v1::HEALTH_STATUS_CRITICAL;
 }
 
-std::string FormatHealthDay(int64_t day) {
-  // civil_from_days (H. Hinnant's algorithm); years outside 0..9999 go to FormatDay.
-  const int64_t z = day + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  if (y < 0 || y > 9999) return FormatDay(day);
-  std::string out = "0000-00-00";
-  out[0] = static_cast<char>('0' + y / 1000);
-  out[1] = static_cast<char>('0' + y / 100 % 10);
-  out[2] = static_cast<char>('0' + y / 10 % 10);
-  out[3] = static_cast<char>('0' + y % 10);
-  out[5] = static_cast<char>('0' + m / 10);
-  out[6] = static_cast<char>('0' + m % 10);
-  out[8] = static_cast<char>('0' + d / 10);
-  out[9] = static_cast<char>('0' + d % 10);
-  return out;
-}
-
 DayTotals TotalsOf(const v1::DayBucket& b) {
   DayTotals t;
   t.hires = b.hires();
@@ -180,14 +156,14 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   h.set_org(org);
   h.set_team(team);
   h.set_display_name(team);
-  h.set_as_of(FormatHealthDay(as_of));
+  h.set_as_of(FormatDay(as_of));
   h.set_active(true);
   h.set_score_version(kScoreVersion);
   const v1::TeamState& state = *in.state;
   h.set_events(state.events());
   h.set_duplicates(state.duplicates());
   h.set_retracted(state.retracted());
-  if (state.applied() > 0) h.set_last_event_day(FormatHealthDay(std::min(state.last_effective_day(), as_of)));
+  if (state.applied() > 0) h.set_last_event_day(FormatDay(std::min(state.last_effective_day(), as_of)));
 
   // Timeline: the latest entry of each kind with day <= as_of wins (entries arrive in order). The
   // "since" days are formatted once, at the end.
@@ -237,9 +213,9 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
         break;
     }
   }
-  if (priority_since) h.set_priority_since(FormatHealthDay(*priority_since));
-  if (budget_since) h.set_budget_since(FormatHealthDay(*budget_since));
-  if (inactive_since) h.set_inactive_since(FormatHealthDay(*inactive_since));
+  if (priority_since) h.set_priority_since(FormatDay(*priority_since));
+  if (budget_since) h.set_budget_since(FormatDay(*budget_since));
+  if (inactive_since) h.set_inactive_since(FormatDay(*inactive_since));
   if (!reports_sorted) {
     // Out-of-order days (not what a range read yields): day -> the last report of that day.
     std::map<int64_t, int64_t> by_day;
@@ -279,7 +255,7 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
         known[d - window_start] = true;
       }
     }
-    if (reported_on) h.set_headcount_reported_on(FormatHealthDay(*reported_on));
+    if (reported_on) h.set_headcount_reported_on(FormatDay(*reported_on));
     if (hc) {
       h.set_headcount_known(true);
       h.set_headcount(*hc);

@@ -87,9 +87,6 @@ struct HealthSource {
 v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& source,
                              int64_t as_of_day);
 
-// FormatDay ("2026-02-10") without absl's formatter; the same string for every day.
-std::string FormatHealthDay(int64_t day);
-
 // The status band of a score: HEALTHY >= 75 > WATCH >= 55 > AT_RISK >= 35 > CRITICAL.
 v1::HealthStatus StatusForScore(int score);
 

@@ -11,7 +11,6 @@
 
 #include <rocksdb/db.h>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -48,36 +47,6 @@ absl::Status ScanWith(rocksdb::Iterator& it, absl::string_view from, absl::strin
     if (!fn(k, View(it.value()))) break;
   }
   return FromRocks(it.status(), "scan");
-}
-
-// Days since 1970-01-01 of the proleptic Gregorian date y-m-d (valid dates only).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// ParseDayKey(key).value_or(0) without sscanf and a string copy: the day-key suffix of every
-// bucket key is parsed on each read. Anything but eight digits goes to ParseDayKey itself.
-int64_t DayOfKey(absl::string_view key) {
-  if (key.size() != 8) return 0;
-  for (char c : key) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return ParseDayKey(key).value_or(0);
-  }
-  auto num = [&](size_t from, size_t n) {
-    int v = 0;
-    for (size_t i = from; i < from + n; ++i) v = v * 10 + (key[i] - '0');
-    return v;
-  };
-  const int y = num(0, 4), m = num(4, 2), d = num(6, 2);
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return 0;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) return 0;
-  return DaysFromCivil(y, m, d);
 }
 
 // Splits `rest` = "<team>/<suffix>" at its first '/'; false when there is none.
@@ -117,7 +86,7 @@ absl::Status ReadDays(rocksdb::Iterator& it, const std::string& prefix, int64_t 
   v1::DayBucket bucket;  // reused: its repeated fields keep their storage
   return ScanWith(it, prefix + DayKey(first), prefix + end_day, [&](absl::string_view k, absl::string_view v) {
     Parse(v, bucket);
-    days.emplace_back(DayOfKey(k.substr(prefix.size())), TotalsOf(bucket));
+    days.emplace_back(ParseDayKey(k.substr(prefix.size())).value_or(0), TotalsOf(bucket));
     return true;
   });
 }
@@ -189,7 +158,7 @@ absl::StatusOr<TeamInputs> Reader::Inputs(const std::string& org, const std::str
   RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
     const std::string buckets = pp + keys::TeamPrefix('b', org, team);
     RETURN_IF_ERROR(ScanWith(it, buckets, buckets + end_day, [&](absl::string_view k, absl::string_view v) {
-      Parse(v, in.buckets.emplace_back(DayOfKey(k.substr(buckets.size())), v1::DayBucket()).second);
+      Parse(v, in.buckets.emplace_back(ParseDayKey(k.substr(buckets.size())).value_or(0), v1::DayBucket()).second);
       return true;
     }));
     RETURN_IF_ERROR(ReadOutboundFlows(

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 
 #include "common/time_util.h"
 #include "tests/common/event_builders.h"
@@ -815,18 +817,27 @@ TEST(ComputeHealth, BucketsBeforeFirstBucketDayDoNotCount) {
   EXPECT_EQ(Compute(later).SerializeAsString(), all.SerializeAsString());
 }
 
-// FormatHealthDay against FormatDay (absl's civil time): every day of 1960 … 2100, and years at
-// the edges of four digits (outside them FormatHealthDay hands over to FormatDay).
-TEST(FormatHealthDay, SameAsFormatDay) {
+// FormatDay, DayKey and ParseDayKey (civil-calendar arithmetic) against absl's civil time: every
+// day of 1960 … 2100, and years at the edges of four digits (outside them absl formats).
+TEST(FormatDay, SameAsAbslCivilTime) {
+  auto civil = [](int64_t day) { return absl::CivilDay(1970, 1, 1) + day; };
   for (int64_t day = D(1960, 1, 1); day <= D(2100, 12, 31); ++day) {
-    ASSERT_EQ(FormatHealthDay(day), FormatDay(day)) << day;
+    const absl::CivilDay c = civil(day);
+    ASSERT_EQ(FormatDay(day), absl::StrFormat("%04d-%02d-%02d", c.year(), c.month(), c.day())) << day;
+    ASSERT_EQ(DayKey(day), absl::StrFormat("%04d%02d%02d", c.year(), c.month(), c.day())) << day;
+    ASSERT_EQ(ParseDayKey(DayKey(day)), day) << day;
   }
   for (int64_t day : {DayOf(testing::Day(2000, 2, 29)), int64_t{-719528}, int64_t{-719529}, int64_t{2932896},
                       int64_t{2932897}, int64_t{-800000}, int64_t{5000000}}) {
-    EXPECT_EQ(FormatHealthDay(day), FormatDay(day)) << day;
+    const absl::CivilDay c = civil(day);
+    EXPECT_EQ(FormatDay(day), absl::StrFormat("%04d-%02d-%02d", c.year(), c.month(), c.day())) << day;
   }
-  EXPECT_EQ(FormatHealthDay(D(2026, 3, 1)), "2026-03-01");
-  EXPECT_EQ(FormatHealthDay(0), "1970-01-01");
+  EXPECT_EQ(FormatDay(D(2026, 3, 1)), "2026-03-01");
+  EXPECT_EQ(FormatDay(0), "1970-01-01");
+  EXPECT_EQ(ParseDayKey("20260229"), std::nullopt);  // 2026 is not a leap year
+  EXPECT_EQ(ParseDayKey("20240229"), D(2024, 2, 29));
+  EXPECT_EQ(ParseDayKey("2024-2-9"), std::nullopt);
+  EXPECT_EQ(ParseDayKey("20241301"), std::nullopt);
 }
 
 }  // namespace
