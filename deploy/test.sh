@@ -16,7 +16,7 @@ status=0
 ctest --test-dir build --output-on-failure -j 2 --timeout 600 "$@" || status=$?
 
 # The libFuzzer targets, time-boxed, on a full run only (no ctest arguments): deploy/fuzz.sh builds
-# them with clang into build-fuzz, replays tests/fuzz/regressions, then fuzzes both side by side.
+# them with clang into build-fuzz, replays tests/fuzz/regressions, then fuzzes them side by side.
 # TALENTFLOW_FUZZ_SECONDS: fuzzing time per target (default 45; 0 skips the fuzzers).
 fuzz_seconds=${TALENTFLOW_FUZZ_SECONDS:-45}
 if [ $# -eq 0 ] && [ "$fuzz_seconds" != 0 ]; then
