@@ -6,7 +6,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/time_util.h"
 
 namespace talentflow::ingest {
@@ -129,36 +128,51 @@ absl::Status ValidatePayload(v1::Event& e, const Aliases& aliases) {
   return FieldError("payload", "unknown payload");
 }
 
-std::string DateAtPrecision(const v1::Event& e) {
-  absl::CivilDay d = absl::ToCivilDay(ToAbslTime(e.effective_time()), absl::UTCTimeZone());
+// Appends the effective date at its precision: "2026-02-10", "2026-02" or "2026-Q1" (the year as
+// "%04d" prints it, so "0005" or "-001" far from today).
+void AppendDateAtPrecision(const v1::Event& e, std::string* out) {
+  const std::string day = FormatDay(DayOf(e.effective_time()));  // "<year>-MM-DD"
+  const absl::string_view year_month(day.data(), day.size() - 3);
   switch (e.date_precision()) {
     case v1::DATE_PRECISION_MONTH:
-      return absl::StrFormat("%04d-%02d", d.year(), d.month());
-    case v1::DATE_PRECISION_QUARTER:
-      return absl::StrFormat("%04d-Q%d", d.year(), (d.month() - 1) / 3 + 1);
+      absl::StrAppend(out, year_month);
+      return;
+    case v1::DATE_PRECISION_QUARTER: {
+      const int month = (year_month[year_month.size() - 2] - '0') * 10 + (year_month.back() - '0');
+      absl::StrAppend(out, year_month.substr(0, year_month.size() - 3), "-Q", (month - 1) / 3 + 1);
+      return;
+    }
     default:
-      return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+      absl::StrAppend(out, day);
   }
 }
 
-// The value that tells two events of the same type, team and date apart when no person does.
-std::string Discriminator(const v1::Event& e) {
-  if (!e.person().id().empty()) return absl::StrCat("person:", e.person().id());
-  if (!e.person().name().empty()) return absl::StrCat("name:", absl::AsciiStrToLower(e.person().name()));
+// Appends the value that tells two events of the same type, team and date apart when no person does.
+void AppendDiscriminator(const v1::Event& e, std::string* out) {
+  if (!e.person().id().empty()) return absl::StrAppend(out, "person:", e.person().id());
+  if (!e.person().name().empty()) {
+    const size_t start = out->size() + 5;
+    absl::StrAppend(out, "name:", e.person().name());
+    for (size_t i = start; i < out->size(); ++i) {
+      (*out)[i] = absl::ascii_tolower(static_cast<unsigned char>((*out)[i]));
+    }
+    return;
+  }
   switch (e.payload_case()) {
-    case v1::Event::kReprioritisation: return absl::StrCat("priority:", e.reprioritisation().priority());
-    case v1::Event::kBudgetChange: return absl::StrCat("budget:", e.budget_change().status());
+    case v1::Event::kReprioritisation: return absl::StrAppend(out, "priority:", e.reprioritisation().priority());
+    case v1::Event::kBudgetChange: return absl::StrAppend(out, "budget:", e.budget_change().status());
     case v1::Event::kComputeReallocation:
-      return absl::StrCat("compute:", e.compute_reallocation().to_team(), ":", e.compute_reallocation().share());
+      return absl::StrAppend(out, "compute:", e.compute_reallocation().to_team(), ":",
+                             e.compute_reallocation().share());
     case v1::Event::kRetentionAction:
-      return absl::StrCat("retention:", e.retention_action().kind(), ":", e.retention_action().population());
+      return absl::StrAppend(out, "retention:", e.retention_action().kind(), ":", e.retention_action().population());
     case v1::Event::kTeamChange:
-      return absl::StrCat("teamchange:", e.team_change().kind(), ":", e.team_change().into_team());
-    case v1::Event::kHeadcountReport: return absl::StrCat("headcount:", e.headcount_report().headcount());
-    case v1::Event::kRetraction: return absl::StrCat("retract:", e.retraction().target_event_id());
-    case v1::Event::kTransferOut: return absl::StrCat("to:", e.transfer_out().to_team());
-    case v1::Event::kTransferIn: return absl::StrCat("from:", e.transfer_in().from_team());
-    default: return "";
+      return absl::StrAppend(out, "teamchange:", e.team_change().kind(), ":", e.team_change().into_team());
+    case v1::Event::kHeadcountReport: return absl::StrAppend(out, "headcount:", e.headcount_report().headcount());
+    case v1::Event::kRetraction: return absl::StrAppend(out, "retract:", e.retraction().target_event_id());
+    case v1::Event::kTransferOut: return absl::StrAppend(out, "to:", e.transfer_out().to_team());
+    case v1::Event::kTransferIn: return absl::StrAppend(out, "from:", e.transfer_in().from_team());
+    default: return;
   }
 }
 
@@ -176,11 +190,15 @@ std::string RejectedField(const absl::Status& status) {
 }
 
 std::string DeriveIdempotencyKey(const v1::Event& e) {
-  const v1::Event::PayloadCase type = e.payload_case();
-  std::string material = absl::StrCat(e.org(), "|", e.team(), "|", static_cast<int>(type), "|",
-                                      Discriminator(e), "|", DateAtPrecision(e));
-  XXH128_hash_t h = XXH3_128bits(material.data(), material.size());
-  return absl::StrFormat("ik1:%016x%016x", h.high64, h.low64);
+  // Appended in place: this runs for every event that comes without a key.
+  std::string material;
+  material.reserve(128);
+  absl::StrAppend(&material, e.org(), "|", e.team(), "|", static_cast<int>(e.payload_case()), "|");
+  AppendDiscriminator(e, &material);
+  material.push_back('|');
+  AppendDateAtPrecision(e, &material);
+  const XXH128_hash_t h = XXH3_128bits(material.data(), material.size());
+  return absl::StrCat("ik1:", absl::Hex(h.high64, absl::kZeroPad16), absl::Hex(h.low64, absl::kZeroPad16));
 }
 
 absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event e, const Aliases& aliases, const Stamp& stamp,

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ctl/synthetic_source.h"
+#include "google/protobuf/text_format.h"
 #include "tests/common/event_builders.h"
 
 namespace talentflow::ingest {
@@ -275,6 +277,91 @@ TEST(DeriveIdempotencyKey, DistinguishesPriorityChangesOnOneDay) {
   v1::Event a = testing::Reprioritisation("evt-a", "sora", Day(2026, 2, 1), v1::PRIORITY_LOWERED);
   v1::Event b = testing::Reprioritisation("evt-b", "sora", Day(2026, 2, 1), v1::PRIORITY_SUNSET);
   EXPECT_NE(DeriveIdempotencyKey(a), DeriveIdempotencyKey(b));
+}
+
+// Keys are part of the stored log: the same event must keep getting the byte-identical key. The
+// expected values were printed by the implementation at commit eab12af (StrCat of the fields,
+// absl::StrFormat of the date and of the hash) before it was rewritten. They cover every
+// discriminator, every date precision, and dates and nanos outside what Normalise accepts (years
+// before 1000, before year 1 and after 9999, before 1970, negative and overlong nanos).
+TEST(DeriveIdempotencyKey, MatchesKeysOfTheFirstImplementation) {
+  struct Case {
+    const char* event;  // text format
+    const char* key;
+  };
+  const Case cases[] = {
+      {R"(org: "openai" team: "sora" person { id: "p-ada" name: "Ada" }
+          effective_time { seconds: 1770714000 } departure {})", "ik1:7f27fbcf8cd9de341c9a839d0c1d0d45"},
+      {R"(org: "openai" team: "sora" person { name: "Ada LOVELACE Élodie" }
+          effective_time { seconds: 1770714000 } date_precision: DATE_PRECISION_MONTH hire {})",
+       "ik1:b059d3065824991ff5a14bc2a04f0c54"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 }
+          date_precision: DATE_PRECISION_QUARTER reprioritisation { priority: PRIORITY_SUNSET })",
+       "ik1:9f2a835c676b28192807a49d39480e7d"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1759276800 }
+          date_precision: DATE_PRECISION_QUARTER budget_change { status: BUDGET_STATUS_CUT })",
+       "ik1:c150d1c7506fe77a488dd7a6dd3a09f4"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 }
+          date_precision: DATE_PRECISION_DAY compute_reallocation { to_team: "dall-e" share: 0.125 })",
+       "ik1:8f21e779a7650830b3ccbd8a0fca3ae8"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 }
+          compute_reallocation { to_team: "dall-e" share: 0.33333333333 })", "ik1:de1df6868bd6736f96e54a7d7c252766"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 }
+          retention_action { kind: RETENTION_KIND_EQUITY population: "Senior researchers" })",
+       "ik1:2c6267263e4733bf8879cff4544e725f"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 }
+          team_change { kind: TEAM_CHANGE_KIND_MERGED into_team: "dall-e" })", "ik1:197280986fe605fc7179b9c91b8d3e97"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 } headcount_report { headcount: 38 })",
+       "ik1:fd2beda2e4ec81bef1185267678d04d1"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 } retraction { target_event_id: "evt-9" })",
+       "ik1:ffa8e86dd10e48f89c0fb5f87bbea3f5"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 } transfer_out { to_team: "dall-e" })",
+       "ik1:0ba4ad00163d20cad5b50e2b86aec735"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 } transfer_in { from_team: "dall-e" })",
+       "ik1:4f8c021db685b3ef896acca4b58d79ef"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 } hire {})",
+       "ik1:aca6c82c9b26a70124ab79571846fa8c"},
+      {R"(org: "openai" team: "sora" effective_time { seconds: 1770714000 })", "ik1:ba0cfa9abb2a144fe13c3a93d4ee7c16"},
+      {R"(effective_time { seconds: -1 nanos: 999999999 } date_precision: DATE_PRECISION_MONTH)",
+       "ik1:1f0f4b077aec9d954317bfaf5027ae45"},
+      {R"(org: "o" team: "t" effective_time { seconds: 0 nanos: -1 } headcount_report {})",
+       "ik1:39115c53e99f44926db8ec3c9cd54b13"},
+      {R"(org: "o" team: "t" effective_time { seconds: 86399 nanos: 1000000000 } headcount_report {})",
+       "ik1:f44751679d1262fbb722e5bd1c4ba5a0"},
+      {R"(org: "o" team: "t" effective_time { seconds: -62135596800 } date_precision: DATE_PRECISION_QUARTER)",
+       "ik1:30b3a5aad6860f973fca9fd74e493618"},
+      {R"(org: "o" team: "t" effective_time { seconds: -70000000000 } date_precision: DATE_PRECISION_QUARTER)",
+       "ik1:4e7464a64c3daaf77bc1a3adc3ddcf34"},
+      {R"(org: "o" team: "t" effective_time { seconds: -61000000000 })", "ik1:bf1e9e429a886a04a49130b6fb8f3b7c"},
+      {R"(org: "o" team: "t" effective_time { seconds: 300000000000 } date_precision: DATE_PRECISION_MONTH)",
+       "ik1:7806ad882e73262723221de46ff69041"},
+      {R"(org: "o" team: "t" effective_time { seconds: 300000000000 } date_precision: 7)",
+       "ik1:026244b496ac6c028f96bb3719890270"},
+      {R"(org: "o" team: "t" person { id: "p" } effective_time { seconds: 253402300799 }
+          date_precision: DATE_PRECISION_QUARTER)", "ik1:4a958c24a6b1420e39090190d4c201b3"},
+      {R"(org: "o" team: "t")", "ik1:626cdc41496108bd049e36fab292e013"},
+  };
+  for (const Case& c : cases) {
+    v1::Event e;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(c.event, &e)) << c.event;
+    EXPECT_EQ(DeriveIdempotencyKey(e), c.key) << c.event;
+  }
+}
+
+// The same guarantee over the synthetic generator's events (seed 42, the lines `talentflowctl gen`
+// writes, which carry no key): an FNV-1a hash of all their keys, as printed by the code at eab12af.
+TEST(DeriveIdempotencyKey, MatchesKeysOfTheFirstImplementationOnGeneratorEvents) {
+  ctl::SyntheticOptions options;
+  options.events = 20000;
+  uint64_t fnv = 14695981039346656037ull;
+  int count = 0;
+  ctl::ForEachSynthetic(options, [&](const v1::Event& e) {
+    for (char c : DeriveIdempotencyKey(e)) fnv = (fnv ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    ++count;
+    return true;
+  });
+  EXPECT_EQ(count, 20000);
+  EXPECT_EQ(fnv, 16883947885692708342u);
 }
 
 }  // namespace
