@@ -1,13 +1,16 @@
 #include "ingest/kafka_sink.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 
+#include <librdkafka/rdkafka.h>
+
 #include "absl/strings/str_cat.h"
+#include "common/logging.h"
 #include "common/status.h"
 #include "ingest/validator.h"
-#include "common/logging.h"
 
 namespace talentflow::ingest {
 
@@ -49,11 +52,40 @@ absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions&
   }
   sink->producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!sink->producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  sink->topic_.reset(RdKafka::Topic::create(sink->producer_.get(), kafka.topic, nullptr, err));
+  if (!sink->topic_) return absl::InvalidArgumentError(absl::StrCat("topic ", kafka.topic, ": ", err));
   KafkaSink* raw = sink.get();
   sink->poller_ = std::thread([raw] {
     while (!raw->stop_.load()) raw->producer_->poll(100);
   });
+  RETURN_IF_ERROR(sink->AwaitPartitions(absl::Now() + options.delivery_timeout));
   return sink;
+}
+
+absl::Status KafkaSink::AwaitPartitions(absl::Time deadline) {
+  const std::string context = absl::StrCat("topic ", kafka_.topic);
+  while (true) {
+    // librdkafka keeps the partitions it learns here for the topic, so the first records need not
+    // wait for its own first topic scan (about 1 s).
+    RdKafka::Metadata* raw = nullptr;
+    const int timeout_ms =
+        static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    RdKafka::ErrorCode err = producer_->metadata(/*all_topics=*/false, topic_.get(), &raw, timeout_ms);
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      err = RdKafka::ERR_UNKNOWN_TOPIC_OR_PART;
+      for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+        if (t->topic() != kafka_.topic) continue;
+        err = t->err();
+        if (err == RdKafka::ERR_NO_ERROR && t->partitions()->empty()) err = RdKafka::ERR_LEADER_NOT_AVAILABLE;
+      }
+      if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+      if (err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) return FromKafka(err, context);
+    }
+    // Brokers not reachable yet, or the topic's partitions without leaders yet: ask again.
+    if (absl::Now() + absl::Milliseconds(100) >= deadline) return FromKafka(err, context);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
 }
 
 KafkaSink::~KafkaSink() {
@@ -67,18 +99,21 @@ KafkaSink::~KafkaSink() {
 
 void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
   const std::string key = RecordKey(event);
-  const std::string value = event.SerializeAsString();
+  // librdkafka copies the value: one buffer per thread serves every record it produces.
+  thread_local std::string value;
+  event.SerializeToString(&value);
   auto* opaque = new DoneFn(std::move(done));
   in_flight_.fetch_add(1);
   while (true) {
-    RdKafka::Headers* headers = RdKafka::Headers::create();
-    headers->add("schema", "talentflow.v1.Event");
-    headers->add("content-type", "application/x-protobuf");
-    RdKafka::ErrorCode err = producer_->produce(
-        kafka_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, headers, opaque);
-    if (err == RdKafka::ERR_NO_ERROR) return;  // headers now owned by librdkafka
-    delete headers;
+    // The C call, for the topic handle: the C++ produce() with headers takes the topic by name,
+    // which librdkafka looks up under its handle's write lock for every record.
+    const RdKafka::ErrorCode err = static_cast<RdKafka::ErrorCode>(rd_kafka_producev(
+        producer_->c_ptr(), RD_KAFKA_V_RKT(topic_->c_ptr()), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value.data(), value.size()),
+        RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_HEADER("schema", "talentflow.v1.Event", -1),
+        RD_KAFKA_V_HEADER("content-type", "application/x-protobuf", -1), RD_KAFKA_V_OPAQUE(opaque),
+        RD_KAFKA_V_END));
+    if (err == RdKafka::ERR_NO_ERROR) return;
     if (err == RdKafka::ERR__QUEUE_FULL) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains the queue
       continue;

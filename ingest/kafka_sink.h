@@ -39,7 +39,10 @@ class KafkaSink {
  public:
   using DoneFn = std::function<void(const Delivery&)>;
 
-  // Creates the producer and its poller thread. InvalidArgument for a bad configuration.
+  // Creates the producer and its poller thread, and waits until the broker has told it the topic's
+  // partitions (at most the delivery timeout). InvalidArgument for a bad configuration; NotFound
+  // when the topic does not exist; at the timeout, the last error (DeadlineExceeded, Unavailable).
+  // Every error names the topic.
   static absl::StatusOr<std::unique_ptr<KafkaSink>> Create(const KafkaOptions& kafka, const SinkOptions& options);
   ~KafkaSink();  // flushes for at most the delivery timeout, then stops
 
@@ -62,11 +65,14 @@ class KafkaSink {
  private:
   class DeliveryReporter;
   KafkaSink() = default;
+  // Asks the brokers for the topic's metadata until it lists partitions or `deadline` passes.
+  absl::Status AwaitPartitions(absl::Time deadline);
 
   KafkaOptions kafka_;
   SinkOptions options_;
   std::unique_ptr<DeliveryReporter> reporter_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::Topic> topic_;  // kafka_.topic
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> in_flight_{0};
   std::thread poller_;

@@ -239,27 +239,27 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   server->Shutdown();
 }
 
-TEST_F(IngestIntegrationTest, UnreachableBrokerFailsWithinDeliveryTimeout) {
+TEST_F(IngestIntegrationTest, UnreachableBrokerFailsCreateWithinDeliveryTimeout) {
   KafkaOptions dead = kafka_;
   dead.brokers = "127.0.0.1:1";  // nothing listens there
   SinkOptions sink_options;
   sink_options.delivery_timeout = absl::Seconds(3);
-  auto sink = KafkaSink::Create(dead, sink_options);
-  ASSERT_TRUE(sink.ok());
-  Publisher publisher(sink->get(), &aliases_, &counters_);
-  FeedOptions options;
-  options.path = kSampleFeed;
-  options.delivery_timeout = sink_options.delivery_timeout;
-  std::atomic<bool> stop{false};
   const auto start = std::chrono::steady_clock::now();
-  auto summary = RunFeed(publisher, options, stop);
+  auto sink = KafkaSink::Create(dead, sink_options);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_TRUE(summary.ok());
-  EXPECT_EQ(summary->accepted, 0);
-  EXPECT_EQ(summary->not_delivered, kSampleAcceptedLines);
-  EXPECT_EQ(summary->first_not_delivered_line, 1);
-  EXPECT_EQ(summary->ExitCode(), 1);
-  EXPECT_LT(elapsed, std::chrono::seconds(3 + 5 + 2));  // delivery timeout + the drain margin
+  ASSERT_FALSE(sink.ok());
+  EXPECT_THAT(std::string(sink.status().message()), ::testing::StartsWith("topic " + topic_ + ": "));
+  EXPECT_GE(elapsed, std::chrono::milliseconds(2900));  // it kept asking until the delivery timeout
+  EXPECT_LT(elapsed, std::chrono::seconds(3 + 2));
+}
+
+TEST_F(IngestIntegrationTest, MissingTopicFailsCreateWithNotFound) {
+  KafkaOptions missing = kafka_;
+  missing.topic = testing::UniqueTopic("it-ingest-missing");  // never created (the broker does not auto-create)
+  auto sink = KafkaSink::Create(missing, {});
+  ASSERT_FALSE(sink.ok());
+  EXPECT_EQ(sink.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(sink.status().message()), ::testing::HasSubstr("topic " + missing.topic));
 }
 
 }  // namespace
