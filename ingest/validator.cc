@@ -1,11 +1,13 @@
-#include "common/status.h"
 #include "ingest/validator.h"
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "common/time_util.h"
 
 namespace talentflow::ingest {
@@ -46,6 +48,22 @@ absl::Status CheckEnum(int value, IsValid is_valid, absl::string_view field, boo
   if (!is_valid(value)) return FieldError(field, absl::StrCat("unknown enum value ", value));
   if (required && value == 0) return FieldError(field, "required (must not be *_UNSPECIFIED)");
   return absl::OkStatus();
+}
+
+// Checks one evidence entry; its FieldErrors name the field within the entry ("sourceType").
+absl::Status CheckEvidence(const v1::Evidence& ev) {
+  RETURN_IF_ERROR(CheckEnum(ev.source_type(), v1::SourceType_IsValid, "sourceType", false));
+  if (ev.has_published_at()) RETURN_IF_ERROR(CheckTimestamp(ev.published_at(), "publishedAt"));
+  if (ev.has_retrieved_at()) RETURN_IF_ERROR(CheckTimestamp(ev.retrieved_at(), "retrievedAt"));
+  return absl::OkStatus();
+}
+
+// The FieldError `error` with its field path after `prefix` ("evidence[2]." + "sourceType").
+absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& error) {
+  const std::string field = RejectedField(error);
+  absl::string_view reason = error.message();
+  reason.remove_prefix(std::min(reason.size(), field.size() + 2));  // "<field>: "
+  return FieldError(absl::StrCat(prefix, field), reason);
 }
 
 absl::Status ValidatePayload(v1::Event& e, const Aliases& aliases) {
@@ -131,7 +149,11 @@ absl::Status ValidatePayload(v1::Event& e, const Aliases& aliases) {
 // Appends the effective date at its precision: "2026-02-10", "2026-02" or "2026-Q1" (the year as
 // "%04d" prints it, so "0005" or "-001" far from today).
 void AppendDateAtPrecision(const v1::Event& e, std::string* out) {
-  const std::string day = FormatDay(DayOf(e.effective_time()));  // "<year>-MM-DD"
+  const google::protobuf::Timestamp& t = e.effective_time();
+  // DayOf's day; for the usual timestamp (nanos within the second) without absl's civil-time conversion.
+  const int64_t day_number =
+      t.nanos() >= 0 && t.nanos() < 1000000000 ? t.seconds() / 86400 - (t.seconds() % 86400 < 0 ? 1 : 0) : DayOf(t);
+  const std::string day = FormatDay(day_number);  // "<year>-MM-DD"
   const absl::string_view year_month(day.data(), day.size() - 3);
   switch (e.date_precision()) {
     case v1::DATE_PRECISION_MONTH:
@@ -232,18 +254,7 @@ absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event e, const Aliases& ali
     }
   }
   for (int i = 0; i < e.evidence_size(); ++i) {
-    const auto& ev = e.evidence(i);
-    if (auto s = CheckEnum(ev.source_type(), v1::SourceType_IsValid, absl::StrCat("evidence[", i, "].sourceType"),
-                           false);
-        !s.ok()) {
-      return s;
-    }
-    if (ev.has_published_at()) {
-      if (auto s = CheckTimestamp(ev.published_at(), absl::StrCat("evidence[", i, "].publishedAt")); !s.ok()) return s;
-    }
-    if (ev.has_retrieved_at()) {
-      if (auto s = CheckTimestamp(ev.retrieved_at(), absl::StrCat("evidence[", i, "].retrievedAt")); !s.ok()) return s;
-    }
+    if (auto s = CheckEvidence(e.evidence(i)); !s.ok()) return WithFieldPrefix(absl::StrCat("evidence[", i, "]."), s);
   }
   if (auto s = ValidatePayload(e, aliases); !s.ok()) return s;
 

@@ -162,6 +162,16 @@ TEST_F(ValidatorTest, RejectsUnknownEnumValues) {
   ExpectRejected(e, "confidence", "unknown enum value 5");
 }
 
+TEST_F(ValidatorTest, NamesTheEvidenceEntryOfARejection) {
+  v1::Event e = Valid();
+  *e.add_evidence() = e.evidence(0);
+  e.mutable_evidence(1)->mutable_published_at()->set_seconds(253402300800);  // year 10000
+  auto r = Normalise(e, aliases_, stamp_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(RejectedField(r.status()), "evidence[1].publishedAt");
+  EXPECT_EQ(r.status().message(), "evidence[1].publishedAt: timestamp out of range");
+}
+
 TEST_F(ValidatorTest, RejectsUnspecifiedPriorityBudgetAndTeamChange) {
   v1::Event e = testing::Reprioritisation("evt-2", "sora", Day(2026, 2, 1), v1::PRIORITY_UNSPECIFIED);
   ExpectRejected(e, "reprioritisation.priority", "required");
