@@ -55,12 +55,13 @@ class DeliveryTracker {
         state_->cv.wait(lock);
       }
       state_->in_flight += records;
+      if (records > 0 && !state_->self) state_->self = state_;
       seq = state_->base + state_->lines.size();
       state_->lines.push_back(LineState{line, records, false});
       ++state_->unresolved;
     }
     for (auto& e : events) {
-      sink.Produce(e, [state = state_, seq](const Delivery& d) { state->OnDelivery(seq, d); });
+      sink.Produce(e, [state = state_.get(), seq](const Delivery& d) { state->OnDelivery(seq, d); });
     }
   }
 
@@ -108,11 +109,15 @@ class DeliveryTracker {
     int64_t accepted = 0;
     int64_t failed = 0;
     int64_t first_failed_line = 0;
+    // Set while records are in flight: their callbacks hold a plain pointer (small enough for
+    // std::function to keep without allocating), and a report may come after the tracker is gone.
+    std::shared_ptr<State> self;
 
     void OnDelivery(uint64_t seq, const Delivery& d) {
+      std::shared_ptr<State> last;  // the report that empties in_flight takes `self`; released after the unlock
       std::lock_guard<std::mutex> lock(mu);
       LineState& line = lines[seq - base];
-      --in_flight;
+      if (--in_flight == 0) last = std::move(self);
       if (producer_waits && in_flight <= kMaxInFlight * 3 / 4) {
         producer_waits = false;
         cv.notify_all();

@@ -128,24 +128,32 @@ void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
 }
 
 std::vector<Delivery> KafkaSink::PublishAndWait(const std::vector<v1::Event>& events, absl::Time deadline) {
-  // Shared with the delivery callbacks, which may run after a deadline made this call return.
+  // Shared with the delivery callbacks, which may run after a deadline made this call return. They
+  // hold a plain pointer (small enough for std::function to keep without allocating); `self` keeps
+  // the Wait alive until the last of them has run.
   struct Wait {
     std::mutex mu;
     std::condition_variable cv;
     std::vector<Delivery> results;
     std::vector<bool> reported;
     size_t remaining = 0;
+    std::shared_ptr<Wait> self;
   };
   auto wait = std::make_shared<Wait>();
   wait->results.resize(events.size());
   wait->reported.resize(events.size(), false);
   wait->remaining = events.size();
+  if (!events.empty()) wait->self = wait;
   for (size_t i = 0; i < events.size(); ++i) {
-    Produce(events[i], [wait, i](const Delivery& d) {
-      std::lock_guard<std::mutex> lock(wait->mu);
-      wait->results[i] = d;
-      wait->reported[i] = true;
-      if (--wait->remaining == 0) wait->cv.notify_all();
+    Produce(events[i], [w = wait.get(), i](const Delivery& d) {
+      std::shared_ptr<Wait> last;  // the last report takes `self`, released after the unlock
+      std::lock_guard<std::mutex> lock(w->mu);
+      w->results[i] = d;
+      w->reported[i] = true;
+      if (--w->remaining == 0) {
+        w->cv.notify_all();
+        last = std::move(w->self);
+      }
     });
   }
   std::unique_lock<std::mutex> lock(wait->mu);
