@@ -33,6 +33,8 @@ v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const 
   v1::PublishResponse response;
   std::vector<v1::Event> records;
   std::vector<int> owner;  // records[i] belongs to request event owner[i]
+  records.reserve(request.events_size());
+  owner.reserve(request.events_size());
   absl::flat_hash_set<std::string> keys;
   for (int i = 0; i < request.events_size(); ++i) {
     v1::EventResult* r = response.add_results();
