@@ -239,6 +239,26 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   server->Shutdown();
 }
 
+// A deadline that has passed returns before the acknowledgements; they arrive afterwards and run
+// against the call's state, which must still be alive (the sanitizer build checks it).
+TEST_F(IngestIntegrationTest, PublishAndWaitPastItsDeadlineTakesLateReports) {
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok()) << sink.status();
+  const std::vector<v1::Event> events(200, testing::Hire("evt-late", "chatgpt", Day(2026, 2, 13), "p-late"));
+  const std::vector<Delivery> deliveries = (*sink)->PublishAndWait(events, absl::Now());
+  ASSERT_EQ(deliveries.size(), events.size());
+  int64_t late = 0;
+  for (const Delivery& d : deliveries) {
+    if (!d.status.ok()) {
+      EXPECT_EQ(d.status.code(), absl::StatusCode::kDeadlineExceeded) << d.status;
+      ++late;
+    }
+  }
+  EXPECT_GT(late, 0);
+  EXPECT_TRUE((*sink)->Flush(absl::Seconds(30)).ok());
+  EXPECT_EQ((*sink)->in_flight(), 0);
+}
+
 TEST_F(IngestIntegrationTest, UnreachableBrokerFailsCreateWithinDeliveryTimeout) {
   KafkaOptions dead = kafka_;
   dead.brokers = "127.0.0.1:1";  // nothing listens there
