@@ -56,11 +56,9 @@ void ReportProgress(const projector::Projector& p, const ReplayOptions& o, const
 
 absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   if (options.db.empty()) return absl::InvalidArgumentError("db: required");
-  if (std::filesystem::exists(options.db + "/CURRENT")) {
-    return absl::AlreadyExistsError(absl::StrCat("db: ", options.db, " already holds a database; replay needs a fresh one"));
-  }
   projector::ViewStoreOptions so;
   so.path = options.db;
+  so.fresh = true;
   so.disable_wal = true;  // a fresh database: after a crash the replay starts again from nothing
   ASSIGN_OR_RETURN(auto store, projector::ViewStore::Open(so));
   projector::ProjectorOptions po;

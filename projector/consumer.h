@@ -41,9 +41,12 @@ struct ProjectorOptions {
   // Longest a batch collects records before it is applied and committed (at a steady 1k events/s
   // every record waits up to this long in the batch). Default: 5 ms.
   int max_batch_ms = 5;
-  // Threads that fold a batch (each takes whole partitions; batches under 512 records use one).
-  // Default: 2.
+  // Threads that fold a batch (each takes whole partitions; batches under 512 records use one);
+  // in replay mode, partitions rebuilt at once. Default: 2.
   int fold_threads = 2;
+  // Replay only: a partition's changes are stored whenever they hold about this many bytes (and
+  // at its end). Default: 128 MiB.
+  size_t replay_part_bytes = size_t{128} << 20;
 };
 
 // Monotonic counters, readable from any thread.
@@ -97,13 +100,22 @@ class Projector {
   void Rewind();
   // Reads the topic's partition count from the broker and stores it in the view store.
   absl::StatusOr<int32_t> RecordPartitionCount();
-  absl::Status AssignForReplay();
-  bool ReplayDone();
+  // Replay: finds where each partition starts and ends (next_offset_, end_offset_, replay_total_).
+  absl::Status PlanReplay();
+  // Replay: rebuilds the partitions one after another on options_.fold_threads workers, each with
+  // its own consumer; a partition's changes stay in one batch part until it holds
+  // options_.replay_part_bytes, then go into the store (a fresh store takes them as one sorted
+  // table file, ViewStore::Ingest; another commits them).
+  absl::Status RunReplay(const std::atomic<bool>& stop);
+  // One replay worker: takes partitions from `queue` until it is empty.
+  absl::Status ReplayPartitions(const std::vector<int32_t>& queue, std::atomic<size_t>& taken,
+                                const std::atomic<bool>& stop);
 
   ProjectorOptions options_;
   ViewStore* store_ = nullptr;
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<RdKafka::Conf> consumer_conf_;  // for the replay workers' consumers
   std::unique_ptr<RdKafka::Producer> dlq_;
   ProjectorCounters counters_;
   std::atomic<int64_t> records_seen_{0};

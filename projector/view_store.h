@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "projector/fold.h"
 #include "projector/health.h"
+#include "projector/key_filter.h"
 #include "talentflow/v1/health.pb.h"
 #include "talentflow/v1/view.pb.h"
 
@@ -36,6 +37,10 @@ struct ViewStoreOptions {
   // with them, so the views stay consistent with their offsets, only older). For rebuilding into a
   // fresh database, which is redone after a crash anyway; call Flush at the end. Default: false.
   bool disable_wal = false;
+  // The database is new (Open fails with AlreadyExists when `path` already holds one) and only
+  // this ViewStore writes it, so once ExpectKeys has sized a filter of the keys written, the
+  // fold's reads of keys never written are answered without RocksDB. For rebuilds. Default: false.
+  bool fresh = false;
 };
 
 class ViewStore;
@@ -59,6 +64,8 @@ class Batch {
     void SetOffset(int64_t next_offset, int64_t timestamp_ms);
     // The first storage error a read met; Commit refuses a batch that has one.
     const absl::Status& status() const { return status_; }
+    // About how much memory the changes hold (keys, values and per-entry overhead).
+    size_t bytes() const { return bytes_; }
 
    private:
     friend class Batch;
@@ -70,6 +77,7 @@ class Batch {
     absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
     std::optional<v1::PartitionOffset> offset_;
     absl::Status status_;
+    size_t bytes_ = 0;
   };
 
   ~Batch();
@@ -158,8 +166,19 @@ class ViewStore {
   // its offset. Commits of disjoint parts may run concurrently (RocksDB inserts them into the
   // memtable in parallel).
   absl::Status Commit(const std::vector<Batch::Part*>& parts);
+  // A fresh store only (a rebuild): writes the part's changes and offset as one sorted table file
+  // and adds it to the database, past the memtable (RocksDB's IngestExternalFile), then empties
+  // the part. A partition rebuilt in one part is written once, with no compaction; its later
+  // parts are placed above the earlier ones. Parts of different partitions may be ingested
+  // concurrently; FailedPrecondition for a store that is not fresh.
+  absl::Status Ingest(Batch::Part& part);
   // Writes the memtables to SST files and waits (what disable_wal leaves unsaved until then).
   absl::Status Flush();
+  // A fresh store only, before the first Commit: from now on remembers every key a batch writes
+  // in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it never
+  // wrote skip RocksDB (most of the fold's reads look for a key that does not exist yet). A no-op
+  // for other stores or after a Commit.
+  void ExpectKeys(int64_t keys);
 
   // The applied position of partition `p`, if any was stored.
   absl::StatusOr<std::optional<v1::PartitionOffset>> StoredOffset(int32_t p);
@@ -183,14 +202,21 @@ class ViewStore {
   };
   static absl::StatusOr<std::optional<Difference>> FirstDifference(ViewStore& a, ViewStore& b);
 
+  // Opened with ViewStoreOptions::fresh.
+  bool fresh() const { return options_.fresh; }
   rocksdb::DB* db() { return db_.get(); }
 
  private:
   ViewStore() = default;
   friend class Reader;
+  friend class Batch;
   std::unique_ptr<rocksdb::DB> db_;
   ViewStoreOptions options_;
   bool secondary_ = false;
+  std::atomic<bool> committed_{false};
+  std::atomic<int64_t> ingested_files_{0};
+  // Set by ExpectKeys; then every key written is in it.
+  std::unique_ptr<KeyFilter> written_;
   // The last Commit failed (e.g. the disk was full): RocksDB refuses writes until Resume.
   std::atomic<bool> write_failed_{false};
 };

@@ -52,17 +52,21 @@ inline ingest::FeedSummary PublishFeed(const std::string& topic, const std::stri
   return ingest::RunFeed(publisher, options, stop).value();
 }
 
-// Rebuilds the views of `topic` into a new DB at `db_path` with the projector's replay mode.
+// Rebuilds the views of `topic` into a new DB at `db_path` with the projector's replay mode, as
+// `talentflowctl replay` does (a fresh store; changes stored every `part_bytes`, 0 = the default).
 inline std::unique_ptr<projector::ViewStore> Replay(const std::string& topic, const std::string& db_path,
-                                                    projector::ProjectorCounters* counters = nullptr) {
+                                                    projector::ProjectorCounters* counters = nullptr,
+                                                    size_t part_bytes = 0) {
   projector::ViewStoreOptions so;
   so.path = db_path;
+  so.fresh = true;
   auto store = projector::ViewStore::Open(so);
   if (!store.ok()) return nullptr;
   projector::ProjectorOptions po;
   po.kafka = KafkaFor(topic);
   po.replay = true;
   po.dead_letter = false;
+  if (part_bytes > 0) po.replay_part_bytes = part_bytes;
   auto p = projector::Projector::Create(po, store->get());
   if (!p.ok()) return nullptr;
   std::atomic<bool> stop{false};
