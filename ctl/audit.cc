@@ -59,7 +59,6 @@ absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   projector::ViewStoreOptions so;
   so.path = options.db;
   so.fresh = true;
-  so.disable_wal = true;  // a fresh database: after a crash the replay starts again from nothing
   ASSIGN_OR_RETURN(auto store, projector::ViewStore::Open(so));
   projector::ProjectorOptions po;
   po.kafka = options.kafka;
@@ -76,7 +75,6 @@ absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   done = true;
   if (progress.joinable()) progress.join();
   RETURN_IF_ERROR(run);
-  RETURN_IF_ERROR(store->Flush());
   ReplaySummary s;
   s.applied = projector->counters().applied.load();
   s.duplicates = projector->counters().duplicates.load();

@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   std::optional<google::protobuf::Timestamp> known_at;
   auto* replay = app.add_subcommand("replay", "rebuild the views from offset 0 into a fresh DB; prints the state digest");
   replay->add_option("--db", replay_options.db, "the new view DB (must not exist yet)")->required()->type_name("DIR");
-  replay->add_option("--fold-threads", replay_options.fold_threads, "threads folding each batch (default 2)")
+  replay->add_option("--fold-threads", replay_options.fold_threads, "partitions rebuilt at once (default 2)")
       ->check(CLI::Range(1, 16));
   AddParsed(replay, "--until-offsets", "--until-offsets", &replay_options.until,
             [](const std::string& s) { return ctl::ParseOffsets(s); }, "stop each partition before this offset")

@@ -212,7 +212,6 @@ absl::Status ViewStore::Commit(const std::vector<Batch::Part*>& parts) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  wo.disableWAL = options_.disable_wal;
   committed_ = true;
   absl::Status s = FromRocks(db_->Write(wo, &wb), "commit");
   if (!s.ok()) {
@@ -270,7 +269,6 @@ void ViewStore::ExpectKeys(int64_t keys) {
   if (options_.fresh && !committed_) written_ = std::make_unique<KeyFilter>(keys, size_t{256} << 20);
 }
 
-absl::Status ViewStore::Flush() { return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush"); }
 
 absl::StatusOr<std::optional<v1::PartitionOffset>> ViewStore::StoredOffset(int32_t p) {
   std::string value;

@@ -33,13 +33,10 @@ struct ViewStoreOptions {
   size_t block_cache_bytes = 64 << 20;
   // fsync the WAL on every commit (survives power loss, not only process crashes). Default: false.
   bool sync = false;
-  // Write no WAL: a crash loses every commit since the last memtable flush (the stored offsets go
-  // with them, so the views stay consistent with their offsets, only older). For rebuilding into a
-  // fresh database, which is redone after a crash anyway; call Flush at the end. Default: false.
-  bool disable_wal = false;
   // The database is new (Open fails with AlreadyExists when `path` already holds one) and only
-  // this ViewStore writes it, so once ExpectKeys has sized a filter of the keys written, the
-  // fold's reads of keys never written are answered without RocksDB. For rebuilds. Default: false.
+  // this ViewStore writes it: it takes table files (Ingest), and once ExpectKeys has sized a
+  // filter of the keys written, the fold's reads of keys never written are answered without
+  // RocksDB. For rebuilds. Default: false.
   bool fresh = false;
 };
 
@@ -172,8 +169,6 @@ class ViewStore {
   // parts are placed above the earlier ones. Parts of different partitions may be ingested
   // concurrently; FailedPrecondition for a store that is not fresh.
   absl::Status Ingest(Batch::Part& part);
-  // Writes the memtables to SST files and waits (what disable_wal leaves unsaved until then).
-  absl::Status Flush();
   // A fresh store only, before the first Commit: from now on remembers every key a batch writes
   // in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it never
   // wrote skip RocksDB (most of the fold's reads look for a key that does not exist yet). A no-op

@@ -130,6 +130,51 @@ TEST_F(ViewStoreTest, FreshStoreWithKeyFilterFoldsLikeAnOrdinaryStore) {
   EXPECT_EQ(fresh->Digest().value(), ordinary_digest);
 }
 
+// A rebuild's parts go in as table files: the second part's state (its team state and its
+// offset) must win over the first's, and a retraction in the second part must remove the first
+// part's bucket entry. Expected: 2 departures applied, 1 retracted -> 1 departure; next offset 3.
+TEST_F(ViewStoreTest, IngestedPartsReadLikeCommittedOnes) {
+  ViewStoreOptions o;
+  o.path = path_;
+  o.fresh = true;
+  auto store = ViewStore::Open(o).value();
+  store->ExpectKeys(100);
+  ASSERT_TRUE(store->SetPartitionCount(12).ok());
+  const int32_t p = KafkaPartitionFor("openai/sora", 12);
+  v1::Event a = testing::Departure("evt-a", "sora", Day(2026, 2, 10), "p-1");
+  a.set_idempotency_key("ik-a");
+  v1::Event b = testing::Departure("evt-b", "sora", Day(2026, 2, 11), "p-2");
+  b.set_idempotency_key("ik-b");
+  v1::Event undo = testing::Retraction("evt-c", "sora", Day(2026, 2, 12), "evt-a");
+  undo.set_idempotency_key("ik-c");
+  auto batch = store->NewBatch();
+  Batch::Part& part = batch->Partition(p);
+  ASSERT_TRUE(Apply(a, RecordMeta{p, 0}, part).ok());
+  ASSERT_TRUE(Apply(b, RecordMeta{p, 1}, part).ok());
+  part.SetOffset(2, 0);
+  ASSERT_TRUE(store->Ingest(part).ok());
+  EXPECT_EQ(part.bytes(), 0u);
+  EXPECT_EQ(*Apply(undo, RecordMeta{p, 2}, part), Outcome::kRetractionApplied);
+  part.SetOffset(3, 0);
+  ASSERT_TRUE(store->Ingest(part).ok());
+
+  EXPECT_EQ((*store->StoredOffset(p))->next_offset(), 3);
+  auto health = store->NewReader()->TeamHealth("openai", "sora", DayOf(Day(2026, 2, 28)));
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(health->windows(0).departures(), 1);
+  auto history = store->NewReader()->History("openai", "sora");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].status(), v1::EVENT_STATUS_RETRACTED);
+}
+
+TEST_F(ViewStoreTest, OnlyAFreshStoreTakesTableFiles) {
+  auto store = Open();
+  auto batch = store->NewBatch();
+  batch->Partition(3).SetOffset(1, 0);
+  EXPECT_EQ(store->Ingest(batch->Partition(3)).code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ViewStoreTest, FreshRefusesAnExistingDatabase) {
   Open();
   ViewStoreOptions o;
