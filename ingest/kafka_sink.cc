@@ -58,7 +58,11 @@ absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions&
   sink->poller_ = std::thread([raw] {
     while (!raw->stop_.load()) raw->producer_->poll(100);
   });
-  RETURN_IF_ERROR(sink->AwaitPartitions(absl::Now() + options.delivery_timeout));
+  absl::Status known = sink->AwaitPartitions(absl::Now() + std::min(kMetadataWait, options.delivery_timeout));
+  if (absl::IsNotFound(known)) return known;
+  if (!known.ok()) {
+    spdlog::warn("{}; producing anyway: records wait for the brokers up to the delivery timeout", known.message());
+  }
   return sink;
 }
 

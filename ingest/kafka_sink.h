@@ -40,9 +40,11 @@ class KafkaSink {
   using DoneFn = std::function<void(const Delivery&)>;
 
   // Creates the producer and its poller thread, and waits until the broker has told it the topic's
-  // partitions (at most the delivery timeout). InvalidArgument for a bad configuration; NotFound
-  // when the topic does not exist; at the timeout, the last error (DeadlineExceeded, Unavailable).
-  // Every error names the topic.
+  // partitions (at most kMetadataWait or the delivery timeout, whichever is shorter), so the first
+  // records need not wait for librdkafka's own first topic scan. InvalidArgument for a bad
+  // configuration; NotFound, naming the topic, when a broker says the topic does not exist. When
+  // no broker answers in time the sink is returned anyway with a warning: records then wait for
+  // the brokers up to the delivery timeout and are reported not delivered after it.
   static absl::StatusOr<std::unique_ptr<KafkaSink>> Create(const KafkaOptions& kafka, const SinkOptions& options);
   ~KafkaSink();  // flushes for at most the delivery timeout, then stops
 
@@ -65,6 +67,7 @@ class KafkaSink {
  private:
   class DeliveryReporter;
   KafkaSink() = default;
+  static constexpr absl::Duration kMetadataWait = absl::Seconds(2);
   // Asks the brokers for the topic's metadata until it lists partitions or `deadline` passes.
   absl::Status AwaitPartitions(absl::Time deadline);
 
