@@ -2,10 +2,10 @@
 # Benchmarks, each stage against the tool that bounds it, in the same run on the same throwaway
 # broker, alternating ours and the reference (A B A B A B); reports median ratio (min–max) and
 # CPU-seconds per million events. Writes docs/BENCHMARKS.md.
-#   ./deploy/bench.sh          1,000,000 events, 3 rounds (about 15 minutes on 2 cores)
+#   ./deploy/bench.sh          1,000,000 events, 3 rounds (about 8 minutes on 2 cores)
 #   ./deploy/bench.sh --quick  every stage at a tiny size, 1 round, no file written (run by ./deploy/test.sh)
 #   ./deploy/bench.sh --large  also loads 10,000,000 events and replays them once (1M vs 10M cost per
-#                              event); adds about 12 minutes
+#                              event); adds about 3 minutes
 # Sizes (env): BENCH_EVENTS (feed/replay events), BENCH_ROUNDS, BENCH_GRPC_EVENTS (gRPC ingest),
 # BENCH_FRESH_SECONDS (per freshness run), BENCH_QUERY_SECONDS (per ghz run), BENCH_LARGE_EVENTS
 # (0 = no large replay). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from

@@ -28,7 +28,7 @@ absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const
   return Normalise(std::move(event), *aliases_, stamp, options_.limits);
 }
 
-v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const std::string& principal,
+v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
                                        absl::Time deadline) {
   v1::PublishResponse response;
   std::vector<v1::Event> records;
@@ -38,7 +38,7 @@ v1::PublishResponse Publisher::Publish(const v1::PublishRequest& request, const 
   absl::flat_hash_set<std::string> keys;
   for (int i = 0; i < request.events_size(); ++i) {
     v1::EventResult* r = response.add_results();
-    auto prepared = Prepare(request.events(i), principal);
+    auto prepared = Prepare(std::move(*request.mutable_events(i)), principal);
     if (!prepared.ok()) {
       r->set_status(v1::EventResult::STATUS_REJECTED);
       r->set_field(RejectedField(prepared.status()));

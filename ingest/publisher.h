@@ -43,8 +43,9 @@ class Publisher {
 
   // Publishes a batch: one result per event, in order. Returns after the broker acknowledged or
   // failed every record written, or at `deadline` (the caller's), when the records not yet
-  // acknowledged are reported NOT_DELIVERED (they may still land). Thread-safe.
-  v1::PublishResponse Publish(const v1::PublishRequest& request, const std::string& principal,
+  // acknowledged are reported NOT_DELIVERED (they may still land). Moves the events out of
+  // `request` (it is left with empty events). Thread-safe.
+  v1::PublishResponse Publish(v1::PublishRequest& request, const std::string& principal,
                               absl::Time deadline = absl::InfiniteFuture());
 
   // Validates one event and stamps it (recordedTime = now, recordedBy = principal, ids): the records

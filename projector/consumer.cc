@@ -361,15 +361,15 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
   RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
 
   while (!stop.load()) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_batch_ms);
     std::vector<std::unique_ptr<RdKafka::Message>> messages;
+    std::chrono::steady_clock::time_point deadline;  // set by the batch's first record
     while (static_cast<int>(messages.size()) < options_.max_batch_records) {
       const bool first = messages.empty();
-      int wait_ms = first ? 100
-                          : static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 deadline - std::chrono::steady_clock::now())
-                                                 .count());
-      if (wait_ms <= 0) break;
+      // consume(0) returns a record already fetched, else times out at once.
+      const int wait_ms = first ? 100
+                                : std::max(0, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                   deadline - std::chrono::steady_clock::now())
+                                                                   .count()));
       std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
       if (msg->err() == RdKafka::ERR__TIMED_OUT) {
         if (!first || stop.load()) break;
@@ -379,6 +379,7 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
         spdlog::warn("consume: {}", msg->errstr());
         break;
       }
+      if (first) deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_batch_ms);
       messages.push_back(std::move(msg));
     }
     if (messages.empty()) continue;

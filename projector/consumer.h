@@ -38,9 +38,10 @@ struct ProjectorOptions {
   bool drop_revoked_state = false;
   // Most records in one RocksDB batch. Default: 5,000.
   int max_batch_records = 5000;
-  // Longest a batch collects records before it is applied and committed (at a steady 1k events/s
-  // every record waits up to this long in the batch). Default: 5 ms.
-  int max_batch_ms = 5;
+  // Longest a batch waits, after its first record, for records not fetched yet; records already
+  // fetched join it at once. Default: 0: a batch is what has arrived (up to max_batch_records when
+  // the projector is behind, a few records at a trickle), and no record waits for later ones.
+  int max_batch_ms = 0;
   // Threads that fold a batch (each takes whole partitions; batches under 512 records use one);
   // in replay mode, partitions rebuilt at once. Default: 2.
   int fold_threads = 2;
