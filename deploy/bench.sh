@@ -69,11 +69,14 @@ stop_services() {
 trap 'stop_services; throwaway_broker_cleanup' EXIT
 
 new_topic() { TALENTFLOW_TOPIC=$1 "$root/deploy/kafka/start.sh" >/dev/null; }
-# measure FILE CMD...: runs CMD, appends "wall user+sys maxrss_kib" to FILE.
+# measure FILE CMD...: runs CMD, appends "wall user+sys maxrss_kib machine_cpu" to FILE (machine_cpu:
+# CPU seconds the whole machine was busy meanwhile, broker included).
 measure() {
-  local out=$1; shift
+  local out=$1 m0; shift
+  m0=$(machine_cpu)
   /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/t" >>"$out"
+  awk -v m="$(awk -v a="$m0" -v b="$(machine_cpu)" 'BEGIN { printf "%.2f", b - a }')" \
+    '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, m}' "$work/t" >>"$out"
 }
 
 echo "bench: generating $events synthetic events"
@@ -210,7 +213,7 @@ for r in $(seq 1 "$rounds"); do
   stop_services
   rm -rf "$db"
 done
-read -r _ _ rss < <(sort -k3 -n "$work/replay.ours" | tail -1)
+read -r _ _ rss _ < <(sort -k3 -n "$work/replay.ours" | tail -1)
 put memory 1 replay_mib $((rss / 1024))
 records=$(kcat -C -b "$brokers" -t bench.ours.1 -e -o beginning -q -f 'x\n' | wc -l)
 
@@ -223,8 +226,9 @@ if ((large_events > 0)); then
   large_records=$(kcat -C -b "$brokers" -t bench.large -e -o beginning -q -f 'x\n' | wc -l)
   measure "$work/replay.large" "$ctl" replay --db "$work/views.large" --topic bench.large --kafka-brokers "$brokers"
   rm -rf "$work/views.large"
-  read -r wall cpu rss < <(tail -1 "$work/replay.large")
+  read -r wall cpu rss machine < <(tail -1 "$work/replay.large")
   put large 1 records "$large_records"; put large 1 wall "$wall"; put large 1 cpu "$cpu"; put large 1 rss_mib $((rss / 1024))
+  put large 1 machine_cpu "$machine"
 fi
 elapsed=$(($(date +%s) - started))
 

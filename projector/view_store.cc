@@ -176,7 +176,10 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenSecondary(const std::s
 
 absl::Status ViewStore::CatchUp() { return FromRocks(db_->TryCatchUpWithPrimary(), "catch up"); }
 
-ViewStore::~ViewStore() = default;
+ViewStore::~ViewStore() {
+  std::error_code ec;
+  if (options_.fresh) std::filesystem::remove(options_.path + "/ingest", ec);  // Ingest's staging directory, if empty
+}
 
 std::unique_ptr<Batch> ViewStore::NewBatch() { return std::unique_ptr<Batch>(new Batch(this)); }
 

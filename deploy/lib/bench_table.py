@@ -1,7 +1,7 @@
 """The Markdown table of ./deploy/bench.sh from its measurements.
 
 usage: bench_table.py WORK EVENTS RECORDS GRPC_EVENTS LARGE_EVENTS
-WORK holds "<stage>.<ours|kcat>" files of "wall cpu maxrss_kib" lines (one per round) and `results`,
+WORK holds "<stage>.<ours|kcat>" files of "wall cpu maxrss_kib machine_cpu" lines (one per round) and `results`,
 lines of "stage round key value". A stage that did not run is left out; a missing value prints "-".
 """
 import collections
@@ -56,15 +56,28 @@ def row(stage, ours, ref, ratios, target, ok, notes=""):
     rows.append(f"| {stage} | {ours} | {ref} | {ratio_cell(ratios)} | {target} | {met(ok)} | {notes} |")
 
 
+def bound(ok, ours_cores, machine_cores):
+    """What bounds a stage that missed its target, from the cores measured while it ran."""
+    if ok or machine_cores is None:
+        return ""
+    if machine_cores >= 0.9 * cores:
+        return (f"; bound: CPU, the machine was {machine_cores:.2f} of {cores} cores busy (ours {ours_cores:.2f});"
+                " where ours spends it: docs/PERFORMANCE.md")
+    return f"; bound: not the machine's CPU ({machine_cores:.2f} of {cores} cores busy, ours {ours_cores:.2f})"
+
+
 def throughput_row(title, stage, n, target_ratio, ref_name):
     ours, ref = load(f"{stage}.ours"), load(f"{stage}.kcat")
     if not ours or not ref:
         return None
     ratios = [r[0] / o[0] for o, r in zip(ours, ref)]
     m = statistics.median(ratios)
+    ours_cores = med([o[1] / o[0] for o in ours])
+    machine_cores = med([o[3] / o[0] for o in ours]) if all(len(o) > 3 for o in ours) else None
     row(title, f"{n / med([o[0] for o in ours]):,.0f} ev/s", f"{n / med([r[0] for r in ref]):,.0f} ev/s ({ref_name})",
         ratios, f">= {target_ratio}x", m >= target_ratio,
-        f"CPU s / 1M: ours {med([o[1] for o in ours]) / n * 1e6:.1f}, ref {med([r[1] for r in ref]) / n * 1e6:.1f}")
+        f"CPU s / 1M: ours {med([o[1] for o in ours]) / n * 1e6:.1f}, ref {med([r[1] for r in ref]) / n * 1e6:.1f}; busy cores:"
+        f" ours {ours_cores:.2f}, machine {num(machine_cores, '{:.2f}')} of {cores}" + bound(m >= target_ratio, ours_cores, machine_cores))
     return med([o[1] for o in ours]) / n * 1e6
 
 
@@ -76,7 +89,8 @@ if g["ours_s"] and g["ref_s"]:
     row("ingest over gRPC: `Publish`, 500 events per call, 8 in flight", f"{grpc_events / med(g['ours_s']):,.0f} ev/s",
         f"{grpc_events / med(g['ref_s']):,.0f} ev/s (kcat -P)", ratios, ">= 0.6x", statistics.median(ratios) >= 0.6,
         f"CPU s / 1M: ours {med(g['ours_cpu']) / grpc_events * 1e6:.1f} (server), ref {med(g['ref_cpu']) / grpc_events * 1e6:.1f};"
-        f" busy cores: ingest {num(med(g['ours_cores']), '{:.2f}')}, machine {num(med(g['machine_cores']), '{:.2f}')} of {cores}")
+        f" busy cores: ingest {num(med(g['ours_cores']), '{:.2f}')}, machine {num(med(g['machine_cores']), '{:.2f}')} of {cores}"
+        + bound(statistics.median(ratios) >= 0.6, med(g["ours_cores"]), med(g["machine_cores"])))
 
 replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
                             "kcat -C to /dev/null")
@@ -95,7 +109,8 @@ for rate in (1000, 10000):
         ratios, target, ok,
         f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms; busy cores: ingest {num(med(f['ingest_cores']), '{:.2f}')},"
         f" projector {num(med(f['projector_cores']), '{:.2f}')}, query {num(med(f['query_cores']), '{:.2f}')},"
-        f" machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}" + (f"; {errors} failed samples" if errors else ""))
+        f" machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}" + (f"; {errors} failed samples" if errors else "")
+        + ("" if ok else f"; bound: `Publish` until acked alone is {med(f['ours_pub99']) / r99:.1f}x the reference's p99"))
 
 q = results["query"]
 if q["ours_qps"] and q["ref_qps"]:
@@ -137,7 +152,8 @@ if lg["cpu"] and replay_cpu:
     replay_rss = max(mem["replay_mib"]) if mem["replay_mib"] else None
     row(f"replay cost per event, {int(n):,} vs {records:,} records (CPU s / 1M; ratio large/small)", f"{per_m:.1f} CPU s / 1M",
         f"{replay_cpu:.1f} CPU s / 1M", [r], "0.8-1.2x", 0.8 <= r <= 1.2,
-        f"{n / lg['wall'][0]:,.0f} ev/s; peak RSS {lg['rss_mib'][0]:,.0f} MiB vs {num(replay_rss)} MiB; loaded by `gen --produce` in {lg['load_s'][0]:.0f} s")
+        f"{n / lg['wall'][0]:,.0f} ev/s; peak RSS {lg['rss_mib'][0]:,.0f} MiB vs {num(replay_rss)} MiB; loaded by `gen --produce` in {lg['load_s'][0]:.0f} s"
+        + bound(0.8 <= r <= 1.2, lg["cpu"][0] / lg["wall"][0], lg["machine_cpu"][0] / lg["wall"][0] if lg["machine_cpu"] else None))
 
 print("| stage | ours (median) | reference (median) | ratio median (min-max) | target | met? | notes |")
 print("|---|---|---|---|---|---|---|")
