@@ -60,9 +60,12 @@ def bound(ok, ours_cores, machine_cores):
     """What bounds a stage that missed its target, from the cores measured while it ran."""
     if ok or machine_cores is None:
         return ""
-    if machine_cores >= 0.9 * cores:
+    if machine_cores >= 0.85 * cores:
         return (f"; bound: CPU, the machine was {machine_cores:.2f} of {cores} cores busy (ours {ours_cores:.2f});"
                 " where ours spends it: docs/PERFORMANCE.md")
+    if ours_cores >= 0.75 * cores:
+        return (f"; bound: CPU in ours, {ours_cores:.2f} of {cores} cores busy (machine {machine_cores:.2f});"
+                " where it goes: docs/PERFORMANCE.md")
     return f"; bound: not the machine's CPU ({machine_cores:.2f} of {cores} cores busy, ours {ours_cores:.2f})"
 
 
