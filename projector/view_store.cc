@@ -31,7 +31,6 @@ namespace {
 // headers, allocator rounding), for Part::bytes.
 constexpr size_t kEntryOverhead = 96;
 
-
 // RocksDB's own log goes to our log instead of db/LOG: a file next to the data fails with it when
 // the disk is full (and Debian's RocksDB asserts on that), and operators want one log anyway.
 class SpdlogLogger : public rocksdb::Logger {
