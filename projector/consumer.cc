@@ -160,11 +160,17 @@ absl::Status Projector::RunReplay(const std::atomic<bool>& stop) {
     }
   }
   std::atomic<size_t> taken{0};
+  std::atomic<bool> halt{false};  // set by the first worker that fails: the others stop too
+  auto work = [&] {
+    absl::Status s = ReplayPartitions(queue, taken, stop, halt);
+    if (!s.ok()) halt = true;
+    return s;
+  };
   std::vector<std::future<absl::Status>> others;
   for (int t = 1; t < std::min<int>(options_.fold_threads, static_cast<int>(queue.size())); ++t) {
-    others.push_back(std::async(std::launch::async, [&] { return ReplayPartitions(queue, taken, stop); }));
+    others.push_back(std::async(std::launch::async, work));
   }
-  absl::Status status = ReplayPartitions(queue, taken, stop);
+  absl::Status status = work();
   for (auto& other : others) {
     absl::Status s = other.get();
     if (status.ok()) status = s;
@@ -173,7 +179,8 @@ absl::Status Projector::RunReplay(const std::atomic<bool>& stop) {
 }
 
 absl::Status Projector::ReplayPartitions(const std::vector<int32_t>& queue, std::atomic<size_t>& taken,
-                                         const std::atomic<bool>& stop) {
+                                         const std::atomic<bool>& stop, const std::atomic<bool>& halt) {
+  auto stopping = [&] { return stop.load() || halt.load(); };
   std::string err;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(consumer_conf_.get(), err));
   if (!consumer) return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
@@ -184,7 +191,7 @@ absl::Status Projector::ReplayPartitions(const std::vector<int32_t>& queue, std:
     if (dlq_ && dlq_->outq_len() > 0) RETURN_IF_ERROR(FromKafka(dlq_->flush(30000), "dlq flush"));
     return store_->fresh() ? store_->Ingest(part) : store_->Commit(std::vector<Batch::Part*>{&part});
   };
-  for (size_t i = taken++; i < queue.size() && !stop.load(); i = taken++) {
+  for (size_t i = taken++; i < queue.size() && !stopping(); i = taken++) {
     const int32_t p = queue[i];
     PartitionCursor cursor;
     {
@@ -205,7 +212,7 @@ absl::Status Projector::ReplayPartitions(const std::vector<int32_t>& queue, std:
       next_offset_[p] = cursor.next;
       return absl::OkStatus();
     };
-    while (cursor.next < cursor.end && !stop.load()) {
+    while (cursor.next < cursor.end && !stopping()) {
       std::unique_ptr<RdKafka::Message> msg(consumer->consume(100));
       if (msg->err() == RdKafka::ERR__TIMED_OUT) continue;
       if (msg->err() != RdKafka::ERR_NO_ERROR) {

@@ -108,9 +108,10 @@ class Projector {
   // options_.replay_part_bytes, then go into the store (a fresh store takes them as one sorted
   // table file, ViewStore::Ingest; another commits them).
   absl::Status RunReplay(const std::atomic<bool>& stop);
-  // One replay worker: takes partitions from `queue` until it is empty.
+  // One replay worker: takes partitions from `queue` until it is empty, `stop` is set, or `halt`
+  // is (another worker failed).
   absl::Status ReplayPartitions(const std::vector<int32_t>& queue, std::atomic<size_t>& taken,
-                                const std::atomic<bool>& stop);
+                                const std::atomic<bool>& stop, const std::atomic<bool>& halt);
 
   ProjectorOptions options_;
   ViewStore* store_ = nullptr;
