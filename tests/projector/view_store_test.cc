@@ -15,6 +15,11 @@ namespace {
 
 using ::talentflow::testing::Day;
 
+v1::Event WithKey(v1::Event e, const std::string& idempotency_key) {
+  e.set_idempotency_key(idempotency_key);
+  return e;
+}
+
 class ViewStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -26,6 +31,13 @@ class ViewStoreTest : public ::testing::Test {
     ViewStoreOptions o;
     o.path = path_;
     return ViewStore::Open(o).value();
+  }
+  // A store opened with ViewStoreOptions::fresh (as a replay opens one).
+  absl::StatusOr<std::unique_ptr<ViewStore>> OpenFresh() {
+    ViewStoreOptions o;
+    o.path = path_;
+    o.fresh = true;
+    return ViewStore::Open(o);
   }
   // Applies one departure of `team` (org openai) at `offset` in partition `p` and commits.
   void ApplyDeparture(ViewStore& store, int32_t p, const std::string& team, int64_t offset) {
@@ -77,8 +89,7 @@ TEST_F(ViewStoreTest, DropPartitionRemovesOnlyItsRecords) {
 TEST_F(ViewStoreTest, BatchIsAtomicWithItsOffsets) {
   auto store = Open();
   auto batch = store->NewBatch();
-  v1::Event e = testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-1");
-  e.set_idempotency_key("ik-1");
+  const v1::Event e = WithKey(testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-1"), "ik-1");
   ASSERT_TRUE(Apply(e, RecordMeta{3, 0}, batch->Partition(3)).ok());
   batch->Partition(3).SetOffset(1, 0);
   // Not committed: neither the view nor the offset is visible.
@@ -93,14 +104,10 @@ TEST_F(ViewStoreTest, BatchIsAtomicWithItsOffsets) {
 // with the first one's idempotency key is a duplicate, a retraction of the first undoes it, a
 // retraction of an event never seen waits; the views end byte-identical to an ordinary store's.
 TEST_F(ViewStoreTest, FreshStoreWithKeyFilterFoldsLikeAnOrdinaryStore) {
-  v1::Event first = testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-1");
-  first.set_idempotency_key("ik-1");
-  v1::Event again = testing::Departure("evt-2", "sora", Day(2026, 2, 11), "p-1");
-  again.set_idempotency_key("ik-1");
-  v1::Event retract = testing::Retraction("evt-3", "sora", Day(2026, 2, 12), "evt-1");
-  retract.set_idempotency_key("ik-3");
-  v1::Event early = testing::Retraction("evt-4", "sora", Day(2026, 2, 12), "evt-9");
-  early.set_idempotency_key("ik-4");
+  const v1::Event first = WithKey(testing::Departure("evt-1", "sora", Day(2026, 2, 10), "p-1"), "ik-1");
+  const v1::Event again = WithKey(testing::Departure("evt-2", "sora", Day(2026, 2, 11), "p-1"), "ik-1");
+  const v1::Event retract = WithKey(testing::Retraction("evt-3", "sora", Day(2026, 2, 12), "evt-1"), "ik-3");
+  const v1::Event early = WithKey(testing::Retraction("evt-4", "sora", Day(2026, 2, 12), "evt-9"), "ik-4");
   const std::vector<v1::Event> events = {first, again, retract, early};
   const std::vector<Outcome> expected = {Outcome::kApplied, Outcome::kDuplicate, Outcome::kRetractionApplied,
                                          Outcome::kRetractionPending};
@@ -121,10 +128,7 @@ TEST_F(ViewStoreTest, FreshStoreWithKeyFilterFoldsLikeAnOrdinaryStore) {
     ordinary_digest = ordinary->Digest().value();
   }
   std::filesystem::remove_all(path_);
-  ViewStoreOptions o;
-  o.path = path_;
-  o.fresh = true;
-  auto fresh = ViewStore::Open(o).value();
+  auto fresh = OpenFresh().value();
   fresh->ExpectKeys(100);
   fold(*fresh);
   EXPECT_EQ(fresh->Digest().value(), ordinary_digest);
@@ -134,19 +138,13 @@ TEST_F(ViewStoreTest, FreshStoreWithKeyFilterFoldsLikeAnOrdinaryStore) {
 // offset) must win over the first's, and a retraction in the second part must remove the first
 // part's bucket entry. Expected: 2 departures applied, 1 retracted -> 1 departure; next offset 3.
 TEST_F(ViewStoreTest, IngestedPartsReadLikeCommittedOnes) {
-  ViewStoreOptions o;
-  o.path = path_;
-  o.fresh = true;
-  auto store = ViewStore::Open(o).value();
+  auto store = OpenFresh().value();
   store->ExpectKeys(100);
   ASSERT_TRUE(store->SetPartitionCount(12).ok());
   const int32_t p = KafkaPartitionFor("openai/sora", 12);
-  v1::Event a = testing::Departure("evt-a", "sora", Day(2026, 2, 10), "p-1");
-  a.set_idempotency_key("ik-a");
-  v1::Event b = testing::Departure("evt-b", "sora", Day(2026, 2, 11), "p-2");
-  b.set_idempotency_key("ik-b");
-  v1::Event undo = testing::Retraction("evt-c", "sora", Day(2026, 2, 12), "evt-a");
-  undo.set_idempotency_key("ik-c");
+  const v1::Event a = WithKey(testing::Departure("evt-a", "sora", Day(2026, 2, 10), "p-1"), "ik-a");
+  const v1::Event b = WithKey(testing::Departure("evt-b", "sora", Day(2026, 2, 11), "p-2"), "ik-b");
+  const v1::Event undo = WithKey(testing::Retraction("evt-c", "sora", Day(2026, 2, 12), "evt-a"), "ik-c");
   auto batch = store->NewBatch();
   Batch::Part& part = batch->Partition(p);
   ASSERT_TRUE(Apply(a, RecordMeta{p, 0}, part).ok());
@@ -177,10 +175,7 @@ TEST_F(ViewStoreTest, OnlyAFreshStoreTakesTableFiles) {
 
 TEST_F(ViewStoreTest, FreshRefusesAnExistingDatabase) {
   Open();
-  ViewStoreOptions o;
-  o.path = path_;
-  o.fresh = true;
-  EXPECT_EQ(ViewStore::Open(o).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(OpenFresh().status().code(), absl::StatusCode::kAlreadyExists);
 }
 
 // A blocked Bloom filter at 10 bits per key with 6 probes: theory gives about 1 % false
