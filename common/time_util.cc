@@ -11,7 +11,12 @@ int64_t DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone()) - absl::CivilDay(1970, 1, 1);
 }
 
-int64_t DayOf(const google::protobuf::Timestamp& ts) { return DayOf(ToAbslTime(ts)); }
+int64_t DayOf(const google::protobuf::Timestamp& ts) {
+  // The usual timestamp (nanos within the second) by floor division: this runs for every event
+  // the fold applies and every key ingest derives; others through absl's conversion.
+  if (ts.nanos() >= 0 && ts.nanos() < 1000000000) return ts.seconds() / 86400 - (ts.seconds() % 86400 < 0 ? 1 : 0);
+  return DayOf(ToAbslTime(ts));
+}
 
 static absl::CivilDay CivilOf(int64_t day) { return absl::CivilDay(1970, 1, 1) + day; }
 

@@ -149,11 +149,7 @@ absl::Status ValidatePayload(v1::Event& e, const Aliases& aliases) {
 // Appends the effective date at its precision: "2026-02-10", "2026-02" or "2026-Q1" (the year as
 // "%04d" prints it, so "0005" or "-001" far from today).
 void AppendDateAtPrecision(const v1::Event& e, std::string* out) {
-  const google::protobuf::Timestamp& t = e.effective_time();
-  // DayOf's day; for the usual timestamp (nanos within the second) without absl's civil-time conversion.
-  const int64_t day_number =
-      t.nanos() >= 0 && t.nanos() < 1000000000 ? t.seconds() / 86400 - (t.seconds() % 86400 < 0 ? 1 : 0) : DayOf(t);
-  const std::string day = FormatDay(day_number);  // "<year>-MM-DD"
+  const std::string day = FormatDay(DayOf(e.effective_time()));  // "<year>-MM-DD"
   const absl::string_view year_month(day.data(), day.size() - 3);
   switch (e.date_precision()) {
     case v1::DATE_PRECISION_MONTH:

@@ -817,6 +817,23 @@ TEST(ComputeHealth, BucketsBeforeFirstBucketDayDoNotCount) {
   EXPECT_EQ(Compute(later).SerializeAsString(), all.SerializeAsString());
 }
 
+// DayOf(Timestamp) by floor division against absl's civil time: either side of midnight, before
+// 1970 (negative seconds), and nanos outside the second (which take absl's path).
+TEST(DayOf, TimestampSameAsAbslCivilTime) {
+  for (int64_t seconds = -3 * 86400 - 1; seconds <= 3 * 86400 + 1; seconds += 1801) {
+    for (int64_t s : {seconds, seconds - seconds % 86400, seconds - seconds % 86400 - 1}) {
+      for (int32_t nanos : {0, 1, 999999999, -1, 1000000000, -2000000000}) {
+        google::protobuf::Timestamp ts;
+        ts.set_seconds(s);
+        ts.set_nanos(nanos);
+        const absl::Time t = absl::FromUnixSeconds(s) + absl::Nanoseconds(nanos);
+        ASSERT_EQ(DayOf(ts), absl::ToCivilDay(t, absl::UTCTimeZone()) - absl::CivilDay(1970, 1, 1))
+            << s << " s " << nanos << " ns";
+      }
+    }
+  }
+}
+
 // FormatDay, DayKey and ParseDayKey (civil-calendar arithmetic) against absl's civil time: every
 // day of 1960 … 2100, and years at the edges of four digits (outside them absl formats).
 TEST(FormatDay, SameAsAbslCivilTime) {
