@@ -42,8 +42,9 @@ struct ViewStoreOptions {
 
 class ViewStore;
 
-// Batch collects the changes of one poll batch across partitions; ViewStore::Commit writes them
-// atomically together with the offsets they advance. It is a write-back cache: the fold's reads
+// Batch collects the changes of one poll batch across partitions (in a replay, of a partition's
+// run of records); ViewStore::Commit (or Ingest) writes them atomically together with the offsets
+// they advance. It is a write-back cache: the fold's reads
 // are answered from the batch's own changes first (a hash map per partition), then from the
 // database, and a key written many times in one batch (a team's state, a busy day bucket) is
 // written to RocksDB once.
@@ -169,10 +170,10 @@ class ViewStore {
   // parts are placed above the earlier ones. Parts of different partitions may be ingested
   // concurrently; FailedPrecondition for a store that is not fresh.
   absl::Status Ingest(Batch::Part& part);
-  // A fresh store only, before the first Commit: from now on remembers every key a batch writes
-  // in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it never
-  // wrote skip RocksDB (most of the fold's reads look for a key that does not exist yet). A no-op
-  // for other stores or after a Commit.
+  // A fresh store only, before the first Commit or Ingest: from now on remembers every key a batch
+  // writes in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it
+  // never wrote skip RocksDB (most of the fold's reads look for a key that does not exist yet). A
+  // no-op for other stores or after a Commit or Ingest.
   void ExpectKeys(int64_t keys);
 
   // The applied position of partition `p`, if any was stored.
