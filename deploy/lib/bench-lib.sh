@@ -22,6 +22,10 @@ cpu_seconds() {
 # machine_cpu: CPU seconds the whole machine has been busy (user, nice, system, irq, softirq).
 machine_cpu() { awk -v tck="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / tck }' /proc/stat; }
 
+# cpu_ticks: "steal all" clock ticks of the whole machine so far: the time the hypervisor gave our
+# virtual CPUs to someone else, and all CPU time (steal included).
+cpu_ticks() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
 # cores_start PID...; ...; cores_end: prints the cores each PID kept busy in between (CPU seconds /
 # wall seconds), then the machine's (every process, other users' too: this machine is shared).
 cores_start() {
