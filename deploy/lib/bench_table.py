@@ -98,6 +98,19 @@ if g["ours_s"] and g["ref_s"]:
 replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
                             "kcat -C to /dev/null")
 
+def fresh_bound(ok, ours_p99, publish_p99, ref_p99):
+    """Which half of publish -> visible bounds a missed freshness target: the wait for the broker's
+    acknowledgement (`Publish` returns), or what comes after it (the projector folds and commits the
+    records, the query service catches up)."""
+    if ok or publish_p99 is None:
+        return ""
+    if publish_p99 >= ours_p99 / 2:
+        return (f"; bound: `Publish` until acked, p99 {publish_p99:.1f} of the {ours_p99:.1f} ms"
+                f" ({publish_p99 / ref_p99:.1f}x the reference's p99 alone)")
+    return (f"; bound: after the ack (projector fold and commit, query catch-up): `Publish` until acked is p99"
+            f" {publish_p99:.1f} ms of the {ours_p99:.1f}")
+
+
 for rate in (1000, 10000):
     f = results[f"fresh{rate}"]
     if not f["ours_p99"] or not f["ref_p99"]:
@@ -113,7 +126,7 @@ for rate in (1000, 10000):
         f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms; busy cores: ingest {num(med(f['ingest_cores']), '{:.2f}')},"
         f" projector {num(med(f['projector_cores']), '{:.2f}')}, query {num(med(f['query_cores']), '{:.2f}')},"
         f" machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}" + (f"; {errors} failed samples" if errors else "")
-        + ("" if ok else f"; bound: `Publish` until acked alone is {med(f['ours_pub99']) / r99:.1f}x the reference's p99"))
+        + fresh_bound(ok, o99, med(f["ours_pub99"]), r99))
 
 q = results["query"]
 if q["ours_qps"] and q["ref_qps"]:
