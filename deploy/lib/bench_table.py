@@ -144,7 +144,7 @@ if q["ours_p99"] and q["ref_p99"]:
         med(q["ours_p99"]) <= 5,
         "" if med(q["ours_p99"]) <= 5 else
         f"bound: the trivial service answering the same bytes at the same rps has p99 {med(q['ref_p99']):.2f} ms;"
-        f" ours adds {med(q['ours_p99']) - med(q['ref_p99']):.2f} ms")
+        f" ours {med(q['ours_p99']) - med(q['ref_p99']):+.2f} ms against it")
 
 o = results["org"]
 if o["ours_p99"]:
