@@ -252,7 +252,7 @@ fi
   echo "Sizes: feed and replay $events events, gRPC ingest $grpc_events events, freshness ${fresh_s} s per run, ghz ${query_s} s per run$( ((large_events > 0)) && echo ", large replay $large_events events")."
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
-  echo "$(read -r s1 t1 < <(cpu_ticks); read -r s0 t0 <<<"$ticks_at_start"; awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", t ? 100 * s / t : 0 }') % of its CPU time stolen by the hypervisor during the run (\`steal\` in /proc/stat);"
+  echo "$(steal_since "$ticks_at_start") % of its CPU time stolen by the hypervisor during the run (\`steal\` in /proc/stat);"
   echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), gRPC $(dpkg-query -W -f='${Version}' libgrpc++-dev), kcat $(dpkg-query -W -f='${Version}' kcat), ghz ${ghz_version}."
   echo
   echo "$table"

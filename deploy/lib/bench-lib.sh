@@ -26,6 +26,14 @@ machine_cpu() { awk -v tck="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f\n", ($2 
 # virtual CPUs to someone else, and all CPU time (steal included).
 cpu_ticks() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
+# steal_since "STEAL ALL" (an earlier cpu_ticks): the percentage of CPU time stolen since then.
+steal_since() {
+  local s0 t0 s1 t1
+  read -r s0 t0 <<<"$1"
+  read -r s1 t1 < <(cpu_ticks)
+  awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f\n", t ? 100 * s / t : 0 }'
+}
+
 # cores_start PID...; ...; cores_end: prints the cores each PID kept busy in between (CPU seconds /
 # wall seconds), then the machine's (every process, other users' too: this machine is shared).
 cores_start() {

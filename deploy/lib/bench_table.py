@@ -98,6 +98,7 @@ if g["ours_s"] and g["ref_s"]:
 replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
                             "kcat -C to /dev/null")
 
+
 def fresh_bound(ok, ours_p99, publish_p99, ref_p99):
     """Which half of publish -> visible bounds a missed freshness target: the wait for the broker's
     acknowledgement (`Publish` returns), or what comes after it (the projector folds and commits the
