@@ -56,6 +56,7 @@ query="$work/bin/talentflow-query"
 tool="$work/bin/talentflow-bench"
 : >"$results"
 brokers=$TALENTFLOW_KAFKA_BROKERS
+broker_pid=$(tr -dc '0-9' <"$TALENTFLOW_HOME/kafka/kafka.pid")
 started=$(date +%s)
 ticks_at_start=$(cpu_ticks)
 
@@ -71,7 +72,7 @@ trap 'stop_services; throwaway_broker_cleanup' EXIT
 
 new_topic() { TALENTFLOW_TOPIC=$1 "$root/deploy/kafka/start.sh" >/dev/null; }
 # measure FILE CMD...: runs CMD, appends "wall user+sys maxrss_kib machine_cpu" to FILE (machine_cpu:
-# CPU seconds the whole machine was busy meanwhile, broker included).
+# CPU seconds the whole machine was busy or stolen meanwhile, broker included).
 measure() {
   local out=$1 m0; shift
   m0=$(machine_cpu)
@@ -111,12 +112,23 @@ for r in $(seq 1 "$rounds"); do
   pids+=($!)
   ingest_pid=$!
   wait_port "$p_ingest"
+  # The client says "started" once its requests are built; the cores of the server, the broker and
+  # the machine are measured from then until its result line (its own CPU is in that line).
+  rm -f "$work/publish.fifo"; mkfifo "$work/publish.fifo"
+  "$tool" publish --ingest "127.0.0.1:$p_ingest" --events "$grpc_events" --batch 500 --concurrency "$grpc_in_flight" \
+    >"$work/publish.fifo" &
+  client_pid=$!
+  exec {publish_fd}<"$work/publish.fifo"
+  read -r _ <&"$publish_fd"
   cpu0=$(cpu_seconds "$ingest_pid")
-  cores_start "$ingest_pid"
-  line=$("$tool" publish --ingest "127.0.0.1:$p_ingest" --events "$grpc_events" --batch 500 --concurrency "$grpc_in_flight")
-  read -r c_ingest c_machine < <(cores_end)
-  put grpc "$r" ours_cores "$c_ingest"; put grpc "$r" machine_cores "$c_machine"
+  cores_start "$ingest_pid" "$broker_pid"
+  read -r line <&"$publish_fd"
+  read -r c_ingest c_broker c_machine < <(cores_end)
   cpu1=$(cpu_seconds "$ingest_pid")
+  exec {publish_fd}<&-
+  wait "$client_pid"
+  put grpc "$r" ours_cores "$c_ingest"; put grpc "$r" broker_cores "$c_broker"; put grpc "$r" machine_cores "$c_machine"
+  put grpc "$r" client_cores "$(awk -v c="$(field cpu_s "$line")" -v s="$(field seconds "$line")" 'BEGIN { printf "%.2f", c / s }')"
   put grpc "$r" ours_s "$(field seconds "$line")"
   put grpc "$r" ours_cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
   measure "$work/grpc.kcat" kcat -P -b "$brokers" -t "bench.kcatg.$r" -K $'\t' -l "${producer[@]}" "$work/grpc.keyed"
@@ -252,7 +264,7 @@ fi
   echo "Sizes: feed and replay $events events, gRPC ingest $grpc_events events, freshness ${fresh_s} s per run, ghz ${query_s} s per run$( ((large_events > 0)) && echo ", large replay $large_events events")."
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
-  echo "$(steal_since "$ticks_at_start") % of its CPU time stolen by the hypervisor during the run (\`steal\` in /proc/stat);"
+  echo "$(steal_since "$ticks_at_start") % of its CPU time stolen by the hypervisor during the run (\`steal\` in /proc/stat; the rows' machine cores count busy and stolen time);"
   echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), gRPC $(dpkg-query -W -f='${Version}' libgrpc++-dev), kcat $(dpkg-query -W -f='${Version}' kcat), ghz ${ghz_version}."
   echo
   echo "$table"
@@ -262,7 +274,7 @@ fi
   echo "- ingest: \`talentflow-ingest feed feed.jsonl --topic T1\` vs \`kcat -P -t T2 -K '\\t' -l ${producer[*]} feed.keyed\`."
   echo "- replay: \`talentflowctl replay --db DIR --topic T1\` vs \`kcat -C -t T1 -e -o beginning -q > /dev/null\`; peak RSS by \`/usr/bin/time -f %M\`."
   echo "- ingest over gRPC: \`talentflow-ingest serve --topic T3\`, then \`talentflow-bench publish --events $grpc_events --batch 500 --concurrency $grpc_in_flight\`"
-  echo "  (pre-built requests, $grpc_in_flight calls in flight: more gave no more; ours CPU = the server's, from /proc) vs \`kcat -P\` (as above) of the same $grpc_events events."
+  echo "  (pre-built requests, $grpc_in_flight calls in flight: more gave no more; ours CPU = the server's, from /proc; the cores of server, broker and machine from the client's \"started\" line to its result, the client's own from its getrusage) vs \`kcat -P\` (as above) of the same $grpc_events events."
   echo "- then \`talentflowctl gen --produce --orgs 1 --teams 200 --seed 7 --events 10000 --topic T3\` (org0 becomes a 200-team org),"
   echo "  \`talentflow-projector run --topic T3\` and \`talentflow-query serve\` on its DB, until the views caught up (\`talentflow-bench wait\`)."
   echo "- freshness: \`talentflow-bench fresh --rate R --seconds $fresh_s\`: a batch of R/100 events every 10 ms through \`Publish\`, then for"

@@ -19,8 +19,9 @@ cpu_seconds() {
   awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / tck }' "/proc/$1/stat"
 }
 
-# machine_cpu: CPU seconds the whole machine has been busy (user, nice, system, irq, softirq).
-machine_cpu() { awk -v tck="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / tck }' /proc/stat; }
+# machine_cpu: CPU seconds the whole machine has been busy (user, nice, system, irq, softirq) or
+# stolen (the hypervisor gave our virtual CPUs to another guest): the CPU time nothing of ours could use.
+machine_cpu() { awk -v tck="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8 + $9) / tck }' /proc/stat; }
 
 # cpu_ticks: "steal all" clock ticks of the whole machine so far: the time the hypervisor gave our
 # virtual CPUs to someone else, and all CPU time (steal included).
@@ -35,7 +36,8 @@ steal_since() {
 }
 
 # cores_start PID...; ...; cores_end: prints the cores each PID kept busy in between (CPU seconds /
-# wall seconds), then the machine's (every process, other users' too: this machine is shared).
+# wall seconds), then the machine's, busy or stolen (every process, other users' too: this machine
+# is shared).
 cores_start() {
   _cores_pids=("$@") _cores_c0=()
   local p

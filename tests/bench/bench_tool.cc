@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafkacpp.h>
@@ -72,13 +74,26 @@ std::vector<v1::PublishRequest> Batches(const ctl::SyntheticOptions& options, in
   return out;
 }
 
+// CPU seconds (user + system) this process has used so far.
+double OwnCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 // publish: sends the batches over `concurrency` connections-worth of in-flight calls, as fast as the
-// service answers. Reports events sent per second of wall time (generation excluded).
+// service answers. Prints "started" when the requests are built and the clock starts (a harness
+// measuring other processes starts there), then the events sent per second of wall time and this
+// client's own CPU seconds over the same span (generation excluded from both).
 int RunPublish(const std::string& addr, const ctl::SyntheticOptions& gen, int batch, int concurrency) {
   std::vector<v1::PublishRequest> requests = Batches(gen, batch);
   auto stub = v1::IngestService::NewStub(Channel(addr));
   std::atomic<size_t> next{0};
   std::atomic<int64_t> accepted{0}, duplicates{0}, rejected{0}, not_delivered{0}, errors{0};
+  std::printf("started\n");
+  std::fflush(stdout);
+  const double cpu_start = OwnCpuSeconds();
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
@@ -101,10 +116,12 @@ int RunPublish(const std::string& addr, const ctl::SyntheticOptions& gen, int ba
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("events %d accepted %lld duplicates %lld rejected %lld not_delivered %lld errors %lld seconds %.3f\n",
-              gen.events, static_cast<long long>(accepted.load()), static_cast<long long>(duplicates.load()),
-              static_cast<long long>(rejected.load()), static_cast<long long>(not_delivered.load()),
-              static_cast<long long>(errors.load()), seconds);
+  const double cpu_s = OwnCpuSeconds() - cpu_start;
+  std::printf(
+      "events %d accepted %lld duplicates %lld rejected %lld not_delivered %lld errors %lld seconds %.3f cpu_s %.2f\n",
+      gen.events, static_cast<long long>(accepted.load()), static_cast<long long>(duplicates.load()),
+      static_cast<long long>(rejected.load()), static_cast<long long>(not_delivered.load()),
+      static_cast<long long>(errors.load()), seconds, cpu_s);
   return errors.load() == 0 && not_delivered.load() == 0 ? 0 : 1;
 }
 
