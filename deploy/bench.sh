@@ -280,7 +280,7 @@ fi
   echo "- freshness: \`talentflow-bench fresh --rate R --seconds $fresh_s\`: a batch of R/100 events every 10 ms through \`Publish\`, then for"
   echo "  the batch's last event \`GetTeamHealth\` with \`min_offsets\` = its record; latency = answer - batch due time. Reference:"
   echo "  \`talentflow-bench kafka-fresh --rate R\`: the same events on the same schedule produced with ingest's producer settings,"
-  echo "  consumed by a bare librdkafka consumer with the projector's fetch settings (fetch.wait.max.ms=10); latency = consumed - due."
+  echo "  consumed by a bare librdkafka consumer with the live projector's fetch settings (fetch.wait.max.ms=100); latency = consumed - due."
   echo "- query: \`ghz --insecure --proto query.proto --call talentflow.v1.QueryService.GetTeamHealth -d '$ghz_team' -c 16 -z ${query_s}s\`"
   echo "  against \`talentflow-query serve\` and against \`talentflow-bench stub\` (a QueryService answering a copy of the real"
   echo "  answer: same method, same bytes); then both at \`--rps\` = half of ours' saturated QPS."

@@ -254,7 +254,7 @@ int RunKafkaFresh(const KafkaOptions& kafka, const ctl::SyntheticOptions& gen_ba
                                  {"compression.type", "lz4"}, {"linger.ms", "5"}});
   std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(pconf.get(), err));
   auto cconf = ConfOrDie(kafka, {{"group.id", "talentflow-bench-reference"}, {"enable.auto.commit", "false"},
-                                 {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "10"},
+                                 {"enable.partition.eof", "false"}, {"fetch.wait.max.ms", "100"},
                                  {"queued.min.messages", "20000"}});
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(cconf.get(), err));
   if (!producer || !consumer) {
