@@ -89,6 +89,13 @@ producer=(-X enable.idempotence=true -X acks=all -X compression.type=lz4 -X ling
 ghz_team='{"org":"org1","team":"team1"}'
 ghz_org='{"org":"org0"}'
 
+# A fresh broker's JIT compiler kept most of a core busy for its first minutes (48 CPU-s in 15
+# minutes, docs/PERFORMANCE.md); the produce and fetch paths are compiled before the first round.
+echo "bench: warming up the broker: kcat -P and kcat -C of the feed, unmeasured"
+new_topic bench.warmup
+kcat -P -b "$brokers" -t bench.warmup -K $'\t' -l "${producer[@]}" "$work/feed.keyed"
+kcat -C -b "$brokers" -t bench.warmup -e -o beginning -q >/dev/null
+
 for r in $(seq 1 "$rounds"); do
   echo "bench: round $r/$rounds: ingest and replay"
   new_topic "bench.ours.$r"
@@ -153,12 +160,13 @@ for r in $(seq 1 "$rounds"); do
 
   for rate in 1000 10000; do
     echo "bench: round $r/$rounds: freshness at $rate events/s offered"
-    cores_start "$ingest_pid" "$projector_pid" "$query_pid"
+    cores_start "$ingest_pid" "$projector_pid" "$query_pid" "$broker_pid"
     line=$("$tool" fresh --ingest "127.0.0.1:$p_ingest" --query "127.0.0.1:$p_query" --rate "$rate" \
       --seconds "$fresh_s" --seed $((1000 + r)) --orgs 500 --teams 20) || true
-    read -r c_ingest c_proj c_query c_machine < <(cores_end)
+    read -r c_ingest c_proj c_query c_broker c_machine < <(cores_end)
     put "fresh$rate" "$r" ingest_cores "$c_ingest"; put "fresh$rate" "$r" projector_cores "$c_proj"
-    put "fresh$rate" "$r" query_cores "$c_query"; put "fresh$rate" "$r" machine_cores "$c_machine"
+    put "fresh$rate" "$r" query_cores "$c_query"; put "fresh$rate" "$r" broker_cores "$c_broker"
+    put "fresh$rate" "$r" machine_cores "$c_machine"
     echo "  ours:      $line"
     put "fresh$rate" "$r" ours_p99 "$(field p99_ms "$line")"
     put "fresh$rate" "$r" ours_p50 "$(field p50_ms "$line")"
@@ -271,6 +279,7 @@ fi
   echo
   echo "## Commands (per round; ports and directories are the run's own)"
   echo
+  echo "- before the first round, unmeasured: \`kcat -P\` of the feed to a topic of its own and \`kcat -C\` of it, so the broker's JIT has compiled its produce and fetch paths."
   echo "- ingest: \`talentflow-ingest feed feed.jsonl --topic T1\` vs \`kcat -P -t T2 -K '\\t' -l ${producer[*]} feed.keyed\`."
   echo "- replay: \`talentflowctl replay --db DIR --topic T1\` vs \`kcat -C -t T1 -e -o beginning -q > /dev/null\`; peak RSS by \`/usr/bin/time -f %M\`."
   echo "- ingest over gRPC: \`talentflow-ingest serve --topic T3\`, then \`talentflow-bench publish --events $grpc_events --batch 500 --concurrency $grpc_in_flight\`"

@@ -113,17 +113,20 @@ replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 parti
                             "kcat -C to /dev/null")
 
 
-def fresh_bound(ok, ours_p99, publish_p99, ref_p99):
+def fresh_bound(ok, ours_p99, publish_p99, ref_p99, machine_cores):
     """Which half of publish -> visible bounds a missed freshness target: the wait for the broker's
     acknowledgement (`Publish` returns), or what comes after it (the projector folds and commits the
-    records, the query service catches up)."""
+    records, the query service catches up); and whether the machine's CPU was saturated meanwhile
+    (then every process of the pipeline waited for a core)."""
     if ok or publish_p99 is None:
         return ""
+    saturated = (f"; the machine's CPU was saturated, {machine_cores:.2f} of {cores} cores busy or stolen"
+                 if machine_cores is not None and machine_cores >= 0.85 * cores else "")
     if publish_p99 >= ours_p99 / 2:
         return (f"; bound: `Publish` until acked, p99 {publish_p99:.1f} of the {ours_p99:.1f} ms"
-                f" ({publish_p99 / ref_p99:.1f}x the reference's p99 alone)")
+                f" ({publish_p99 / ref_p99:.1f}x the reference's p99 alone)" + saturated)
     return (f"; bound: after the ack (projector fold and commit, query catch-up): `Publish` until acked is p99"
-            f" {publish_p99:.1f} ms of the {ours_p99:.1f}")
+            f" {publish_p99:.1f} ms of the {ours_p99:.1f}" + saturated)
 
 
 for rate in (1000, 10000):
@@ -140,8 +143,9 @@ for rate in (1000, 10000):
         ratios, target, ok,
         f"of which `Publish` until acked: p99 {med(f['ours_pub99']):.1f} ms; busy cores: ingest {num(med(f['ingest_cores']), '{:.2f}')},"
         f" projector {num(med(f['projector_cores']), '{:.2f}')}, query {num(med(f['query_cores']), '{:.2f}')},"
-        f" machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}" + (f"; {errors} failed samples" if errors else "")
-        + fresh_bound(ok, o99, med(f["ours_pub99"]), r99))
+        f" broker {num(med(f['broker_cores']), '{:.2f}')}, machine {num(med(f['machine_cores']), '{:.2f}')} of {cores}"
+        + (f"; {errors} failed samples" if errors else "")
+        + fresh_bound(ok, o99, med(f["ours_pub99"]), r99, med(f["machine_cores"])))
 
 q = results["query"]
 if q["ours_qps"] and q["ref_qps"]:
