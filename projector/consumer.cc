@@ -37,6 +37,7 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
       spdlog::info("assigned {} partition(s)", partitions.size());
     } else {
       // Nothing is pending here: every poll batch is applied and committed before the next poll.
+      p_->CommitLagSignal();  // the group's offsets of the partitions leaving, before they are forgotten
       {
         std::lock_guard<std::mutex> lock(p_->mu_);
         for (RdKafka::TopicPartition* tp : partitions) p_->next_offset_.erase(tp->partition());
@@ -374,7 +375,14 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
   RETURN_IF_ERROR(RecordPartitionCount().status());
   RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
 
+  bool lag_pending = false;  // batches applied since the last CommitLagSignal
+  auto lag_committed = std::chrono::steady_clock::now() - kLagCommitInterval;
   while (!stop.load()) {
+    if (lag_pending && std::chrono::steady_clock::now() - lag_committed >= kLagCommitInterval) {
+      CommitLagSignal();
+      lag_pending = false;
+      lag_committed = std::chrono::steady_clock::now();
+    }
     std::vector<std::unique_ptr<RdKafka::Message>> messages;
     std::chrono::steady_clock::time_point deadline;  // set by the batch's first record
     while (static_cast<int>(messages.size()) < options_.max_batch_records) {
@@ -385,10 +393,7 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
                                                                    deadline - std::chrono::steady_clock::now())
                                                                    .count()));
       std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
-      if (msg->err() == RdKafka::ERR__TIMED_OUT) {
-        if (!first || stop.load()) break;
-        continue;
-      }
+      if (msg->err() == RdKafka::ERR__TIMED_OUT) break;  // an empty batch goes round the outer loop
       if (msg->err() != RdKafka::ERR_NO_ERROR) {
         spdlog::warn("consume: {}", msg->errstr());
         break;
@@ -409,18 +414,22 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::seconds(1));  // back off before retrying the write
       continue;
     }
-    // Lag signal only: the authoritative offsets are in the view store.
-    std::vector<RdKafka::TopicPartition*> offsets;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const auto& [p, next] : next_offset_) {
-        offsets.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p, next));
-      }
-    }
-    consumer_->commitAsync(offsets);
-    RdKafka::TopicPartition::destroy(offsets);
+    lag_pending = true;
   }
+  if (lag_pending) CommitLagSignal();  // asynchronous: shutting down never waits for a broker
   return absl::OkStatus();
+}
+
+void Projector::CommitLagSignal() {
+  std::vector<RdKafka::TopicPartition*> offsets;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [p, next] : next_offset_) {
+      offsets.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p, next));
+    }
+  }
+  consumer_->commitAsync(offsets);
+  RdKafka::TopicPartition::destroy(offsets);
 }
 
 absl::Status Projector::Health() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <memory>
@@ -99,6 +100,12 @@ class Projector {
   // Stores `parts` (after flushing dead letters): one RocksDB write.
   absl::Status CommitParts(const std::vector<Batch::Part*>& parts);
   void Rewind();
+  // Commits the applied offsets to the consumer group (a lag signal for Kafka's tools only: the
+  // authoritative offsets are in the view store). At most once per kLagCommitInterval while
+  // batches are applied: committing after every batch made the broker write __consumer_offsets up
+  // to a few hundred times a second at low rates.
+  void CommitLagSignal();
+  static constexpr std::chrono::milliseconds kLagCommitInterval{1000};
   // Reads the topic's partition count from the broker and stores it in the view store.
   absl::StatusOr<int32_t> RecordPartitionCount();
   // Replay: finds where each partition starts and ends (next_offset_, end_offset_, replay_total_).
