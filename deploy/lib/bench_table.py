@@ -56,31 +56,35 @@ def row(stage, ours, ref, ratios, target, ok, notes=""):
     rows.append(f"| {stage} | {ours} | {ref} | {ratio_cell(ratios)} | {target} | {met(ok)} | {notes} |")
 
 
-def bound(ok, ours_cores, machine_cores):
-    """What bounds a stage that missed its target, from the cores measured while it ran."""
+def saturated(machine_cores):
+    """The machine's CPU counts as saturated from 85 % of its cores busy or stolen."""
+    return machine_cores is not None and machine_cores >= 0.85 * cores
+
+
+def bound(ok, ours_cores, machine_cores, split=None):
+    """What bounds a stage that missed its target, from the cores measured while it ran. `split`,
+    when given, says how the machine's cores divide between the processes (instead of "ours")."""
     if ok or machine_cores is None:
         return ""
-    if machine_cores >= 0.85 * cores:
-        return (f"; bound: CPU, the machine was {machine_cores:.2f} of {cores} cores busy or stolen (ours"
-                f" {ours_cores:.2f}); where ours spends it: docs/PERFORMANCE.md")
+    who = split or f"ours {ours_cores:.2f}"
+    if saturated(machine_cores):
+        return (f"; bound: CPU, the machine was {machine_cores:.2f} of {cores} cores busy or stolen ({who});"
+                " where ours spends it: docs/PERFORMANCE.md")
     if ours_cores >= 0.75 * cores:
         return (f"; bound: CPU in ours, {ours_cores:.2f} of {cores} cores busy (machine {machine_cores:.2f});"
                 " where it goes: docs/PERFORMANCE.md")
-    return f"; bound: not the machine's CPU ({machine_cores:.2f} of {cores} cores busy or stolen, ours {ours_cores:.2f})"
+    return f"; bound: not the machine's CPU ({machine_cores:.2f} of {cores} cores busy or stolen, {who})"
 
 
 def publish_bound(ok, g):
     """A missed `Publish` row: the machine's cores while the client published, split between the
     server, the bench client and the broker (all three on this machine)."""
-    if ok or not g["client_cores"] or not g["broker_cores"]:
-        return bound(ok, med(g["ours_cores"]), med(g["machine_cores"]))
-    server, client, broker, machine = (med(g[k]) for k in ("ours_cores", "client_cores", "broker_cores", "machine_cores"))
-    split = (f"server {server:.2f}, bench client {client:.2f}, broker {broker:.2f},"
-             f" the rest {max(0.0, machine - server - client - broker):.2f}")
-    if machine >= 0.85 * cores:
-        return (f"; bound: CPU, the machine was {machine:.2f} of {cores} cores busy or stolen while the client published"
-                f" ({split}); where the server spends it: docs/PERFORMANCE.md")
-    return f"; bound: not the machine's CPU ({machine:.2f} of {cores} cores busy or stolen: {split})"
+    server, machine = med(g["ours_cores"]), med(g["machine_cores"])
+    if not g["client_cores"] or not g["broker_cores"]:
+        return bound(ok, server, machine)
+    client, broker = med(g["client_cores"]), med(g["broker_cores"])
+    return bound(ok, server, machine, f"server {server:.2f}, bench client {client:.2f}, broker {broker:.2f},"
+                                      f" the rest {max(0.0, machine - server - client - broker):.2f}")
 
 
 def throughput_row(title, stage, n, target_ratio, ref_name):
@@ -120,13 +124,13 @@ def fresh_bound(ok, ours_p99, publish_p99, ref_p99, machine_cores):
     (then every process of the pipeline waited for a core)."""
     if ok or publish_p99 is None:
         return ""
-    saturated = (f"; the machine's CPU was saturated, {machine_cores:.2f} of {cores} cores busy or stolen"
-                 if machine_cores is not None and machine_cores >= 0.85 * cores else "")
+    cpu = (f"; the machine's CPU was saturated, {machine_cores:.2f} of {cores} cores busy or stolen"
+           if saturated(machine_cores) else "")
     if publish_p99 >= ours_p99 / 2:
         return (f"; bound: `Publish` until acked, p99 {publish_p99:.1f} of the {ours_p99:.1f} ms"
-                f" ({publish_p99 / ref_p99:.1f}x the reference's p99 alone)" + saturated)
+                f" ({publish_p99 / ref_p99:.1f}x the reference's p99 alone)" + cpu)
     return (f"; bound: after the ack (projector fold and commit, query catch-up): `Publish` until acked is p99"
-            f" {publish_p99:.1f} ms of the {ours_p99:.1f}" + saturated)
+            f" {publish_p99:.1f} ms of the {ours_p99:.1f}" + cpu)
 
 
 for rate in (1000, 10000):
