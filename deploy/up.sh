@@ -33,12 +33,17 @@ start ingest "$bin/ingest/talentflow-ingest" serve --aliases "$root/deploy/alias
 start projector "$bin/projector/talentflow-projector" run --db "$TALENTFLOW_HOME/views"
 start query "$bin/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views"
 
-# Wait until ingest answers (its /healthz), at most 30 s.
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null http://127.0.0.1:$ingest_http/healthz 2>/dev/null && break
+# Wait until ingest answers (its /healthz), at most 30 s, or until it exits.
+ingest_pid=$(cat "$TALENTFLOW_HOME/run/ingest.pid")
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null http://127.0.0.1:$ingest_http/healthz 2>/dev/null; do
+  if ! kill -0 "$ingest_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "ingest did not start: the end of $TALENTFLOW_HOME/logs/ingest.log:" >&2
+    tail -n 20 "$TALENTFLOW_HOME/logs/ingest.log" >&2
+    exit 1
+  fi
   sleep 0.1
 done
-curl -fsS -o /dev/null http://127.0.0.1:$ingest_http/healthz || { echo "ingest did not start: see $TALENTFLOW_HOME/logs/ingest.log" >&2; exit 1; }
 
 ctl="$bin/ctl/talentflowctl"
 echo

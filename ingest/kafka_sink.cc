@@ -84,9 +84,10 @@ absl::Status KafkaSink::AwaitPartitions(absl::Time deadline) {
         if (err == RdKafka::ERR_NO_ERROR && t->partitions()->empty()) err = RdKafka::ERR_LEADER_NOT_AVAILABLE;
       }
       if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
-      if (err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) return FromKafka(err, context);
     }
-    // Brokers not reachable yet, or the topic's partitions without leaders yet: ask again.
+    // Brokers not reachable yet, the topic's partitions without leaders yet, or the topic unknown
+    // to the broker asked (a topic created a moment ago reaches each broker's metadata a little
+    // later): ask again.
     if (absl::Now() + absl::Milliseconds(100) >= deadline) return FromKafka(err, context);
     absl::SleepFor(absl::Milliseconds(100));
   }

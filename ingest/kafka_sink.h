@@ -42,9 +42,10 @@ class KafkaSink {
   // Creates the producer and its poller thread, and waits until the broker has told it the topic's
   // partitions (at most kMetadataWait or the delivery timeout, whichever is shorter), so the first
   // records need not wait for librdkafka's own first topic scan. InvalidArgument for a bad
-  // configuration; NotFound, naming the topic, when a broker says the topic does not exist. When
-  // no broker answers in time the sink is returned anyway with a warning: records then wait for
-  // the brokers up to the delivery timeout and are reported not delivered after it.
+  // configuration; NotFound, naming the topic, when the brokers still say the topic does not exist
+  // at the end of that wait. When no broker answers in time the sink is returned anyway with a
+  // warning: records then wait for the brokers up to the delivery timeout and are reported not
+  // delivered after it.
   static absl::StatusOr<std::unique_ptr<KafkaSink>> Create(const KafkaOptions& kafka, const SinkOptions& options);
   ~KafkaSink();  // flushes for at most the delivery timeout, then stops
 

@@ -207,6 +207,22 @@ ensure_topics() {
     rm -f "${outs[$i]}"
   done
   [[ $failed == 0 ]] || exit 1
+  # A created topic reaches the broker's metadata a moment after CreateTopics returns; "ready"
+  # means a client asking now finds it (ingest exits if its topic is unknown).
+  local deadline=$((SECONDS + 30))
+  for i in "${!names[@]}"; do
+    until topic_has_leaders "${names[$i]}"; do
+      ((SECONDS < deadline)) || die "topic ${names[$i]} has no leaders in $BOOTSTRAP's metadata after 30 s"
+      sleep 0.2
+    done
+  done
+}
+
+# topic_has_leaders TOPIC: the broker's metadata lists TOPIC, every partition with a leader.
+topic_has_leaders() {
+  local meta
+  meta="$(kcat -b "$BOOTSTRAP" -L -t "$1" -m 5 2>/dev/null)" || return 1
+  grep -qF "topic \"$1\" with " <<<"$meta" && ! grep -q "leader -1" <<<"$meta"
 }
 
 ready_line() { echo "kafka: ready on $BOOTSTRAP (data in $DATA_DIR)"; }

@@ -2,14 +2,7 @@
 # directory, $results the file stage results are appended to.
 
 # free_ports N: prints N free TCP ports on 127.0.0.1, space-separated.
-free_ports() {
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
+free_ports() { python3 "$root/deploy/lib/free_ports.py" "$1"; }
 
 # put STAGE ROUND KEY VALUE: one measured value, for deploy/lib/bench_table.py.
 put() { echo "$1 $2 $3 $4" >>"$results"; }

@@ -3,13 +3,7 @@
 # REQUIRES: $root is the repository root.
 export TALENTFLOW_HOME
 TALENTFLOW_HOME=$(mktemp -d /tmp/talentflow-throwaway.XXXXXX)
-read -r port cport < <(python3 - <<'PY'
-import socket
-s1, s2 = socket.socket(), socket.socket()
-s1.bind(("127.0.0.1", 0)); s2.bind(("127.0.0.1", 0))
-print(s1.getsockname()[1], s2.getsockname()[1])
-PY
-)
+read -r port cport < <(python3 "$root/deploy/lib/free_ports.py" 2)
 export TALENTFLOW_KAFKA_PORT=$port TALENTFLOW_KAFKA_CONTROLLER_PORT=$cport
 export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$port
 throwaway_broker_cleanup() {

@@ -6,13 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export TALENTFLOW_HOME
 TALENTFLOW_HOME=$(mktemp -d /tmp/talentflow-e2e.XXXXXX)
-read -r kp kc ig igh ph q qh < <(python3 - <<'PY'
-import socket
-socks = [socket.socket() for _ in range(7)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in socks])
-PY
-)
+read -r kp kc ig igh ph q qh < <(python3 "$root/deploy/lib/free_ports.py" 7)
 unset TALENTFLOW_KAFKA_BROKERS TALENTFLOW_INGEST_ADDR TALENTFLOW_QUERY_ADDR
 export TALENTFLOW_KAFKA_PORT=$kp TALENTFLOW_KAFKA_CONTROLLER_PORT=$kc
 export TALENTFLOW_INGEST_LISTEN=127.0.0.1:$ig TALENTFLOW_INGEST_HTTP_PORT=$igh
@@ -21,7 +15,15 @@ export TALENTFLOW_QUERY_LISTEN=127.0.0.1:$q TALENTFLOW_QUERY_HTTP_PORT=$qh
 cleanup() { "$root/deploy/down.sh" >/dev/null 2>&1 || true; rm -rf "$TALENTFLOW_HOME"; }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*"; echo "--- output:"; cat "$TALENTFLOW_HOME/up.out"; exit 1; }
+fail() {
+  echo "FAIL: $*"
+  echo "--- output:"; cat "$TALENTFLOW_HOME/up.out"
+  local log
+  for log in "$TALENTFLOW_HOME"/logs/*.log; do
+    [[ -f $log ]] && { echo "--- $log (tail):"; tail -n 30 "$log"; }
+  done
+  exit 1
+}
 "$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || fail "up.sh exited $?"
 out="$TALENTFLOW_HOME/up.out"
 grep -q '^accepted 69, duplicates 4, rejected 0$' "$out" || fail "publish summary"

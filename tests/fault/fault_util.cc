@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <random>
 #include <set>
 #include <cstring>
 #include <filesystem>
@@ -82,13 +83,21 @@ int FreePort() {
   // Ports handed out by this process are never handed out twice, even if released meanwhile.
   static std::mutex mu;
   static std::set<int> given;
+  static std::mt19937 random(std::random_device{}());
   std::lock_guard<std::mutex> lock(mu);
+  // Below the kernel's ephemeral range, as deploy/lib/free_ports.py: an outgoing connection can
+  // take an ephemeral port before the service we start binds it, but never one below the range.
+  constexpr int kFloor = 10240;
+  int ephemeral_low = 0;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  const bool below = ephemeral_low > kFloor + 1000;
+  std::uniform_int_distribution<int> pick(kFloor, below ? ephemeral_low - 1 : kFloor);
   for (;;) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
+    addr.sin_port = htons(below ? pick(random) : 0);
     socklen_t len = sizeof(addr);
     int port = 0;
     if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&

@@ -22,7 +22,8 @@ inline const std::string kQueryBin = TALENTFLOW_QUERY_BIN;
 inline const std::string kCtlBin = TALENTFLOW_CTL_BIN;
 inline const std::string kSourceDir = TALENTFLOW_SOURCE_DIR;
 
-// A free TCP port on 127.0.0.1 (bound to port 0 and released; unique within this process).
+// A free TCP port on 127.0.0.1, below the ephemeral range (bound and released; unique within
+// this process).
 int FreePort();
 
 // A temporary directory under /tmp, removed (recursively) on destruction.
