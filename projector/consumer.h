@@ -106,8 +106,12 @@ class Projector {
   // to a few hundred times a second at low rates.
   void CommitLagSignal();
   static constexpr std::chrono::milliseconds kLagCommitInterval{1000};
-  // Reads the topic's partition count from the broker and stores it in the view store.
+  // Reads the topic's partition count from the broker and stores it in the view store. NotFound
+  // if the broker still does not know the topic after kTopicWait: a topic created a moment ago
+  // reaches the broker's metadata about 0.1 s after CreateTopics returns (measured on a local
+  // KRaft broker; longer under load).
   absl::StatusOr<int32_t> RecordPartitionCount();
+  static constexpr std::chrono::milliseconds kTopicWait{2000};
   // Replay: finds where each partition starts and ends (next_offset_, end_offset_, replay_total_).
   absl::Status PlanReplay();
   // Replay: rebuilds the partitions one after another on options_.fold_threads workers, each with

@@ -58,7 +58,7 @@ static absl::Status CreateOne(rd_kafka_t* rk, const std::string& topic, int part
   return status;
 }
 
-absl::Status CreateTopic(const std::string& topic, int partitions, bool with_dlq) {
+absl::Status CreateTopic(const std::string& topic, int partitions, bool with_dlq, bool await_metadata) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "bootstrap.servers", Brokers().c_str(), err, sizeof err);
@@ -67,7 +67,7 @@ absl::Status CreateTopic(const std::string& topic, int partitions, bool with_dlq
   absl::Status s = CreateOne(rk, topic, partitions);
   if (s.ok() && with_dlq) s = CreateOne(rk, topic + ".dlq", 1);
   // Wait until the metadata shows every partition with a leader.
-  for (int i = 0; s.ok() && i < 100; ++i) {
+  for (int i = 0; s.ok() && await_metadata && i < 100; ++i) {
     rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
     bool ready = false;

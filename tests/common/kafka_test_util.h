@@ -18,8 +18,9 @@ std::string Brokers();
 std::string UniqueTopic(const std::string& prefix);
 
 // Creates `topic` (and, when `with_dlq`, "<topic>.dlq" with one partition), retention.ms=-1,
-// and waits until its metadata is visible.
-absl::Status CreateTopic(const std::string& topic, int partitions, bool with_dlq = true);
+// and, when `await_metadata`, waits until the broker's metadata shows every partition with a
+// leader (about 0.1 s after CreateTopics returns on a local broker).
+absl::Status CreateTopic(const std::string& topic, int partitions, bool with_dlq = true, bool await_metadata = true);
 
 struct ConsumedRecord {
   int32_t partition = 0;

@@ -282,6 +282,21 @@ TEST_F(IngestIntegrationTest, UnreachableBrokerFailsWithinDeliveryTimeout) {
   EXPECT_LT(elapsed, std::chrono::seconds(2 + 3 + 5 + 2));  // metadata wait + delivery timeout + the drain margin
 }
 
+TEST_F(IngestIntegrationTest, TopicCreatedAMomentAgoIsWaitedFor) {
+  // The broker's metadata lists a new topic about 0.1 s after CreateTopics returns; until then it
+  // answers "unknown topic". The sink asks again instead of failing.
+  KafkaOptions fresh = kafka_;
+  fresh.topic = testing::UniqueTopic("it-ingest-fresh");
+  ASSERT_TRUE(testing::CreateTopic(fresh.topic, 12, /*with_dlq=*/false, /*await_metadata=*/false).ok());
+  auto sink = KafkaSink::Create(fresh, {});
+  ASSERT_TRUE(sink.ok()) << sink.status();
+  const std::vector<Delivery> deliveries =
+      (*sink)->PublishAndWait({testing::Hire("evt-fresh", "chatgpt", Day(2026, 2, 13), "p-fresh")});
+  ASSERT_EQ(deliveries.size(), 1u);
+  EXPECT_TRUE(deliveries[0].status.ok()) << deliveries[0].status;
+  EXPECT_EQ(deliveries[0].offset, 0);
+}
+
 TEST_F(IngestIntegrationTest, MissingTopicFailsCreateWithNotFound) {
   KafkaOptions missing = kafka_;
   missing.topic = testing::UniqueTopic("it-ingest-missing");  // never created (the broker does not auto-create)
