@@ -207,8 +207,9 @@ ensure_topics() {
     rm -f "${outs[$i]}"
   done
   [[ $failed == 0 ]] || exit 1
-  # A created topic reaches the broker's metadata a moment after CreateTopics returns; "ready"
-  # means a client asking now finds it (ingest exits if its topic is unknown).
+  # A created topic reaches the broker's metadata 0.1 s or more after CreateTopics returns;
+  # "ready" means a client asking now finds it (ingest and the projector give up on a topic still
+  # unknown after 2 s).
   local deadline=$((SECONDS + 30))
   for i in "${!names[@]}"; do
     until topic_has_leaders "${names[$i]}"; do
