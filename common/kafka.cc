@@ -1,5 +1,6 @@
 #include "common/kafka.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "common/logging.h"
 
 namespace talentflow {
@@ -91,6 +93,33 @@ absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context) {
       return absl::UnavailableError(msg);
     default:
       return absl::InternalError(msg);
+  }
+}
+
+absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std::string& topic,
+                                             absl::Time deadline) {
+  std::string err_text;
+  std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(&handle, topic, nullptr, err_text));
+  if (!t) return absl::InvalidArgumentError(absl::StrCat("topic ", topic, ": ", err_text));
+  while (true) {
+    RdKafka::Metadata* raw = nullptr;
+    const int timeout_ms = static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    RdKafka::ErrorCode err = handle.metadata(/*all_topics=*/false, t.get(), &raw, timeout_ms);
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      err = RdKafka::ERR_UNKNOWN_TOPIC_OR_PART;
+      for (const RdKafka::TopicMetadata* tm : *metadata->topics()) {
+        if (tm->topic() != topic) continue;
+        err = tm->err();
+        if (err == RdKafka::ERR_NO_ERROR && !tm->partitions()->empty()) {
+          return static_cast<int32_t>(tm->partitions()->size());
+        }
+        if (err == RdKafka::ERR_NO_ERROR) err = RdKafka::ERR_LEADER_NOT_AVAILABLE;
+      }
+    }
+    // Brokers not reachable yet, the topic unknown to them yet, or its partitions not listed yet.
+    if (absl::Now() + absl::Milliseconds(100) >= deadline) return FromKafka(err, absl::StrCat("topic ", topic));
+    absl::SleepFor(absl::Milliseconds(100));
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace talentflow {
 
@@ -33,6 +34,13 @@ struct KafkaOptions {
 // Converts a librdkafka error into a Status ("<context>: <librdkafka message>"). The one place
 // where RdKafka::ErrorCode becomes absl::Status.
 absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context);
+
+// Asks `handle`'s brokers for `topic`'s metadata until it lists the topic with partitions, or
+// `deadline` passes; returns the partition count. A topic created a moment ago is unknown to the
+// broker for about 0.1 s after CreateTopics returns (measured on a local KRaft broker; longer under
+// load), so "unknown topic" is asked again like an unreachable broker. At the deadline, the last
+// answer's error naming the topic: NotFound when the broker still did not know it.
+absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std::string& topic, absl::Time deadline);
 
 // Builds a global librdkafka configuration: bootstrap servers, the config file's properties, then
 // `overrides` (which win), and an event callback that sends librdkafka's logs and errors to spdlog.

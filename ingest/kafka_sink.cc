@@ -58,39 +58,16 @@ absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions&
   sink->poller_ = std::thread([raw] {
     while (!raw->stop_.load()) raw->producer_->poll(100);
   });
-  absl::Status known = sink->AwaitPartitions(absl::Now() + std::min(kMetadataWait, options.delivery_timeout));
+  // librdkafka keeps the partitions it learns here for the topic, so the first records need not
+  // wait for its own first topic scan (about 1 s).
+  absl::Status known = AwaitTopicPartitions(*sink->producer_, kafka.topic,
+                                            absl::Now() + std::min(kMetadataWait, options.delivery_timeout))
+                           .status();
   if (absl::IsNotFound(known)) return known;
   if (!known.ok()) {
     spdlog::warn("{}; producing anyway: records wait for the brokers up to the delivery timeout", known.message());
   }
   return sink;
-}
-
-absl::Status KafkaSink::AwaitPartitions(absl::Time deadline) {
-  const std::string context = absl::StrCat("topic ", kafka_.topic);
-  while (true) {
-    // librdkafka keeps the partitions it learns here for the topic, so the first records need not
-    // wait for its own first topic scan (about 1 s).
-    RdKafka::Metadata* raw = nullptr;
-    const int timeout_ms =
-        static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
-    RdKafka::ErrorCode err = producer_->metadata(/*all_topics=*/false, topic_.get(), &raw, timeout_ms);
-    std::unique_ptr<RdKafka::Metadata> metadata(raw);
-    if (err == RdKafka::ERR_NO_ERROR) {
-      err = RdKafka::ERR_UNKNOWN_TOPIC_OR_PART;
-      for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
-        if (t->topic() != kafka_.topic) continue;
-        err = t->err();
-        if (err == RdKafka::ERR_NO_ERROR && t->partitions()->empty()) err = RdKafka::ERR_LEADER_NOT_AVAILABLE;
-      }
-      if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
-    }
-    // Brokers not reachable yet, the topic's partitions without leaders yet, or the topic unknown
-    // to the broker asked (a topic created a moment ago reaches each broker's metadata a little
-    // later): ask again.
-    if (absl::Now() + absl::Milliseconds(100) >= deadline) return FromKafka(err, context);
-    absl::SleepFor(absl::Milliseconds(100));
-  }
 }
 
 KafkaSink::~KafkaSink() {

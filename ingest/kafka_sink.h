@@ -69,8 +69,6 @@ class KafkaSink {
   class DeliveryReporter;
   KafkaSink() = default;
   static constexpr absl::Duration kMetadataWait = absl::Seconds(2);
-  // Asks the brokers for the topic's metadata until it lists partitions or `deadline` passes.
-  absl::Status AwaitPartitions(absl::Time deadline);
 
   KafkaOptions kafka_;
   SinkOptions options_;

@@ -8,6 +8,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/status.h"
 
@@ -114,23 +115,8 @@ Projector::~Projector() {
 }
 
 absl::StatusOr<int32_t> Projector::RecordPartitionCount() {
-  std::string err;
-  std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer_.get(), options_.kafka.topic, nullptr, err));
-  const auto deadline = std::chrono::steady_clock::now() + kTopicWait;
-  int32_t count = 0;
-  for (;;) {
-    RdKafka::Metadata* md = nullptr;
-    RETURN_IF_ERROR(FromKafka(consumer_->metadata(false, topic.get(), &md, 10000), "metadata"));
-    std::unique_ptr<RdKafka::Metadata> md_owner(md);
-    if (!md->topics()->empty() && md->topics()->at(0)->err() == RdKafka::ERR_NO_ERROR) {
-      count = static_cast<int32_t>(md->topics()->at(0)->partitions()->size());
-    }
-    if (count > 0) break;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return absl::NotFoundError(absl::StrCat("topic ", options_.kafka.topic, " not found"));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  ASSIGN_OR_RETURN(const int32_t count,
+                   AwaitTopicPartitions(*consumer_, options_.kafka.topic, absl::Now() + kTopicWait));
   RETURN_IF_ERROR(store_->SetPartitionCount(count));
   return count;
 }

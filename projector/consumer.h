@@ -106,12 +106,11 @@ class Projector {
   // to a few hundred times a second at low rates.
   void CommitLagSignal();
   static constexpr std::chrono::milliseconds kLagCommitInterval{1000};
-  // Reads the topic's partition count from the broker and stores it in the view store. NotFound
-  // if the broker still does not know the topic after kTopicWait: a topic created a moment ago
-  // reaches the broker's metadata about 0.1 s after CreateTopics returns (measured on a local
-  // KRaft broker; longer under load).
+  // Reads the topic's partition count from the broker and stores it in the view store. A topic
+  // the broker does not know yet, or a broker not answering yet, is asked again for kTopicWait
+  // (AwaitTopicPartitions); after that it is an error, NotFound for the unknown topic.
   absl::StatusOr<int32_t> RecordPartitionCount();
-  static constexpr std::chrono::milliseconds kTopicWait{2000};
+  static constexpr absl::Duration kTopicWait = absl::Seconds(10);
   // Replay: finds where each partition starts and ends (next_offset_, end_offset_, replay_total_).
   absl::Status PlanReplay();
   // Replay: rebuilds the partitions one after another on options_.fold_threads workers, each with

@@ -208,8 +208,8 @@ ensure_topics() {
   done
   [[ $failed == 0 ]] || exit 1
   # A created topic reaches the broker's metadata 0.1 s or more after CreateTopics returns;
-  # "ready" means a client asking now finds it (ingest and the projector give up on a topic still
-  # unknown after 2 s).
+  # "ready" means a client asking now finds it (ingest gives up on a topic still unknown after 2 s,
+  # the projector after 10 s).
   local deadline=$((SECONDS + 30))
   for i in "${!names[@]}"; do
     until topic_has_leaders "${names[$i]}"; do

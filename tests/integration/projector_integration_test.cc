@@ -199,20 +199,11 @@ TEST(ProjectorTopicTest, TopicCreatedAMomentAgoIsWaitedFor) {
   // answers "unknown topic". The projector asks again instead of failing.
   const std::string topic = testing::UniqueTopic("it-projector-fresh");
   ASSERT_TRUE(testing::CreateTopic(topic, 12, /*with_dlq=*/false, /*await_metadata=*/false).ok());
-  ViewStoreOptions so;
-  so.path = TempDb("fresh");
-  auto store = ViewStore::Open(so);
-  ASSERT_TRUE(store.ok());
-  ProjectorOptions po;
-  po.kafka = testing::KafkaFor(topic);
-  po.replay = true;
-  auto p = Projector::Create(po, store->get());
-  ASSERT_TRUE(p.ok());
-  std::atomic<bool> stop{false};
-  const absl::Status run = (*p)->Run(stop);
-  ASSERT_TRUE(run.ok()) << run;
-  EXPECT_EQ((*p)->counters().applied.load(), 0);
-  EXPECT_EQ(*(*store)->PartitionCount(), 12);
+  ProjectorCounters counters;
+  auto store = testing::Replay(topic, TempDb("fresh"), &counters);
+  ASSERT_NE(store, nullptr);  // the replay failed
+  EXPECT_EQ(counters.applied.load(), 0);
+  EXPECT_EQ(*store->PartitionCount(), 12);
 }
 
 }  // namespace
