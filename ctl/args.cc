@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/slug.h"
-#include "common/time_util.h"
+#include "common/base/slug.h"
+#include "common/base/time_util.h"
 
 namespace talentflow::ctl {
 namespace {

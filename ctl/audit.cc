@@ -13,8 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "common/status.h"
-#include "common/time_util.h"
+#include "common/base/status.h"
+#include "common/base/time_util.h"
 #include "projector/consumer.h"
 
 namespace talentflow::ctl {
@@ -56,10 +56,10 @@ void ReportProgress(const projector::Projector& p, const ReplayOptions& o, const
 
 absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   if (options.db.empty()) return absl::InvalidArgumentError("db: required");
-  projector::ViewStoreOptions so;
+  views::ViewStoreOptions so;
   so.path = options.db;
   so.fresh = true;
-  ASSIGN_OR_RETURN(auto store, projector::ViewStore::Open(so));
+  ASSIGN_OR_RETURN(auto store, views::ViewStore::Open(so));
   projector::ProjectorOptions po;
   po.kafka = options.kafka;
   po.replay = true;
@@ -127,7 +127,7 @@ absl::StatusOr<VerifyResult> Verify(const KafkaOptions& kafka, const std::string
   const std::string secondary = tmpl;
   absl::Cleanup remove_secondary = [&] { std::filesystem::remove_all(secondary); };
   VerifyResult r;
-  ASSIGN_OR_RETURN(auto live, projector::ViewStore::OpenSecondary(live_db, secondary));
+  ASSIGN_OR_RETURN(auto live, views::ViewStore::OpenSecondary(live_db, secondary));
   // One catch-up, then the digest and the watermark of that same state.
   RETURN_IF_ERROR(live->CatchUp());
   ASSIGN_OR_RETURN(auto wm, live->NewReader()->Watermark());
@@ -144,8 +144,8 @@ absl::StatusOr<VerifyResult> Verify(const KafkaOptions& kafka, const std::string
   r.replay_digest = replayed.digest;
   r.match = r.live_digest == r.replay_digest;
   if (!r.match) {
-    ASSIGN_OR_RETURN(auto scratch, projector::ViewStore::OpenReadOnly(scratch_db));
-    ASSIGN_OR_RETURN(r.difference, projector::ViewStore::FirstDifference(*live, *scratch));
+    ASSIGN_OR_RETURN(auto scratch, views::ViewStore::OpenReadOnly(scratch_db));
+    ASSIGN_OR_RETURN(r.difference, views::ViewStore::FirstDifference(*live, *scratch));
   }
   return r;
 }
@@ -211,7 +211,7 @@ int RunDigest(const std::string& db, std::ostream& out, std::ostream& err) {
   if (mkdtemp(tmpl) == nullptr) return Fail(absl::InternalError("cannot create a temporary directory"), err);
   absl::Cleanup remove = [&] { std::filesystem::remove_all(tmpl); };
   // A secondary instance reads a DB that a running projector holds open.
-  auto store = projector::ViewStore::OpenSecondary(db, tmpl);
+  auto store = views::ViewStore::OpenSecondary(db, tmpl);
   if (!store.ok()) return Fail(store.status(), err);
   if (auto c = (*store)->CatchUp(); !c.ok()) return Fail(c, err);
   auto digest = (*store)->Digest();

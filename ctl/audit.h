@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/kafka.h"
-#include "projector/view_store.h"
+#include "common/kafka/kafka.h"
+#include "views/view_store.h"
 
 namespace talentflow::ctl {
 
@@ -48,7 +48,7 @@ struct VerifyResult {
   bool match = false;
   std::string live_digest, replay_digest;
   std::map<int32_t, int64_t> watermark;  // the live views' applied offsets the replay stopped at
-  std::optional<projector::ViewStore::Difference> difference;  // the first differing key
+  std::optional<views::ViewStore::Difference> difference;  // the first differing key
 };
 
 // Replays the log into `scratch_db` up to the live views' watermark and compares digests. The live

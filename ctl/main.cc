@@ -11,9 +11,9 @@
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
-#include "common/logging.h"
-#include "common/process.h"
-#include "common/time_util.h"
+#include "common/log/logging.h"
+#include "common/base/process.h"
+#include "common/base/time_util.h"
 #include "ctl/args.h"
 #include "ctl/audit.h"
 #include "ctl/synthetic_source.h"
@@ -222,8 +222,7 @@ int main(int argc, char** argv) {
 
   // Replay and audit: these read Kafka and RocksDB directly, with the projector's own fold.
   talentflow::KafkaOptions kafka = talentflow::KafkaOptions::FromEnv();
-  app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers, for replay and audit (env TALENTFLOW_KAFKA_BROKERS)");
-  app.add_option("--topic", kafka.topic, "event topic, for replay and audit (env TALENTFLOW_TOPIC)");
+  talentflow::AddKafkaFlags(app, &kafka, ", for replay and audit");
   ctl::ReplayOptions replay_options;
   std::optional<google::protobuf::Timestamp> known_at;
   auto* replay = app.add_subcommand("replay", "rebuild the views from offset 0 into a fresh DB; prints the state digest");

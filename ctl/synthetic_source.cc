@@ -10,7 +10,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/time_util.h"
+#include "common/base/time_util.h"
 #include "ingest/kafka_sink.h"
 #include "ingest/publisher.h"
 

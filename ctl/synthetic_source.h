@@ -10,7 +10,7 @@
 #include <ostream>
 #include <vector>
 
-#include "common/kafka.h"
+#include "common/kafka/kafka.h"
 #include "talentflow/v1/event.pb.h"
 
 namespace talentflow::ctl {

@@ -12,8 +12,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "common/time_util.h"
-#include "projector/health.h"
+#include "common/base/time_util.h"
+#include "views/health.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -217,14 +217,14 @@ std::string Percent(double fraction) { return absl::StrFormat("%.1f", fraction *
 
 std::string Heads(bool known, int64_t headcount) { return known ? absl::StrCat(headcount) : "-"; }
 
-std::string PriorityName(v1::Priority p) { return p == v1::PRIORITY_UNSPECIFIED ? "-" : projector::ShortName(p); }
+std::string PriorityName(v1::Priority p) { return p == v1::PRIORITY_UNSPECIFIED ? "-" : views::ShortName(p); }
 
 std::string BudgetName(v1::BudgetStatus b) {
-  return b == v1::BUDGET_STATUS_UNSPECIFIED ? "-" : projector::ShortName(b);
+  return b == v1::BUDGET_STATUS_UNSPECIFIED ? "-" : views::ShortName(b);
 }
 
 std::string StatusName(v1::HealthStatus s) {
-  return s == v1::HEALTH_STATUS_UNSPECIFIED ? "-" : projector::ShortName(s);
+  return s == v1::HEALTH_STATUS_UNSPECIFIED ? "-" : views::ShortName(s);
 }
 
 Cell StatusCell(v1::HealthStatus s) { return Cell(StatusName(s), StatusColor(s)); }
@@ -308,9 +308,9 @@ std::string EventDetail(const v1::Event& e) {
     case v1::Event::kTransferIn:
       return absl::StrCat("from team ", e.transfer_in().from_team());
     case v1::Event::kReprioritisation:
-      return absl::StrCat("priority ", projector::ShortName(e.reprioritisation().priority()));
+      return absl::StrCat("priority ", views::ShortName(e.reprioritisation().priority()));
     case v1::Event::kBudgetChange:
-      return absl::StrCat("budget ", projector::ShortName(e.budget_change().status()));
+      return absl::StrCat("budget ", views::ShortName(e.budget_change().status()));
     case v1::Event::kComputeReallocation:
       return absl::StrFormat("%.0f%% to %s", e.compute_reallocation().share() * 100.0,
                              e.compute_reallocation().to_team());
@@ -395,10 +395,10 @@ std::string RenderTeamHealth(const v1::TeamHealth& h, bool color) {
   };
   out += Field("priority", h.priority() == v1::PRIORITY_UNSPECIFIED
                                ? "not reported"
-                               : since(projector::ShortName(h.priority()), h.priority_since()));
+                               : since(views::ShortName(h.priority()), h.priority_since()));
   out += Field("budget", h.budget() == v1::BUDGET_STATUS_UNSPECIFIED
                              ? "not reported"
-                             : since(projector::ShortName(h.budget()), h.budget_since()));
+                             : since(views::ShortName(h.budget()), h.budget_since()));
   out += Field("compute", h.compute_share_moved_out() > 0
                               ? absl::StrFormat("%.0f%% moved out", h.compute_share_moved_out() * 100.0)
                               : "none moved out");
@@ -479,7 +479,7 @@ std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool c
   std::vector<std::string> counts;
   for (v1::HealthStatus s : {v1::HEALTH_STATUS_HEALTHY, v1::HEALTH_STATUS_WATCH, v1::HEALTH_STATUS_AT_RISK,
                              v1::HEALTH_STATUS_CRITICAL}) {
-    const std::string name = projector::ShortName(s);
+    const std::string name = views::ShortName(s);
     auto it = t.status_counts().find(name);
     const int64_t n = it == t.status_counts().end() ? 0 : it->second;
     counts.push_back(absl::StrCat(n, " ", Paint(name, StatusColor(s), color)));

@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "common/slug.h"
+#include "common/base/slug.h"
 
 namespace talentflow::ingest {
 

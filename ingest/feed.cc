@@ -15,7 +15,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "ingest/feed_source.h"
-#include "common/logging.h"
+#include "common/log/logging.h"
 
 namespace talentflow::ingest {
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/utf8.h"
 #include "ingest/json_event.h"
 #include "ingest/validator.h"
 

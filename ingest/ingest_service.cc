@@ -1,6 +1,6 @@
 #include "ingest/ingest_service.h"
 
-#include "common/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 
 namespace talentflow::ingest {
 namespace {

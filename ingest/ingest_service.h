@@ -4,7 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "common/auth.h"
+#include "common/rpc/auth.h"
 #include "ingest/publisher.h"
 #include "talentflow/v1/ingest.grpc.pb.h"
 

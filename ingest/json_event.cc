@@ -10,6 +10,9 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "common/base/time_util.h"
+#include "common/base/utf8.h"
+
 namespace talentflow::ingest {
 
 namespace {
@@ -170,16 +173,6 @@ void AppendUtf8(uint32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
-}
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // kPlainStringByte[c]: byte c stands for itself inside a JSON string (not '"', '\\', a control
@@ -708,30 +701,6 @@ absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event) {
   auto st = google::protobuf::util::JsonStringToMessage(std::string(json), event, options);
   if (!st.ok()) return absl::InvalidArgumentError(st.message().as_string());
   return absl::OkStatus();
-}
-
-size_t Utf8SequenceLength(absl::string_view s) {
-  if (s.empty()) return 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  size_t n;  // continuation bytes
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 1;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 2;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 3;
-  } else {
-    return 0;
-  }
-  if (n >= s.size()) return 0;
-  for (size_t k = 1; k <= n; ++k) {
-    if ((p[k] & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))) return 0;  // overlong, surrogate
-  if (n == 3 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))) return 0;  // overlong, > U+10FFFF
-  return n + 1;
 }
 
 }  // namespace talentflow::ingest

@@ -34,9 +34,5 @@ bool ParseEventJsonFast(absl::string_view json, v1::Event* event);
 // InvalidArgument with protobuf's own message, e.g. "(person.seniority): invalid value …".
 absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event);
 
-// The length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF) that `s` starts with: 1 for an ASCII byte, 2-4 otherwise, 0 when it is malformed or cut
-// short (or `s` is empty). Example: Utf8SequenceLength("\xC3\xA9x") == 2.
-size_t Utf8SequenceLength(absl::string_view s);
 
 }  // namespace talentflow::ingest

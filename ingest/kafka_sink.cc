@@ -8,8 +8,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/logging.h"
-#include "common/status.h"
+#include "common/log/logging.h"
+#include "common/base/status.h"
 #include "ingest/validator.h"
 
 namespace talentflow::ingest {

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/kafka.h"
+#include "common/kafka/kafka.h"
 #include "talentflow/v1/event.pb.h"
 
 namespace talentflow::ingest {

@@ -9,13 +9,13 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/http_endpoint.h"
+#include "common/http/http_endpoint.h"
 #include "ingest/feed.h"
 #include "ingest/ingest_service.h"
-#include "common/logging.h"
-#include "common/process.h"
-#include "common/server_security.h"
-#include "common/server_security_flags.h"
+#include "common/log/logging.h"
+#include "common/base/process.h"
+#include "common/rpc/server_security.h"
+#include "common/rpc/server_security_flags.h"
 
 namespace {
 
@@ -45,9 +45,7 @@ int main(int argc, char** argv) {
   ingest::SinkOptions sink_options;
   std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");
   int delivery_timeout_ms = std::atoi(EnvOr("TALENTFLOW_DELIVERY_TIMEOUT_MS", "30000").c_str());
-  app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers (env TALENTFLOW_KAFKA_BROKERS)");
-  app.add_option("--topic", kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
-  app.add_option("--kafka-config", kafka.config_file, "file of extra librdkafka key=value properties (env TALENTFLOW_KAFKA_CONFIG)");
+  AddKafkaFlags(app, &kafka);
   app.add_option("--aliases", aliases_path, "org/team aliases JSON (env TALENTFLOW_ALIASES)");
   app.add_option("--delivery-timeout", delivery_timeout_ms, "ms the broker may take to acknowledge a record (env TALENTFLOW_DELIVERY_TIMEOUT_MS)");
 

@@ -7,8 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
-#include "common/status.h"
-#include "common/time_util.h"
+#include "common/base/status.h"
+#include "common/base/time_util.h"
 
 namespace talentflow::ingest {
 namespace {

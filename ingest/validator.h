@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/base/record_key.h"
 #include "ingest/aliases.h"
 #include "talentflow/v1/event.pb.h"
 
@@ -50,6 +51,6 @@ absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event event, const Aliases&
 std::string DeriveIdempotencyKey(const v1::Event& event);
 
 // The record key of an event: "<org>/<team>".
-inline std::string RecordKey(const v1::Event& e) { return e.org() + "/" + e.team(); }
+inline std::string RecordKey(const v1::Event& e) { return ::talentflow::RecordKey(e.org(), e.team()); }
 
 }  // namespace talentflow::ingest

@@ -9,8 +9,9 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/logging.h"
-#include "common/status.h"
+#include "common/log/logging.h"
+#include "common/base/record_key.h"
+#include "common/base/status.h"
 
 namespace talentflow::projector {
 
@@ -61,7 +62,7 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
   Projector* p_;
 };
 
-absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOptions& options, ViewStore* store) {
+absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOptions& options, views::ViewStore* store) {
   RETURN_IF_ERROR(options.kafka.Validate());
   std::unique_ptr<Projector> p(new Projector());
   p->options_ = options;
@@ -189,9 +190,9 @@ absl::Status Projector::ReplayPartitions(const std::vector<int32_t>& queue, std:
   absl::Cleanup close = [&] { consumer->close(); };
   // Stores what the part holds: dead letters first (before the offsets that skip them), then the
   // changes with the offset, as a table file when the store is fresh.
-  auto store = [&](Batch::Part& part) -> absl::Status {
+  auto store = [&](views::Batch::Part& part) -> absl::Status {
     if (dlq_ && dlq_->outq_len() > 0) RETURN_IF_ERROR(FromKafka(dlq_->flush(30000), "dlq flush"));
-    return store_->fresh() ? store_->Ingest(part) : store_->Commit(std::vector<Batch::Part*>{&part});
+    return store_->fresh() ? store_->Ingest(part) : store_->Commit(std::vector<views::Batch::Part*>{&part});
   };
   for (size_t i = taken++; i < queue.size() && !stopping(); i = taken++) {
     const int32_t p = queue[i];
@@ -206,8 +207,8 @@ absl::Status Projector::ReplayPartitions(const std::vector<int32_t>& queue, std:
     RdKafka::ErrorCode code = consumer->assign(tp);
     RdKafka::TopicPartition::destroy(tp);
     RETURN_IF_ERROR(FromKafka(code, "assign"));
-    std::unique_ptr<Batch> batch = store_->NewBatch();
-    Batch::Part& part = batch->Partition(p);
+    std::unique_ptr<views::Batch> batch = store_->NewBatch();
+    views::Batch::Part& part = batch->Partition(p);
     auto stored = [&]() -> absl::Status {
       RETURN_IF_ERROR(store(part));
       std::lock_guard<std::mutex> lock(mu_);
@@ -249,7 +250,7 @@ void Projector::DeadLetter(const RdKafka::Message& msg, const std::string& reaso
   }
 }
 
-absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& part, PartitionCursor& cursor) {
+absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, views::Batch::Part& part, PartitionCursor& cursor) {
   const int32_t p = msg.partition();
   const int64_t offset = msg.offset();
   if (offset < cursor.next || offset >= cursor.end) return absl::OkStatus();  // applied, or past the replay's end
@@ -258,17 +259,17 @@ absl::Status Projector::ApplyRecord(const RdKafka::Message& msg, Batch::Part& pa
   const std::string* key = msg.key();
   if (!event.ParseFromArray(msg.payload(), static_cast<int>(msg.len()))) {
     DeadLetter(msg, "undecodable: not a talentflow.v1.Event");
-  } else if (key == nullptr || *key != event.org() + "/" + event.team()) {
-    DeadLetter(msg, absl::StrCat("record key \"", key ? *key : "", "\" is not \"", event.org(), "/", event.team(), "\""));
+  } else if (key == nullptr || *key != RecordKey(event.org(), event.team())) {
+    DeadLetter(msg, absl::StrCat("record key \"", key ? *key : "", "\" is not \"", RecordKey(event.org(), event.team()), "\""));
   } else {
-    absl::StatusOr<Outcome> outcome = Apply(event, RecordMeta{p, offset}, part);
+    absl::StatusOr<views::Outcome> outcome = views::Apply(event, views::RecordMeta{p, offset}, part);
     RETURN_IF_ERROR(part.status());
     if (!outcome.ok()) {
       DeadLetter(msg, std::string(outcome.status().message()));
     } else {
       switch (*outcome) {
-        case Outcome::kApplied: counters_.applied.fetch_add(1, std::memory_order_relaxed); break;
-        case Outcome::kDuplicate: counters_.duplicates.fetch_add(1, std::memory_order_relaxed); break;
+        case views::Outcome::kApplied: counters_.applied.fetch_add(1, std::memory_order_relaxed); break;
+        case views::Outcome::kDuplicate: counters_.duplicates.fetch_add(1, std::memory_order_relaxed); break;
         default: counters_.retractions.fetch_add(1, std::memory_order_relaxed); break;
       }
     }
@@ -297,7 +298,7 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
     }
   }
   struct Item {
-    Batch::Part* part;
+    views::Batch::Part* part;
     PartitionCursor* cursor;
     const std::vector<const RdKafka::Message*>* records;
   };
@@ -305,7 +306,7 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
   const size_t threads = messages.size() < kParallelFoldRecords ? 1 : std::max(1, options_.fold_threads);
   std::vector<Work> work(threads);
   std::vector<size_t> load(threads, 0);
-  std::unique_ptr<Batch> batch = store_->NewBatch();
+  std::unique_ptr<views::Batch> batch = store_->NewBatch();
   for (const auto& [p, records] : by_partition) {
     auto cursor = cursors.find(p);
     if (cursor == cursors.end()) continue;
@@ -314,7 +315,7 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
     load[t] += records.size();
   }
   auto apply = [this](const Work& items) -> absl::Status {
-    std::vector<Batch::Part*> parts;
+    std::vector<views::Batch::Part*> parts;
     for (const Item& item : items) {
       const int64_t start = item.cursor->next;
       for (const RdKafka::Message* m : *item.records) RETURN_IF_ERROR(ApplyRecord(*m, *item.part, *item.cursor));
@@ -338,7 +339,7 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
   return status;
 }
 
-absl::Status Projector::CommitParts(const std::vector<Batch::Part*>& parts) {
+absl::Status Projector::CommitParts(const std::vector<views::Batch::Part*>& parts) {
   if (dlq_ && dlq_->outq_len() > 0) {
     // Dead letters must be in the DLQ before the offsets that skip them are stored.
     RETURN_IF_ERROR(FromKafka(dlq_->flush(30000), "dlq flush"));

@@ -15,8 +15,8 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "absl/status/statusor.h"
-#include "common/kafka.h"
-#include "projector/view_store.h"
+#include "common/kafka/kafka.h"
+#include "views/view_store.h"
 
 namespace talentflow::projector {
 
@@ -65,7 +65,7 @@ struct ProjectorCounters {
 class Projector {
  public:
   // Does not own `store`. InvalidArgument for bad options or Kafka configuration.
-  static absl::StatusOr<std::unique_ptr<Projector>> Create(const ProjectorOptions& options, ViewStore* store);
+  static absl::StatusOr<std::unique_ptr<Projector>> Create(const ProjectorOptions& options, views::ViewStore* store);
   ~Projector();
 
   // Consumes and applies until `stop` is set (or, in replay mode, until the end offsets are
@@ -89,7 +89,7 @@ class Projector {
     int64_t next = 0;
     int64_t end = std::numeric_limits<int64_t>::max();
   };
-  absl::Status ApplyRecord(const RdKafka::Message& msg, Batch::Part& part, PartitionCursor& cursor);
+  absl::Status ApplyRecord(const RdKafka::Message& msg, views::Batch::Part& part, PartitionCursor& cursor);
   // Applies a poll batch's records and commits them; partitions are folded and committed on
   // options_.fold_threads threads when there are at least kParallelFoldRecords records. Returns
   // the first storage error: some partitions may be committed and others not, and the caller
@@ -98,7 +98,7 @@ class Projector {
   static constexpr size_t kParallelFoldRecords = 512;
   void DeadLetter(const RdKafka::Message& msg, const std::string& reason);
   // Stores `parts` (after flushing dead letters): one RocksDB write.
-  absl::Status CommitParts(const std::vector<Batch::Part*>& parts);
+  absl::Status CommitParts(const std::vector<views::Batch::Part*>& parts);
   void Rewind();
   // Commits the applied offsets to the consumer group (a lag signal for Kafka's tools only: the
   // authoritative offsets are in the view store). At most once per kLagCommitInterval while
@@ -124,7 +124,7 @@ class Projector {
                                 const std::atomic<bool>& stop, const std::atomic<bool>& halt);
 
   ProjectorOptions options_;
-  ViewStore* store_ = nullptr;
+  views::ViewStore* store_ = nullptr;
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<RdKafka::Conf> consumer_conf_;  // for the replay workers' consumers

@@ -4,9 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/http_endpoint.h"
-#include "common/logging.h"
-#include "common/process.h"
+#include "common/http/http_endpoint.h"
+#include "common/log/logging.h"
+#include "common/base/process.h"
 #include "projector/consumer.h"
 
 int main(int argc, char** argv) {
@@ -19,12 +19,10 @@ int main(int argc, char** argv) {
   projector::ProjectorOptions options;
   options.kafka = KafkaOptions::FromEnv();
   options.group = EnvOr("TALENTFLOW_GROUP", options.group);
-  projector::ViewStoreOptions store_options;
+  views::ViewStoreOptions store_options;
   store_options.path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   int http_port = std::atoi(EnvOr("TALENTFLOW_PROJECTOR_HTTP_PORT", "7412").c_str());
-  app.add_option("--kafka-brokers", options.kafka.brokers, "Kafka bootstrap servers (env TALENTFLOW_KAFKA_BROKERS)");
-  app.add_option("--topic", options.kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
-  app.add_option("--kafka-config", options.kafka.config_file, "extra librdkafka properties file (env TALENTFLOW_KAFKA_CONFIG)");
+  AddKafkaFlags(app, &options.kafka);
   auto* run = app.add_subcommand("run", "consume the log and keep the views up to date");
   run->add_option("--db", store_options.path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   run->add_option("--group", options.group, "consumer group (env TALENTFLOW_GROUP)");
@@ -37,7 +35,7 @@ int main(int argc, char** argv) {
   ConfigureLogging(logging, "talentflow-projector");
 
   StopOnSignals();
-  auto store = projector::ViewStore::Open(store_options);
+  auto store = views::ViewStore::Open(store_options);
   if (!store.ok()) {
     spdlog::error("{}", store.status().message());
     return 2;

@@ -1,7 +1,7 @@
 // The log's end offsets per partition, asked of the broker (for lag in GetWatermark).
 #pragma once
 
-#include "common/kafka.h"
+#include "common/kafka/kafka.h"
 #include "query/query_service.h"
 
 namespace talentflow::query {

@@ -9,11 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "common/http_endpoint.h"
-#include "common/logging.h"
-#include "common/process.h"
-#include "common/server_security.h"
-#include "common/server_security_flags.h"
+#include "common/http/http_endpoint.h"
+#include "common/log/logging.h"
+#include "common/base/process.h"
+#include "common/rpc/server_security.h"
+#include "common/rpc/server_security_flags.h"
 #include "query/log_ends.h"
 #include "query/query_service.h"
 
@@ -29,8 +29,7 @@ int main(int argc, char** argv) {
   options.db_path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   std::string listen = EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402");
   int http_port = std::atoi(EnvOr("TALENTFLOW_QUERY_HTTP_PORT", "7413").c_str());
-  app.add_option("--kafka-brokers", kafka.brokers, "Kafka bootstrap servers, for lag (env TALENTFLOW_KAFKA_BROKERS)");
-  app.add_option("--topic", kafka.topic, "event topic (env TALENTFLOW_TOPIC)");
+  AddKafkaFlags(app, &kafka, ", for lag");
   auto* serve = app.add_subcommand("serve", "serve the QueryService");
   serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");

@@ -8,11 +8,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "common/grpc_status.h"
-#include "common/slug.h"
-#include "common/status.h"
-#include "common/time_util.h"
-#include "projector/keys.h"
+#include "common/rpc/grpc_status.h"
+#include "common/base/slug.h"
+#include "common/base/status.h"
+#include "common/base/time_util.h"
+#include "views/keys.h"
 
 namespace talentflow::query {
 namespace {
@@ -178,7 +178,7 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
       totals->set_departures_90d(totals->departures_90d() + w90.departures());
       totals->set_senior_departures_90d(totals->senior_departures_90d() + w90.senior_departures());
       totals->set_leadership_departures_90d(totals->leadership_departures_90d() + w90.leadership_departures());
-      (*totals->mutable_status_counts())[projector::ShortName(t.status())] += 1;
+      (*totals->mutable_status_counts())[views::ShortName(t.status())] += 1;
     }
     *resp->add_teams() = std::move(t);
   }
@@ -224,7 +224,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
   if (!inputs.ok()) return ToGrpc(inputs.status());
   auto b = inputs->buckets.begin();
   for (size_t i = 0; i < ends.size(); ++i) {
-    const v1::TeamHealth health = projector::ComputeHealth(req->org(), req->team(), *inputs, ends[i]);
+    const v1::TeamHealth health = views::ComputeHealth(req->org(), req->team(), *inputs, ends[i]);
     // The period: the days after the previous point up to this one; the first point's period is
     // its own day, week or calendar month.
     int64_t period_start = ends[i];

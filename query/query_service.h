@@ -7,7 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "common/auth.h"
+#include "common/rpc/auth.h"
 #include "query/view_source.h"
 #include "talentflow/v1/query.grpc.pb.h"
 

@@ -7,8 +7,8 @@
 
 #include <filesystem>
 
-#include "common/logging.h"
-#include "common/status.h"
+#include "common/log/logging.h"
+#include "common/base/status.h"
 
 namespace talentflow::query {
 
@@ -30,16 +30,16 @@ absl::Status ViewSource::OpenIfNeeded() {
   if (!std::filesystem::exists(options_.db_path + "/CURRENT")) {
     return absl::UnavailableError("views not ready: no database at " + options_.db_path);
   }
-  absl::StatusOr<std::unique_ptr<projector::ViewStore>> store;
+  absl::StatusOr<std::unique_ptr<views::ViewStore>> store;
   if (options_.read_only) {
-    store = projector::ViewStore::OpenReadOnly(options_.db_path);
+    store = views::ViewStore::OpenReadOnly(options_.db_path);
   } else {
     if (secondary_path_.empty()) {
       char tmpl[] = "/tmp/talentflow-query-secondary.XXXXXX";
       if (mkdtemp(tmpl) == nullptr) return absl::InternalError("cannot create the secondary's directory");
       secondary_path_ = tmpl;
     }
-    store = projector::ViewStore::OpenSecondary(options_.db_path, secondary_path_);
+    store = views::ViewStore::OpenSecondary(options_.db_path, secondary_path_);
   }
   RETURN_IF_ERROR(store.status());
   std::unique_lock<std::shared_mutex> lock(views_mu_);
@@ -54,7 +54,7 @@ absl::Status ViewSource::OpenIfNeeded() {
 absl::Status ViewSource::NewViewsLocked() {
   reader_.reset();
   views_watermark_.reset();
-  std::shared_ptr<const projector::Reader> reader = store_->NewReader();
+  std::shared_ptr<const views::Reader> reader = store_->NewReader();
   ASSIGN_OR_RETURN(auto wm, reader->Watermark());
   reader_ = std::move(reader);
   views_watermark_ = std::make_shared<const std::map<int32_t, v1::PartitionOffset>>(std::move(wm));

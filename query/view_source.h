@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "projector/view_store.h"
+#include "views/view_store.h"
 
 namespace talentflow::query {
 
@@ -29,14 +29,14 @@ struct ViewSourceOptions {
 // A consistent read: while it lives, the views do not move.
 class ReadHandle {
  public:
-  const projector::Reader& reader() const { return *reader_; }
+  const views::Reader& reader() const { return *reader_; }
   const std::map<int32_t, v1::PartitionOffset>& watermark() const { return *watermark_; }
 
  private:
   friend class ViewSource;
   std::shared_lock<std::shared_mutex> lock_;
   // Shared by every handle of one state of the views (they do not move between catch-ups).
-  std::shared_ptr<const projector::Reader> reader_;
+  std::shared_ptr<const views::Reader> reader_;
   std::shared_ptr<const std::map<int32_t, v1::PartitionOffset>> watermark_;
 };
 
@@ -78,9 +78,9 @@ class ViewSource {
   std::string secondary_path_;
   bool announced_ = false;  // follower thread only
   std::shared_mutex views_mu_;  // shared: reads; exclusive: catch-up and (re)open
-  std::unique_ptr<projector::ViewStore> store_;
+  std::unique_ptr<views::ViewStore> store_;
   // The views' reader and watermark since the last catch-up (null until read); guarded by views_mu_.
-  std::shared_ptr<const projector::Reader> reader_;
+  std::shared_ptr<const views::Reader> reader_;
   std::shared_ptr<const std::map<int32_t, v1::PartitionOffset>> views_watermark_;
   std::mutex mu_;  // guards watermark_; with changed_
   std::condition_variable changed_;

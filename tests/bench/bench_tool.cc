@@ -28,9 +28,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/kafka.h"
-#include "common/logging.h"
-#include "common/process.h"
+#include "common/kafka/kafka.h"
+#include "common/log/logging.h"
+#include "common/base/process.h"
 #include "ctl/synthetic_source.h"
 #include "talentflow/v1/ingest.grpc.pb.h"
 #include "talentflow/v1/query.grpc.pb.h"

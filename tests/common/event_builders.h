@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "common/time_util.h"
+#include "common/base/time_util.h"
 #include "talentflow/v1/event.pb.h"
 
 namespace talentflow::testing {

@@ -1,5 +1,5 @@
 // The json log line format (parsed back with protobuf's JSON parser) and the logging flags.
-#include "common/logging.h"
+#include "common/log/logging.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -14,7 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
-#include "common/kafka.h"
+#include "common/kafka/kafka.h"
 
 namespace talentflow {
 namespace {

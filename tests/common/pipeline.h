@@ -9,7 +9,7 @@
 #include "ingest/feed.h"
 #include "ingest/publisher.h"
 #include "projector/consumer.h"
-#include "projector/view_store.h"
+#include "views/view_store.h"
 #include "tests/common/event_builders.h"
 #include "tests/common/kafka_test_util.h"
 
@@ -54,13 +54,13 @@ inline ingest::FeedSummary PublishFeed(const std::string& topic, const std::stri
 
 // Rebuilds the views of `topic` into a new DB at `db_path` with the projector's replay mode, as
 // `talentflowctl replay` does (a fresh store; changes stored every `part_bytes`, 0 = the default).
-inline std::unique_ptr<projector::ViewStore> Replay(const std::string& topic, const std::string& db_path,
+inline std::unique_ptr<views::ViewStore> Replay(const std::string& topic, const std::string& db_path,
                                                     projector::ProjectorCounters* counters = nullptr,
                                                     size_t part_bytes = 0) {
-  projector::ViewStoreOptions so;
+  views::ViewStoreOptions so;
   so.path = db_path;
   so.fresh = true;
-  auto store = projector::ViewStore::Open(so);
+  auto store = views::ViewStore::Open(so);
   if (!store.ok()) return nullptr;
   projector::ProjectorOptions po;
   po.kafka = KafkaFor(topic);

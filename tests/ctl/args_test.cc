@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/time/time.h"
-#include "common/time_util.h"
+#include "common/base/time_util.h"
 
 namespace talentflow::ctl {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "common/time_util.h"
+#include "common/base/time_util.h"
 
 namespace talentflow::ctl {
 namespace {

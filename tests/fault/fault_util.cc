@@ -25,7 +25,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "projector/view_store.h"
+#include "views/view_store.h"
 #include "tests/common/kafka_test_util.h"
 #include "tests/common/pipeline.h"
 
@@ -258,7 +258,7 @@ bool WaitProjectorCaughtUp(int http_port, const std::string& topic, std::chrono:
 }
 
 std::string DigestOf(const std::string& db) {
-  auto store = projector::ViewStore::OpenReadOnly(db);
+  auto store = views::ViewStore::OpenReadOnly(db);
   if (!store.ok()) return "error: " + std::string(store.status().message());
   auto d = (*store)->Digest();
   return d.ok() ? *d : "error: " + std::string(d.status().message());

@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
-#include "projector/view_store.h"
+#include "views/view_store.h"
 #include "tests/common/kafka_test_util.h"
 #include "tests/fault/fault_util.h"
 
@@ -29,7 +29,7 @@ int64_t EnvInt(const char* name, int64_t fallback) {
 
 // Sum of the next offsets stored in the view DB at `path` (opened read-only; 0 when none yet).
 int64_t StoredTotal(const std::string& path) {
-  auto store = projector::ViewStore::OpenReadOnly(path);
+  auto store = views::ViewStore::OpenReadOnly(path);
   if (!store.ok()) return 0;
   auto wm = (*store)->NewReader()->Watermark();
   int64_t sum = 0;

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/slug.h"
+#include "common/base/slug.h"
 #include "ingest/aliases.h"
 #include "ingest/feed_source.h"
 #include "ingest/validator.h"

@@ -1,6 +1,6 @@
 // libFuzzer target: projector record decode + fold. The input is a sequence of framed records
 // (fuzz_support.h SplitRecords); each is parsed as a v1::Event exactly as the consumer does and,
-// when it parses, folded with projector::Apply into one in-memory ViewState (offsets 0, 1, …).
+// when it parses, folded with views::Apply into one in-memory ViewState (offsets 0, 1, …).
 // Then every team's TeamHealth is computed from the state, as the query service would, at the
 // latest effective day seen (kept within 1990..2100). Crashes, sanitizer reports and these
 // contract violations (projector/fold.h) fail the run:
@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "common/time_util.h"
-#include "projector/fold.h"
-#include "projector/health.h"
+#include "common/base/time_util.h"
+#include "views/fold.h"
+#include "views/health.h"
 #include "tests/fuzz/fuzz_support.h"
-#include "tests/projector/memory_state.h"
+#include "tests/views/memory_state.h"
 
 namespace {
 
@@ -27,7 +27,7 @@ namespace projector = talentflow::projector;
 namespace v1 = talentflow::v1;
 
 // A MemoryState that counts writes, to check that a rejected event changes nothing.
-class CountingState : public projector::ViewState {
+class CountingState : public views::ViewState {
  public:
   std::optional<std::string> Get(const std::string& key) override { return memory.Get(key); }
   void Put(const std::string& key, std::string value) override {
@@ -49,8 +49,8 @@ talentflow::testing::MemoryState Fold(const std::vector<absl::string_view>& reco
     v1::Event event;
     if (!event.ParseFromArray(records[i].data(), static_cast<int>(records[i].size()))) continue;  // dead-lettered
     const int64_t writes_before = state.writes;
-    absl::StatusOr<projector::Outcome> outcome =
-        projector::Apply(event, projector::RecordMeta{0, static_cast<int64_t>(i)}, state);
+    absl::StatusOr<views::Outcome> outcome =
+        views::Apply(event, views::RecordMeta{0, static_cast<int64_t>(i)}, state);
     if (!outcome.ok()) {
       Check(outcome.status().code() == absl::StatusCode::kInvalidArgument, "an Apply error is InvalidArgument");
       Check(state.writes == writes_before, "a rejected event changes nothing");
@@ -69,12 +69,12 @@ std::vector<std::pair<std::string, std::string>> Range(const talentflow::testing
   return out;
 }
 
-// A team's inputs at `as_of`, loaded from `state` the way projector::Reader::LoadTeam loads them
+// A team's inputs at `as_of`, loaded from `state` the way views::Reader::LoadTeam loads them
 // from RocksDB (view_store.cc). REQUIRES: "t/<org>/<team>" exists in `state`.
-projector::TeamInputs LoadTeam(const talentflow::testing::MemoryState& state, const std::string& org,
+views::TeamInputs LoadTeam(const talentflow::testing::MemoryState& state, const std::string& org,
                                const std::string& team, int64_t as_of) {
   using talentflow::DayKey;
-  projector::TeamInputs in;
+  views::TeamInputs in;
   in.state.ParseFromString(state.map.at("t/" + org + "/" + team));
   const std::string buckets = "b/" + org + "/" + team + "/";
   for (const auto& [k, v] : Range(state, buckets, buckets + DayKey(as_of + 1))) {
@@ -126,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t slash = rest.find('/');
     Check(slash != std::string::npos, "a TeamState key is t/<org>/<team>");
     const std::string org = rest.substr(0, slash), team = rest.substr(slash + 1);
-    v1::TeamHealth health = projector::ComputeHealth(org, team, LoadTeam(state, org, team, as_of), as_of);
+    v1::TeamHealth health = views::ComputeHealth(org, team, LoadTeam(state, org, team, as_of), as_of);
     Check(health.org() == org && health.team() == team, "TeamHealth names its team");
   }
   return 0;

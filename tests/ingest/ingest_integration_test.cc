@@ -12,7 +12,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "common/kafka.h"
+#include "common/base/record_key.h"
+#include "common/kafka/kafka.h"
 #include "ingest/feed.h"
 #include "ingest/ingest_service.h"
 #include "tests/common/event_builders.h"

@@ -54,9 +54,9 @@ TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
 
   // The live projector, in group mode, until it has applied everything.
   const std::string live_db = TempDb("audit-live");
-  projector::ViewStoreOptions so;
+  views::ViewStoreOptions so;
   so.path = live_db;
-  auto store = *projector::ViewStore::Open(so);
+  auto store = *views::ViewStore::Open(so);
   projector::ProjectorOptions po;
   po.kafka = testing::KafkaFor(topic_);
   po.group = topic_ + "-group";
@@ -149,11 +149,11 @@ TEST_F(AuditTest, KnownAtRebuildsWhatWasKnownThen) {
   // At 2026-02-28 (as of), the rumoured departure evt-0052 (2026-02-16) still counted then:
   // sora's 30-day departures were evt-0050, 0052, 0054, 0057, 0060 = 5; today 4.
   const int64_t feb28 = DayOf(Day(2026, 2, 28));
-  auto then_store = *projector::ViewStore::OpenReadOnly(then_db);
-  auto now_store = *projector::ViewStore::OpenReadOnly(now_db);
+  auto then_store = *views::ViewStore::OpenReadOnly(then_db);
+  auto now_store = *views::ViewStore::OpenReadOnly(now_db);
   EXPECT_EQ(then_store->NewReader()->TeamHealth("openai", "sora", feb28)->windows(0).departures(), 5);
   EXPECT_EQ(now_store->NewReader()->TeamHealth("openai", "sora", feb28)->windows(0).departures(), 4);
-  auto status_of = [](projector::ViewStore& s, const std::string& id) {
+  auto status_of = [](views::ViewStore& s, const std::string& id) {
     const auto history = s.NewReader()->History("openai", "sora").value();
     for (const auto& h : history) {
       if (h.event().event_id() == id) return h.status();

@@ -21,6 +21,8 @@
 namespace talentflow::projector {
 namespace {
 
+using views::ViewStore;
+
 // Starts the projector binary; returns its pid.
 pid_t StartProjector(const std::string& topic, const std::string& db, const std::string& group, int port) {
   pid_t pid = fork();

@@ -5,7 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/time_util.h"
+#include "common/base/record_key.h"
+#include "common/base/time_util.h"
 #include "tests/common/pipeline.h"
 #include "ctl/synthetic_source.h"
 
@@ -13,6 +14,8 @@ namespace talentflow::projector {
 namespace {
 
 using ::talentflow::testing::Day;
+using views::ViewStore;
+using views::ViewStoreOptions;
 
 const std::string kSource = TALENTFLOW_SOURCE_DIR;
 

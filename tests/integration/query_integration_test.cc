@@ -134,7 +134,7 @@ TEST_F(SampleQueryTest, OrgSnapshotTotals) {
 TEST_F(SampleQueryTest, OrgTeamAndInputsPathsAgree) {
   auto handle = source_->Acquire();
   ASSERT_TRUE(handle.ok()) << handle.status();
-  const projector::Reader& reader = (*handle)->reader();
+  const views::Reader& reader = (*handle)->reader();
   for (const absl::Time t : {Day(2020, 1, 1), Day(2025, 6, 1), Day(2026, 1, 31), Day(2026, 2, 14), Day(2026, 3, 1),
                              Day(2026, 12, 31)}) {
     const int64_t day = DayOf(t);
@@ -146,7 +146,7 @@ TEST_F(SampleQueryTest, OrgTeamAndInputsPathsAgree) {
       ASSERT_TRUE(alone.ok()) << alone.status();
       auto inputs = reader.Inputs("openai", from_org.team(), day);
       ASSERT_TRUE(inputs.ok()) << inputs.status();
-      const v1::TeamHealth from_inputs = projector::ComputeHealth("openai", from_org.team(), *inputs, day);
+      const v1::TeamHealth from_inputs = views::ComputeHealth("openai", from_org.team(), *inputs, day);
       EXPECT_EQ(alone->SerializeAsString(), from_org.SerializeAsString()) << from_org.team() << " " << FormatDay(day);
       EXPECT_EQ(from_inputs.SerializeAsString(), from_org.SerializeAsString()) << from_org.team() << " " << FormatDay(day);
     }
@@ -195,7 +195,7 @@ TEST(OrgHealth, SlugsThatExtendOneAnotherStayApart) {
     hires.emplace_back(t.team(), t.windows(1).hires());
     EXPECT_EQ(t.headcount(), 20 + t.windows(1).hires()) << t.team();
     EXPECT_EQ(reader->TeamHealth("acme", t.team(), day)->SerializeAsString(), t.SerializeAsString()) << t.team();
-    EXPECT_EQ(projector::ComputeHealth("acme", t.team(), *reader->Inputs("acme", t.team(), day), day).SerializeAsString(),
+    EXPECT_EQ(views::ComputeHealth("acme", t.team(), *reader->Inputs("acme", t.team(), day), day).SerializeAsString(),
               t.SerializeAsString())
         << t.team();
   }
@@ -384,9 +384,9 @@ class LiveQueryTest : public ::testing::Test {
     topic_ = testing::UniqueTopic("it-live");
     ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
     db_ = TempDb("live");
-    projector::ViewStoreOptions so;
+    views::ViewStoreOptions so;
     so.path = db_;
-    store_ = *projector::ViewStore::Open(so);
+    store_ = *views::ViewStore::Open(so);
     projector::ProjectorOptions po;
     po.kafka = testing::KafkaFor(topic_);
     po.group = topic_ + "-group";
@@ -414,7 +414,7 @@ class LiveQueryTest : public ::testing::Test {
   }
 
   std::string topic_, db_;
-  std::unique_ptr<projector::ViewStore> store_;
+  std::unique_ptr<views::ViewStore> store_;
   std::unique_ptr<projector::Projector> projector_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

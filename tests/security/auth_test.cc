@@ -1,6 +1,6 @@
 // The pure parts of access control: the tokens file, roles, bearer metadata, the in-flight
 // limit, the loopback rule and the checks of MakeServerSecurity. No network, no broker.
-#include "common/auth.h"
+#include "common/rpc/auth.h"
 
 #include <cctype>
 #include <deque>
@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/server_security.h"
+#include "common/rpc/server_security.h"
 
 namespace talentflow::auth {
 namespace {

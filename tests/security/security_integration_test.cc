@@ -10,8 +10,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "common/auth.h"
-#include "common/server_security.h"
+#include "common/rpc/auth.h"
+#include "common/rpc/server_security.h"
 #include "ctl/commands.h"
 #include "ingest/ingest_service.h"
 #include "tests/common/event_builders.h"

@@ -17,8 +17,8 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <gtest/gtest.h>
 
-#include "common/auth.h"
-#include "common/server_security.h"
+#include "common/rpc/auth.h"
+#include "common/rpc/server_security.h"
 #include "ctl/commands.h"
 #include "ingest/ingest_service.h"
 #include "query/query_service.h"

@@ -1,0 +1,357 @@
+#include "views/view_store.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_writer.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/log/logging.h"
+#include "common/base/status.h"
+#include "common/base/time_util.h"
+#include "views/keys.h"
+#include "views/rocks_status.h"
+
+namespace talentflow::views {
+namespace {
+
+// A hash map entry's own memory beside its key and value bytes (slot, string and optional
+// headers, allocator rounding), for Part::bytes.
+constexpr size_t kEntryOverhead = 96;
+
+// RocksDB's own log goes to our log instead of db/LOG: a file next to the data fails with it when
+// the disk is full (and Debian's RocksDB asserts on that), and operators want one log anyway.
+class SpdlogLogger : public rocksdb::Logger {
+ public:
+  SpdlogLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char buf[1024];
+    std::vsnprintf(buf, sizeof(buf), format, ap);
+    spdlog::level::level_enum to = level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? spdlog::level::err
+                                   : level >= rocksdb::InfoLogLevel::WARN_LEVEL ? spdlog::level::warn
+                                                                                 : spdlog::level::info;
+    // Table files a replay ingests (ViewStore::Ingest) carry no unique ID for RocksDB to check
+    // against its manifest; it warns once per open about that, which is expected here.
+    if (std::strstr(buf, "opened without unique ID to verify") != nullptr) to = spdlog::level::debug;
+    spdlog::log(to, "rocksdb: {}", buf);
+  }
+};
+
+rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
+  rocksdb::Options options;
+  options.info_log = std::make_shared<SpdlogLogger>();
+  // No preallocated WAL space: a full disk then fails the next commit at once (the projector stops
+  // applying and says so) instead of some tens of MiB later, at a flush.
+  options.allow_fallocate = false;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kLZ4Compression;
+  options.max_open_files = -1;
+  // Most of the fold's reads miss (a new idempotency key, no pending retraction): a memtable bloom
+  // filter answers those without searching the skiplist.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.1;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Debian's RocksDB is built without SSE4.2, so CRC32c runs in software; XXH3 is cheaper.
+  table.checksum = rocksdb::kXXH3;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+// ---- Batch ----------------------------------------------------------------------------------
+
+Batch::Part::Part(ViewStore* store, int32_t p) : store_(store), prefix_(keys::PartitionPrefix(p)) {}
+
+std::optional<std::string> Batch::Part::Get(const std::string& key) {
+  std::string full = prefix_ + key;
+  if (auto it = changes_.find(full); it != changes_.end()) return it->second;
+  if (store_->written_ && !store_->written_->MayContain(full)) return std::nullopt;
+  std::string value;
+  rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), full, &value);
+  if (s.ok()) return value;
+  if (!s.IsNotFound() && status_.ok()) status_ = FromRocks(s, "read");  // the batch is not committed
+  return std::nullopt;
+}
+
+void Batch::Part::Put(const std::string& key, std::string value) {
+  std::string full = prefix_ + key;
+  if (store_->written_) store_->written_->Add(full);
+  bytes_ += full.size() + value.size() + kEntryOverhead;
+  changes_[std::move(full)] = std::move(value);
+}
+
+void Batch::Part::Delete(const std::string& key) {
+  bytes_ += prefix_.size() + key.size() + kEntryOverhead;
+  changes_[prefix_ + key] = std::nullopt;
+}
+
+void Batch::Part::SetOffset(int64_t next_offset, int64_t timestamp_ms) {
+  offset_.emplace();
+  offset_->set_next_offset(next_offset);
+  offset_->set_last_timestamp_ms(timestamp_ms);
+}
+
+Batch::Batch(ViewStore* store) : store_(store) {}
+Batch::~Batch() = default;
+
+Batch::Part& Batch::Partition(int32_t p) {
+  auto& slot = parts_[p];
+  if (!slot) slot.reset(new Part(store_, p));
+  return *slot;
+}
+
+bool Batch::empty() const {
+  for (const auto& [p, part] : parts_) {
+    if (part->offset_ || !part->changes_.empty()) return false;
+  }
+  return true;
+}
+
+absl::Status Batch::status() const {
+  for (const auto& [p, part] : parts_) RETURN_IF_ERROR(part->status_);
+  return absl::OkStatus();
+}
+
+// ---- ViewStore ------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const ViewStoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("db: path required");
+  if (options.fresh && std::filesystem::exists(options.path + "/CURRENT")) {
+    return absl::AlreadyExistsError(absl::StrCat(options.path, " already holds a database; a fresh one is needed"));
+  }
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_ = options;
+  // RocksDB would create it too, but logs a missing directory as an error first.
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(MakeOptions(options), options.path, &db), "open " + options.path));
+  store->db_.reset(db);
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenReadOnly(const std::string& path) {
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_.path = path;
+  rocksdb::Options options = MakeOptions(store->options_);
+  options.create_if_missing = false;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(options, path, &db), "open " + path));
+  store->db_.reset(db);
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenSecondary(const std::string& path,
+                                                                     const std::string& secondary_path) {
+  std::unique_ptr<ViewStore> store(new ViewStore());
+  store->options_.path = path;
+  rocksdb::Options options = MakeOptions(store->options_);
+  options.create_if_missing = false;
+  options.max_open_files = -1;  // required by secondary instances
+  // Every catch-up that reads a MANIFEST change loads the new table handlers with this many
+  // threads, created and joined on the spot (RocksDB 7.8's VersionBuilder::LoadTableHandlers): at the
+  // default 16 that thread churn was ~40% of the query service's CPU while the projector
+  // committed 100 batches a second. One loads them on the catching-up thread itself.
+  options.max_file_opening_threads = 1;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenAsSecondary(options, path, secondary_path, &db), "open " + path));
+  store->db_.reset(db);
+  store->secondary_ = true;
+  return store;
+}
+
+absl::Status ViewStore::CatchUp() { return FromRocks(db_->TryCatchUpWithPrimary(), "catch up"); }
+
+ViewStore::~ViewStore() {
+  std::error_code ec;
+  if (options_.fresh) std::filesystem::remove(options_.path + "/ingest", ec);  // Ingest's staging directory, if empty
+}
+
+std::unique_ptr<Batch> ViewStore::NewBatch() { return std::unique_ptr<Batch>(new Batch(this)); }
+
+absl::Status ViewStore::Commit(Batch& batch) {
+  std::vector<Batch::Part*> parts;
+  for (auto& [p, part] : batch.parts_) parts.push_back(part.get());
+  return Commit(parts);
+}
+
+absl::Status ViewStore::Commit(const std::vector<Batch::Part*>& parts) {
+  for (const Batch::Part* part : parts) RETURN_IF_ERROR(part->status_);
+  // In key order (each part under its own prefix, sorted here; callers pass parts in partition
+  // order): the memtable inserts sorted keys faster, each insert starting near the last.
+  rocksdb::WriteBatch wb;
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> changes;
+  for (const Batch::Part* part : parts) {
+    changes.clear();
+    for (const auto& change : part->changes_) changes.push_back(&change);
+    std::sort(changes.begin(), changes.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* change : changes) {
+      if (change->second) {
+        wb.Put(change->first, *change->second);
+      } else {
+        wb.Delete(change->first);
+      }
+    }
+    if (part->offset_) wb.Put(part->prefix_ + keys::kOffset, part->offset_->SerializeAsString());
+  }
+  if (wb.Count() == 0) return absl::OkStatus();
+  if (write_failed_.load()) {
+    RETURN_IF_ERROR(FromRocks(db_->Resume(), "resume after a failed write"));
+    write_failed_ = false;
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  committed_ = true;
+  absl::Status s = FromRocks(db_->Write(wo, &wb), "commit");
+  if (!s.ok()) {
+    write_failed_ = true;
+    return s;
+  }
+  for (Batch::Part* part : parts) {
+    part->changes_.clear();
+    part->offset_.reset();
+    part->bytes_ = 0;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ViewStore::Ingest(Batch::Part& part) {
+  if (!options_.fresh) return absl::FailedPreconditionError("ingest: only a fresh store takes table files");
+  RETURN_IF_ERROR(part.status_);
+  std::vector<std::pair<std::string_view, const std::optional<std::string>*>> records;
+  records.reserve(part.changes_.size() + 1);
+  for (const auto& [key, value] : part.changes_) records.emplace_back(key, &value);
+  const std::string offset_key = part.prefix_ + keys::kOffset;
+  std::optional<std::string> offset;
+  if (part.offset_) {
+    offset = part.offset_->SerializeAsString();
+    records.emplace_back(offset_key, &offset);
+  }
+  if (records.empty()) return absl::OkStatus();
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  // Written next to the database (hard-linked into it by the ingestion, which removes this name).
+  const std::string dir = options_.path + "/ingest";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string file = absl::StrCat(dir, "/", ingested_files_.fetch_add(1), ".sst");
+  rocksdb::Options options = MakeOptions(options_);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
+  RETURN_IF_ERROR(FromRocks(writer.Open(file), "ingest: open " + file));
+  for (const auto& [key, value] : records) {
+    RETURN_IF_ERROR(FromRocks(*value ? writer.Put(key, **value) : writer.Delete(key), "ingest: write " + file));
+  }
+  RETURN_IF_ERROR(FromRocks(writer.Finish(), "ingest: finish " + file));
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  committed_ = true;
+  absl::Status s = FromRocks(db_->IngestExternalFile({file}, ingest), "ingest " + file);
+  std::filesystem::remove(file, ec);
+  RETURN_IF_ERROR(s);
+  part.changes_.clear();
+  part.offset_.reset();
+  part.bytes_ = 0;
+  return absl::OkStatus();
+}
+
+void ViewStore::ExpectKeys(int64_t keys) {
+  if (options_.fresh && !committed_) written_ = std::make_unique<KeyFilter>(keys, size_t{256} << 20);
+}
+
+
+absl::StatusOr<std::optional<v1::PartitionOffset>> ViewStore::StoredOffset(int32_t p) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::PartitionPrefix(p) + keys::kOffset, &value);
+  if (s.IsNotFound()) return std::optional<v1::PartitionOffset>();
+  RETURN_IF_ERROR(FromRocks(s, "read offset"));
+  v1::PartitionOffset o;
+  if (!o.ParseFromString(value)) return absl::DataLossError(absl::StrCat("offset of partition ", p, " unreadable"));
+  return std::optional<v1::PartitionOffset>(o);
+}
+
+absl::StatusOr<int32_t> ViewStore::PartitionCount() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kMetaPartitions, &value);
+  if (s.IsNotFound()) return 0;
+  RETURN_IF_ERROR(FromRocks(s, "read partition count"));
+  int32_t n = 0;
+  if (!absl::SimpleAtoi(value, &n)) return absl::DataLossError("partition count unreadable");
+  return n;
+}
+
+absl::Status ViewStore::SetPartitionCount(int32_t n) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Put(wo, keys::kMetaPartitions, std::to_string(n)), "write partition count");
+}
+
+absl::Status ViewStore::DropPartition(int32_t p) {
+  std::string from = keys::PartitionPrefix(p);
+  std::string to = from;
+  to.back() = '/' + 1;
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(), from, to), "drop partition");
+}
+
+std::unique_ptr<Reader> ViewStore::NewReader() { return std::unique_ptr<Reader>(new Reader(this)); }
+
+absl::StatusOr<std::string> ViewStore::Digest() {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const uint64_t klen = it->key().size(), vlen = it->value().size();
+    XXH3_128bits_update(state, &klen, sizeof klen);
+    XXH3_128bits_update(state, it->key().data(), klen);
+    XXH3_128bits_update(state, &vlen, sizeof vlen);
+    XXH3_128bits_update(state, it->value().data(), vlen);
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  RETURN_IF_ERROR(FromRocks(it->status(), "digest"));
+  return absl::StrFormat("%016x%016x", h.high64, h.low64);
+}
+
+absl::StatusOr<std::optional<ViewStore::Difference>> ViewStore::FirstDifference(ViewStore& a, ViewStore& b) {
+  std::unique_ptr<rocksdb::Iterator> ia(a.db()->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> ib(b.db()->NewIterator(rocksdb::ReadOptions()));
+  ia->SeekToFirst();
+  ib->SeekToFirst();
+  std::optional<Difference> diff;
+  while (!diff && (ia->Valid() || ib->Valid())) {
+    const int order = !ia->Valid() ? 1 : !ib->Valid() ? -1 : ia->key().compare(ib->key());
+    if (order < 0) {
+      diff = Difference{ia->key().ToString(), ia->value().ToString(), std::nullopt};
+    } else if (order > 0) {
+      diff = Difference{ib->key().ToString(), std::nullopt, ib->value().ToString()};
+    } else if (ia->value() != ib->value()) {
+      diff = Difference{ia->key().ToString(), ia->value().ToString(), ib->value().ToString()};
+    } else {
+      ia->Next();
+      ib->Next();
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(ia->status(), "compare"));
+  RETURN_IF_ERROR(FromRocks(ib->status(), "compare"));
+  return diff;
+}
+
+}  // namespace talentflow::views
