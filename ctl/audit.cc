@@ -15,7 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "common/base/status.h"
 #include "common/base/time_util.h"
-#include "projector/consumer.h"
+#include "projector/replayer.h"
 
 namespace talentflow::ctl {
 
@@ -27,13 +27,13 @@ std::string ReplaySummary::ToString() const {
 namespace {
 
 // Prints replay progress until `done`.
-void ReportProgress(const projector::Projector& p, const ReplayOptions& o, const std::atomic<bool>& done,
+void ReportProgress(const projector::Replayer& p, const ReplayOptions& o, const std::atomic<bool>& done,
                     absl::Time start) {
   absl::Time last_line = start;
   while (!done.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const absl::Time now = absl::Now();
-    const int64_t seen = p.records_seen(), total = std::max<int64_t>(1, p.replay_total());
+    const int64_t seen = p.records_seen(), total = std::max<int64_t>(1, p.total());
     const double secs = std::max(1e-3, absl::ToDoubleSeconds(now - start));
     const double rate = seen / secs;
     const double pct = 100.0 * seen / total;
@@ -60,26 +60,24 @@ absl::StatusOr<ReplaySummary> Replay(const ReplayOptions& options) {
   so.path = options.db;
   so.fresh = true;
   ASSIGN_OR_RETURN(auto store, views::ViewStore::Open(so));
-  projector::ProjectorOptions po;
-  po.kafka = options.kafka;
-  po.replay = true;
-  po.dead_letter = false;
-  po.until_offsets = options.until;
-  po.fold_threads = options.fold_threads;
-  ASSIGN_OR_RETURN(auto projector, projector::Projector::Create(po, store.get()));
+  projector::ReplayerOptions ro;
+  ro.kafka = options.kafka;
+  ro.until_offsets = options.until;
+  ro.threads = options.fold_threads;
+  ASSIGN_OR_RETURN(auto replayer, projector::Replayer::Create(ro, store.get()));
   const absl::Time start = absl::Now();
   std::atomic<bool> stop{false}, done{false};
   std::thread progress;
-  if (options.progress) progress = std::thread([&] { ReportProgress(*projector, options, done, start); });
-  absl::Status run = projector->Run(stop);
+  if (options.progress) progress = std::thread([&] { ReportProgress(*replayer, options, done, start); });
+  absl::Status run = replayer->Run(stop);
   done = true;
   if (progress.joinable()) progress.join();
   RETURN_IF_ERROR(run);
   ReplaySummary s;
-  s.applied = projector->counters().applied.load();
-  s.duplicates = projector->counters().duplicates.load();
-  s.retractions = projector->counters().retractions.load();
-  s.dead_lettered = projector->counters().dead_lettered.load();
+  s.applied = replayer->counters().applied.load();
+  s.duplicates = replayer->counters().duplicates.load();
+  s.retractions = replayer->counters().retractions.load();
+  s.dead_lettered = replayer->counters().dead_lettered.load();
   s.elapsed = absl::Now() - start;
   ASSIGN_OR_RETURN(s.digest, store->Digest());
   return s;

@@ -20,7 +20,7 @@ struct ReplayOptions {
   std::string db;
   // Stop partition p before offset until[p]. Default: the log's end at start.
   std::map<int32_t, int64_t> until;
-  // Threads folding each batch (see ProjectorOptions::fold_threads). Default: 2.
+  // Partitions rebuilt at once (ReplayerOptions::threads). Default: 2.
   int fold_threads = 2;
   // Where progress goes (nullptr: none); a bar redrawn in place when `tty`, else a line every 5 s.
   std::ostream* progress = nullptr;

@@ -1,5 +1,5 @@
 // Test pipeline helpers: publish through the real ingest path into a topic, and rebuild views
-// from a topic with the projector in replay mode.
+// from a topic with the projector's Replayer.
 #pragma once
 
 #include <atomic>
@@ -8,7 +8,7 @@
 
 #include "ingest/feed.h"
 #include "ingest/publisher.h"
-#include "projector/consumer.h"
+#include "projector/replayer.h"
 #include "views/view_store.h"
 #include "tests/common/event_builders.h"
 #include "tests/common/kafka_test_util.h"
@@ -52,7 +52,7 @@ inline ingest::FeedSummary PublishFeed(const std::string& topic, const std::stri
   return ingest::RunFeed(publisher, options, stop).value();
 }
 
-// Rebuilds the views of `topic` into a new DB at `db_path` with the projector's replay mode, as
+// Rebuilds the views of `topic` into a new DB at `db_path` with the projector's Replayer, as
 // `talentflowctl replay` does (a fresh store; changes stored every `part_bytes`, 0 = the default).
 inline std::unique_ptr<views::ViewStore> Replay(const std::string& topic, const std::string& db_path,
                                                     projector::ProjectorCounters* counters = nullptr,
@@ -62,12 +62,10 @@ inline std::unique_ptr<views::ViewStore> Replay(const std::string& topic, const 
   so.fresh = true;
   auto store = views::ViewStore::Open(so);
   if (!store.ok()) return nullptr;
-  projector::ProjectorOptions po;
-  po.kafka = KafkaFor(topic);
-  po.replay = true;
-  po.dead_letter = false;
-  if (part_bytes > 0) po.replay_part_bytes = part_bytes;
-  auto p = projector::Projector::Create(po, store->get());
+  projector::ReplayerOptions ro;
+  ro.kafka = KafkaFor(topic);
+  if (part_bytes > 0) ro.part_bytes = part_bytes;
+  auto p = projector::Replayer::Create(ro, store->get());
   if (!p.ok()) return nullptr;
   std::atomic<bool> stop{false};
   if (!(*p)->Run(stop).ok()) return nullptr;

@@ -3,7 +3,7 @@
 // when it parses, folded with views::Apply into one in-memory ViewState (offsets 0, 1, …).
 // Then every team's TeamHealth is computed from the state, as the query service would, at the
 // latest effective day seen (kept within 1990..2100). Crashes, sanitizer reports and these
-// contract violations (projector/fold.h) fail the run:
+// contract violations (views/fold.h) fail the run:
 //   - an Apply error is InvalidArgument and changes nothing;
 //   - the fold is deterministic: the same records into a fresh state give byte-identical state.
 #include <algorithm>
@@ -23,7 +23,7 @@
 namespace {
 
 using talentflow::fuzz::Check;
-namespace projector = talentflow::projector;
+namespace views = talentflow::views;
 namespace v1 = talentflow::v1;
 
 // A MemoryState that counts writes, to check that a rejected event changes nothing.

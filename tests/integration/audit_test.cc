@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "ctl/audit.h"
+#include "projector/consumer.h"
 #include "tests/common/pipeline.h"
 #include "ctl/synthetic_source.h"
 

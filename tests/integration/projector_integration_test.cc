@@ -170,11 +170,10 @@ TEST_F(ProjectorIntegrationTest, PoisonRecordsGoToTheDlqAndApplyingGoesOn) {
   so.path = TempDb("poison");
   auto store = ViewStore::Open(so);
   ASSERT_TRUE(store.ok());
-  ProjectorOptions po;
-  po.kafka = testing::KafkaFor(topic_);
-  po.replay = true;  // reads to the end, then returns; dead-lettering as the live projector does
-  po.dead_letter = true;
-  auto p = Projector::Create(po, store->get());
+  ReplayerOptions ro;
+  ro.kafka = testing::KafkaFor(topic_);  // reads to the end, then returns
+  ro.dead_letter = true;                  // dead-letters as the live projector does
+  auto p = Replayer::Create(ro, store->get());
   ASSERT_TRUE(p.ok());
   std::atomic<bool> stop{false};
   const absl::Status run = (*p)->Run(stop);

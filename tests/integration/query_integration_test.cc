@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "projector/consumer.h"
 #include "query/query_service.h"
 #include "tests/common/pipeline.h"
 
