@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -69,6 +70,17 @@ std::string WriteTokens(const std::string& dir) {
                       << "dashboard " << auth::Sha256Hex("read-token") << " reader\n"
                       << "ops " << auth::Sha256Hex("admin-token") << " admin\n";
   return path;
+}
+
+// Polls `condition` until it holds or `timeout` passes (a bound for a hung test, not an expectation
+// of speed); returns its last value.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= until) return condition();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 grpc::ClientContext* WithDeadline(grpc::ClientContext* ctx, std::chrono::milliseconds ms) {
@@ -170,11 +182,9 @@ TEST_F(SecurityTest, TlsEndToEndWithAReaderToken) {
 
 TEST_F(SecurityTest, PlaintextClientToATlsPortFailsCleanly) {
   StartQuery(Tls());
-  const auto start = std::chrono::steady_clock::now();
   grpc::Status s = Probe(Client("", "read-token"));  // no --tls-ca: plaintext
+  // UNAVAILABLE, not DEADLINE_EXCEEDED: it fails on the handshake, not by running into the deadline.
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
-  // It fails on the handshake, not by running into the 5 s deadline.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
 TEST_F(SecurityTest, TlsClientRefusesAServerItsCaDidNotSign) {
@@ -187,10 +197,9 @@ TEST_F(SecurityTest, MutualTlsRefusesAClientWithoutACertificate) {
   ServerSecurityOptions o = Tls();
   o.tls_client_ca_path = pki_->ca_cert;
   StartQuery(o);
-  const auto start = std::chrono::steady_clock::now();
   grpc::Status s = Probe(Client(pki_->ca_cert, "read-token"));
+  // UNAVAILABLE, not DEADLINE_EXCEEDED: refused in the handshake.
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
   // A certificate the server's CA did not sign is refused too.
   auto other = testing::MakeTestPki(TempDir("other-pki"));
   ASSERT_TRUE(other.ok()) << other.status();
@@ -277,23 +286,15 @@ TEST_F(SecurityTest, QueryAnswersResourceExhaustedOverTheLimit) {
   req.set_org("openai");
   auto watch = stub->WatchTeamHealth(&watch_ctx, req);
   // The watch is admitted once the server has run its handler; wait for that, not for a time.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (security_->gate->in_flight() < 1 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_EQ(security_->gate->in_flight(), 1);
+  ASSERT_TRUE(WaitFor([&] { return security_->gate->in_flight() == 1; }));
 
   grpc::Status s = Probe(Client(pki_->ca_cert, "read-token"));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
 
   watch_ctx.TryCancel();
   EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  // The handler notices the cancellation within its 1 s wake-up and gives the slot back.
-  const auto until2 = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (security_->gate->in_flight() > 0 && std::chrono::steady_clock::now() < until2) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_EQ(security_->gate->in_flight(), 0);
+  // The handler notices the cancellation at its next wake-up and gives the slot back.
+  EXPECT_TRUE(WaitFor([&] { return security_->gate->in_flight() == 0; }));
   EXPECT_TRUE(Served(Probe(Client(pki_->ca_cert, "read-token"))));
 }
 
@@ -314,12 +315,13 @@ TEST(CreateClientChannel, RefusesUnusableTlsFiles) {
 // in flight until the delivery timeout.
 class IngestLimitsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // Starts the service over a sink that gives a record up after `delivery_timeout`.
+  void Start(absl::Duration delivery_timeout) {
     KafkaOptions dead;
     dead.brokers = "127.0.0.1:1";
     dead.topic = "tf-security-unused";
     ingest::SinkOptions sink_options;
-    sink_options.delivery_timeout = absl::Seconds(3);
+    sink_options.delivery_timeout = delivery_timeout;
     auto sink = ingest::KafkaSink::Create(dead, sink_options);
     ASSERT_TRUE(sink.ok()) << sink.status();
     sink_ = *std::move(sink);
@@ -331,8 +333,8 @@ class IngestLimitsTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::IngestService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()));
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials());
+    stub_ = v1::IngestService::NewStub(channel_);
   }
   void TearDown() override {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -351,30 +353,30 @@ class IngestLimitsTest : public ::testing::Test {
   std::unique_ptr<auth::CallGate> gate_;
   std::unique_ptr<ingest::IngestServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
   int port_ = 0;
 };
 
+// Which of the client's deadline (1 s) and the delivery timeout (10 s, so the call cannot end
+// there by accident on a slow machine) ended the call is told by order, not by a clock.
 TEST_F(IngestLimitsTest, AClientDeadlineEndsTheCallWithoutAFalseAccepted) {
+  ASSERT_NO_FATAL_FAILURE(Start(absl::Seconds(10)));
+  // Connected first, so the deadline is spent in the handler rather than on the connection.
+  ASSERT_TRUE(channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30)));
   grpc::ClientContext ctx;
   v1::PublishResponse response;
-  const auto start = std::chrono::steady_clock::now();
-  grpc::Status s = stub_->Publish(WithDeadline(&ctx, std::chrono::milliseconds(500)), OneEvent("d-1"), &response);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  grpc::Status s = stub_->Publish(WithDeadline(&ctx, std::chrono::seconds(1)), OneEvent("d-1"), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(response.accepted(), 0);
-  // At the deadline, not at the 3 s delivery timeout.
-  EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
-  // The server stops waiting at the deadline too: the call's slot is free well before the 3 s
-  // delivery timeout would end the wait for the broker.
-  const auto until = start + std::chrono::milliseconds(2500);
-  while (gate_->in_flight() > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  EXPECT_EQ(gate_->in_flight(), 0);
+  // The server stops waiting at the deadline too, not when the delivery timeout ends the record:
+  // once the call has given its slot back, its record is still in the producer, unreported.
+  ASSERT_TRUE(WaitFor([&] { return gate_->in_flight() == 0; }));
+  EXPECT_EQ(sink_->in_flight(), 1);
 }
 
 TEST_F(IngestLimitsTest, OverloadAnswersResourceExhaustedAndTheBlockedCallIsNotDelivered) {
+  ASSERT_NO_FATAL_FAILURE(Start(absl::Seconds(3)));
   // Call A takes the one slot and waits for acks that never come (until the 3 s delivery timeout).
   auto a = std::async(std::launch::async, [&] {
     grpc::ClientContext ctx;
@@ -383,10 +385,7 @@ TEST_F(IngestLimitsTest, OverloadAnswersResourceExhaustedAndTheBlockedCallIsNotD
     return std::make_pair(s, response);
   });
   // A is admitted once its record is in the producer; wait for that condition.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (sink_->in_flight() < 1 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  ASSERT_TRUE(WaitFor([&] { return sink_->in_flight() == 1; }));
   ASSERT_EQ(gate_->in_flight(), 1);
 
   grpc::ClientContext ctx;

@@ -8,9 +8,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/time/civil_time.h"
-
 #include "common/base/time_util.h"
 #include "tests/common/event_builders.h"
 
@@ -815,46 +812,6 @@ TEST(ComputeHealth, BucketsBeforeFirstBucketDayDoNotCount) {
   later.buckets.erase(later.buckets.begin());  // the 2024-12-15 bucket
   ASSERT_EQ(FirstBucketDay(in.timeline, kAsOf), D(2025, 1, 10));
   EXPECT_EQ(Compute(later).SerializeAsString(), all.SerializeAsString());
-}
-
-// DayOf(Timestamp) by floor division against absl's civil time: either side of midnight, before
-// 1970 (negative seconds), and nanos outside the second (which take absl's path).
-TEST(DayOf, TimestampSameAsAbslCivilTime) {
-  for (int64_t seconds = -3 * 86400 - 1; seconds <= 3 * 86400 + 1; seconds += 1801) {
-    for (int64_t s : {seconds, seconds - seconds % 86400, seconds - seconds % 86400 - 1}) {
-      for (int32_t nanos : {0, 1, 999999999, -1, 1000000000, -2000000000}) {
-        google::protobuf::Timestamp ts;
-        ts.set_seconds(s);
-        ts.set_nanos(nanos);
-        const absl::Time t = absl::FromUnixSeconds(s) + absl::Nanoseconds(nanos);
-        ASSERT_EQ(DayOf(ts), absl::ToCivilDay(t, absl::UTCTimeZone()) - absl::CivilDay(1970, 1, 1))
-            << s << " s " << nanos << " ns";
-      }
-    }
-  }
-}
-
-// FormatDay, DayKey and ParseDayKey (civil-calendar arithmetic) against absl's civil time: every
-// day of 1960 … 2100, and years at the edges of four digits (outside them absl formats).
-TEST(FormatDay, SameAsAbslCivilTime) {
-  auto civil = [](int64_t day) { return absl::CivilDay(1970, 1, 1) + day; };
-  for (int64_t day = D(1960, 1, 1); day <= D(2100, 12, 31); ++day) {
-    const absl::CivilDay c = civil(day);
-    ASSERT_EQ(FormatDay(day), absl::StrFormat("%04d-%02d-%02d", c.year(), c.month(), c.day())) << day;
-    ASSERT_EQ(DayKey(day), absl::StrFormat("%04d%02d%02d", c.year(), c.month(), c.day())) << day;
-    ASSERT_EQ(ParseDayKey(DayKey(day)), day) << day;
-  }
-  for (int64_t day : {DayOf(testing::Day(2000, 2, 29)), int64_t{-719528}, int64_t{-719529}, int64_t{2932896},
-                      int64_t{2932897}, int64_t{-800000}, int64_t{5000000}}) {
-    const absl::CivilDay c = civil(day);
-    EXPECT_EQ(FormatDay(day), absl::StrFormat("%04d-%02d-%02d", c.year(), c.month(), c.day())) << day;
-  }
-  EXPECT_EQ(FormatDay(D(2026, 3, 1)), "2026-03-01");
-  EXPECT_EQ(FormatDay(0), "1970-01-01");
-  EXPECT_EQ(ParseDayKey("20260229"), std::nullopt);  // 2026 is not a leap year
-  EXPECT_EQ(ParseDayKey("20240229"), D(2024, 2, 29));
-  EXPECT_EQ(ParseDayKey("2024-2-9"), std::nullopt);
-  EXPECT_EQ(ParseDayKey("20241301"), std::nullopt);
 }
 
 }  // namespace
