@@ -53,7 +53,8 @@ namespace {
 // in KafkaSink::Produce's sleep-and-retry on a full queue; far more than the batches in flight need.
 constexpr int64_t kMaxInFlight = 32768;
 
-// A delivery report names its event (its place in the order of submission) and the record within it.
+// A delivery report names its event (its place in the order of submission) and the record within it
+// (Normalise makes at most two records of an event).
 constexpr int kRecordBits = 8;
 
 }  // namespace
@@ -69,12 +70,13 @@ struct PublishSession::State {
     bool failed = false;
   };
 
-  IngestCounters* counters = nullptr;
   bool log_not_delivered = false;
 
   std::mutex mu;
   std::condition_variable cv;  // unresolved reached 0, or in_flight fell for a waiting submitter
-  v1::PublishResponse* response = nullptr;  // null once Drain returned
+  // Both null once Drain returned: a late report touches neither (they may be gone by then).
+  IngestCounters* counters = nullptr;
+  v1::PublishResponse* response = nullptr;
   int64_t in_flight = 0;                    // records produced and not yet reported
   bool submitter_waits = false;
   // The events from the oldest unresolved one on, in the order submitted; written[i] is number
@@ -99,7 +101,7 @@ struct PublishSession::State {
     }
     v1::EventResult* result = response != nullptr ? response->mutable_results(w.result) : nullptr;
     if (d.status.ok()) {
-      counters->records_written.fetch_add(1, std::memory_order_relaxed);
+      if (counters != nullptr) counters->records_written.fetch_add(1, std::memory_order_relaxed);
       if (result != nullptr) {
         v1::RecordRef* ref = result->mutable_records(record);
         ref->set_partition(d.partition);
@@ -138,7 +140,8 @@ PublishSession::PublishSession(Publisher& publisher, PublishSessionOptions optio
 
 PublishSession::~PublishSession() {
   std::lock_guard<std::mutex> lock(state_->mu);
-  state_->response = nullptr;  // a session dropped without Drain: late reports leave the response alone
+  state_->counters = nullptr;  // a session dropped without Drain: late reports leave both alone
+  state_->response = nullptr;
 }
 
 v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records) {
@@ -250,6 +253,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
     response->set_not_delivered(summary.not_delivered);
     s.response = nullptr;
   }
+  s.counters = nullptr;
   IngestCounters& counters = *publisher_.counters_;
   counters.accepted.fetch_add(summary.accepted, std::memory_order_relaxed);
   counters.not_delivered.fetch_add(summary.not_delivered, std::memory_order_relaxed);
