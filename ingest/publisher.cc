@@ -65,8 +65,8 @@ struct PublishSession::State {
   // An event whose records were written, until all are reported.
   struct Written {
     int64_t line = 0;
-    int result = -1;     // its index in response->results()
-    int remaining = 0;   // records not yet reported
+    int result = -1;    // its index in response->results()
+    int remaining = 0;  // records not yet reported
     bool failed = false;
   };
 
@@ -77,7 +77,7 @@ struct PublishSession::State {
   // Both null once Drain returned: a late report touches neither (they may be gone by then).
   IngestCounters* counters = nullptr;
   v1::PublishResponse* response = nullptr;
-  int64_t in_flight = 0;                    // records produced and not yet reported
+  int64_t in_flight = 0;  // records produced and not yet reported
   bool submitter_waits = false;
   // The events from the oldest unresolved one on, in the order submitted; written[i] is number
   // base + i in that order. Resolved events at the front are dropped.
