@@ -1,9 +1,7 @@
 #include "ctl/commands.h"
 
-#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -25,7 +23,6 @@
 #include "ctl/audit.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
-#include "ingest/validator.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -359,19 +356,18 @@ int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::
 
 int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,
                std::ostream& err) {
-  FILE* in = options.path == "-" ? stdin : std::fopen(options.path.c_str(), "rb");
-  if (in == nullptr) {
-    err << "error: FILE: cannot open " << options.path << ": " << std::strerror(errno) << std::endl;
+  absl::StatusOr<std::unique_ptr<ingest::FeedReader>> reader = ingest::FeedReader::Open(options.path);
+  if (!reader.ok()) {
+    err << "error: FILE: " << reader.status().message() << std::endl;
     return kExitUsage;
   }
-  std::unique_ptr<FILE, int (*)(FILE*)> closer(in == stdin ? nullptr : in, &std::fclose);
 
-  int64_t accepted = 0, duplicates = 0, rejected = 0, not_delivered = 0;
+  // first_not_delivered_line stays unknown: the summary names no line to rerun from.
+  ingest::FeedSummary counts;
   std::map<int32_t, int64_t> offsets;  // highest offset written per partition
   auto summary = [&] {
-    out << "accepted " << accepted << ", duplicates " << duplicates << ", rejected " << rejected;
-    if (not_delivered > 0) out << ", not delivered " << not_delivered;
-    out << "\n" << (offsets.empty() ? "offsets:" : "offsets: " + FormatOffsets(offsets)) << std::endl;
+    out << counts.ToString() << "\n"
+        << (offsets.empty() ? "offsets:" : "offsets: " + FormatOffsets(offsets)) << std::endl;
   };
 
   v1::PublishRequest batch;
@@ -385,26 +381,23 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     if (!s.ok()) return s;
     for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
       const v1::EventResult& r = resp.results(i);
+      counts.Count(r.status());
       switch (r.status()) {
         case v1::EventResult::STATUS_ACCEPTED:
-          ++accepted;
           for (const auto& rec : r.records()) {
             auto [it, inserted] = offsets.emplace(rec.partition(), rec.offset());
             if (!inserted) it->second = std::max(it->second, rec.offset());
           }
           break;
         case v1::EventResult::STATUS_DUPLICATE_IN_BATCH:
-          ++duplicates;
           break;
         case v1::EventResult::STATUS_REJECTED:
-          ++rejected;
           // The reason usually names the field already ("org: …"); name it only when it does not.
           err << "line " << lines[i] << ": "
               << (r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? "" : r.field() + ": ")
               << r.reason() << "\n";
           break;
         default:
-          ++not_delivered;
           err << "line " << lines[i] << ": not delivered: " << r.reason() << "\n";
       }
     }
@@ -417,28 +410,22 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     return grpc::Status::OK;
   };
 
-  ingest::LineReader reader(in);
-  std::string line;
-  while (true) {
-    const ingest::LineReader::Result r = reader.Next(&line);
-    if (r == ingest::LineReader::Result::kEof) break;
-    absl::StatusOr<v1::Event> event = r == ingest::LineReader::Result::kOversize
-                                          ? absl::StatusOr<v1::Event>(ingest::FieldError("line", "longer than 256 KiB"))
-                                          : ingest::ParseFeedLine(line);
-    if (!event.ok()) {
-      ++rejected;
-      err << "line " << reader.line_number() << ": " << event.status().message() << "\n";
+  ingest::FeedLine line;
+  while ((*reader)->Next(&line) == ingest::FeedReader::Result::kLine) {
+    v1::Event event;
+    if (absl::Status parsed = ingest::ParseFeedLineInto(line, &event); !parsed.ok()) {
+      counts.Count(v1::EventResult::STATUS_REJECTED);
+      err << "line " << line.number << ": " << parsed.message() << "\n";
       continue;
     }
-    if (!batch.events().empty() &&
-        batch.ByteSizeLong() + event->ByteSizeLong() + 16 > options.batch_bytes) {
+    if (!batch.events().empty() && batch.ByteSizeLong() + event.ByteSizeLong() + 16 > options.batch_bytes) {
       if (grpc::Status s = send(); !s.ok()) {
         summary();
         return ReportError(s, err);
       }
     }
-    *batch.add_events() = *std::move(event);
-    lines.push_back(reader.line_number());
+    *batch.add_events() = std::move(event);
+    lines.push_back(line.number);
     if (batch.events_size() >= static_cast<int>(options.batch_events)) {
       if (grpc::Status s = send(); !s.ok()) {
         summary();
@@ -451,8 +438,8 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     return ReportError(s, err);
   }
   summary();
-  if (not_delivered > 0) return kExitFailed;
-  return rejected > 0 ? kExitRejected : kExitOk;
+  // FeedSummary's exit codes are talentflowctl's: kExitOk, kExitRejected, kExitFailed.
+  return counts.ExitCode();
 }
 
 }  // namespace talentflow::ctl

@@ -181,8 +181,9 @@ struct PublishOptions {
   // Deadline of each Publish call (it returns once the broker acknowledged). Default: 60 s.
   absl::Duration timeout = absl::Seconds(60);
 };
-// Publishes the feed in batches. Prints "accepted N, duplicates D, rejected R" (", not delivered F"
-// when some were not) and "offsets: P:O,…", the highest offset written per partition (pass it to
+// Publishes the feed in batches, read with ingest's FeedReader. Prints its ingest::FeedSummary line,
+// "accepted N, duplicates D, rejected R" (", not delivered F" when some were not), and
+// "offsets: P:O,…", the highest offset written per partition (pass it to
 // --min-offsets to read these writes). Each rejected line is reported on `err` as
 // "line N: <field>: <reason>". Exit: kExitOk; kExitRejected when some line was rejected;
 // kExitFailed when a call failed (nothing more is sent) or an event was not delivered;

@@ -1,6 +1,9 @@
 #include "ingest/feed_source.h"
 
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/base/utf8.h"
@@ -112,6 +115,65 @@ LineReader::Result LineReader::Next(std::string* line) {
   ++line_number_;
   if (!line->empty() && line->back() == '\r') line->pop_back();
   return oversize ? Result::kOversize : Result::kLine;
+}
+
+absl::Status ParseFeedLineInto(const FeedLine& line, v1::Event* event) {
+  if (line.oversize) return FieldError("line", absl::StrCat("longer than ", kMaxFeedLineBytes / 1024, " KiB"));
+  return ParseFeedLineInto(line.text, event);
+}
+
+absl::StatusOr<std::unique_ptr<FeedReader>> FeedReader::Open(const std::string& path, bool follow) {
+  FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
+  return std::unique_ptr<FeedReader>(new FeedReader(file, follow));
+}
+
+FeedReader::~FeedReader() {
+  if (file_ != stdin) std::fclose(file_);
+}
+
+FeedReader::Result FeedReader::Next(FeedLine* line, const std::atomic<bool>* stop) {
+  if (stop != nullptr && stop->load()) return Result::kEnd;
+  if (caught_up_) {
+    caught_up_ = false;
+    lines_.ClearEof();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // tail -f: poll the growing file
+    if (stop != nullptr && stop->load()) return Result::kEnd;
+  }
+  const LineReader::Result r = lines_.Next(&line->text);
+  if (r == LineReader::Result::kEof) {
+    if (!follow_) return Result::kEnd;
+    caught_up_ = true;
+    return Result::kCaughtUp;
+  }
+  line->number = lines_.line_number();
+  line->oversize = r == LineReader::Result::kOversize;
+  return Result::kLine;
+}
+
+void FeedSummary::Count(v1::EventResult::Status status) {
+  switch (status) {
+    case v1::EventResult::STATUS_ACCEPTED: ++accepted; break;
+    case v1::EventResult::STATUS_DUPLICATE_IN_BATCH: ++duplicates; break;
+    case v1::EventResult::STATUS_REJECTED: ++rejected; break;
+    default: ++not_delivered; break;
+  }
+}
+
+std::string FeedSummary::ToString() const {
+  std::string s = absl::StrCat("accepted ", accepted, ", duplicates ", duplicates, ", rejected ", rejected);
+  if (not_delivered > 0) absl::StrAppend(&s, ", not delivered ", not_delivered);
+  if (not_delivered > 0 && first_not_delivered_line > 0) {
+    absl::StrAppend(&s, " (first not acknowledged: line ", first_not_delivered_line, "; rerun from there: tail -n +",
+                    first_not_delivered_line, ")");
+  }
+  return s;
+}
+
+int FeedSummary::ExitCode() const {
+  if (not_delivered > 0) return 1;
+  if (rejected > 0) return 3;
+  return 0;
 }
 
 }  // namespace talentflow::ingest

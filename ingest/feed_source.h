@@ -1,12 +1,16 @@
 // Reading scraper feeds: JSON Lines, one proto3-JSON talentflow.v1.Event per line.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "talentflow/v1/event.pb.h"
+#include "talentflow/v1/ingest.pb.h"
 
 namespace talentflow::ingest {
 
@@ -42,6 +46,67 @@ class LineReader {
   int64_t line_number_ = 0;
   std::string buffer_;  // bytes read but not yet returned are buffer_[pos_, size)
   size_t pos_ = 0;
+};
+
+// The longest feed line: a longer one is rejected whole ("line: longer than 256 KiB").
+inline constexpr size_t kMaxFeedLineBytes = 256 * 1024;
+
+// One line of a feed as FeedReader read it.
+struct FeedLine {
+  int64_t number = 0;     // 1-based
+  bool oversize = false;  // longer than kMaxFeedLineBytes; `text` is then empty
+  std::string text;       // without its '\n' or a trailing '\r'
+};
+
+// ParseFeedLineInto for a line as read: an oversize line is the FieldError "line: longer than 256 KiB".
+absl::Status ParseFeedLineInto(const FeedLine& line, v1::Event* event);
+
+// FeedReader is the one reader of JSON Lines feeds, for `talentflow-ingest feed` and `talentflowctl
+// publish`: numbered lines of at most kMaxFeedLineBytes (LineReader), blank lines and CRLF endings
+// as LineReader returns them, and with `follow` the file read further as it grows. Not thread-safe.
+class FeedReader {
+ public:
+  // Opens `path`, or reads standard input for "-". The errno's status, "cannot open <path>: <reason>",
+  // when the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<FeedReader>> Open(const std::string& path, bool follow = false);
+  ~FeedReader();  // closes the file (not standard input)
+
+  enum class Result {
+    kLine,      // `*line` holds the next line
+    kCaughtUp,  // with `follow` only: no more lines for now; the next call waits for the file to grow
+    kEnd,       // the end of the feed, or `stop` was set
+  };
+  // Reads the next line into `*line` (reusing its buffer). `stop`, when given, is checked before each
+  // line and while waiting for a growing file.
+  Result Next(FeedLine* line, const std::atomic<bool>* stop = nullptr);
+
+ private:
+  FeedReader(FILE* file, bool follow) : file_(file), follow_(follow), lines_(file, kMaxFeedLineBytes) {}
+
+  FILE* file_;
+  bool follow_;
+  bool caught_up_ = false;  // the last call returned kCaughtUp
+  LineReader lines_;
+};
+
+// FeedSummary counts the lines of one feed run and says how it ended: the summary line and exit code
+// of `talentflow-ingest feed` and `talentflowctl publish`.
+struct FeedSummary {
+  int64_t accepted = 0;     // lines whose every record the broker acknowledged
+  int64_t duplicates = 0;   // lines whose idempotency key an earlier line of this run had
+  int64_t rejected = 0;     // lines that failed validation (nothing written)
+  int64_t not_delivered = 0;
+  int64_t first_not_delivered_line = 0;  // 0 when every valid line was delivered, or when it is not known
+
+  // Counts one line by its result: ACCEPTED, DUPLICATE_IN_BATCH or REJECTED; any other status is not
+  // delivered.
+  void Count(v1::EventResult::Status status);
+  // "accepted N, duplicates D, rejected R", then ", not delivered F" when some were not, followed by
+  // " (first not acknowledged: line L; rerun from there: tail -n +L)" when that line is known.
+  std::string ToString() const;
+  // 0 when all lines were accepted or duplicates, 3 when some were rejected, 1 when some were
+  // not delivered.
+  int ExitCode() const;
 };
 
 }  // namespace talentflow::ingest

@@ -1,9 +1,7 @@
 #include "ingest/kafka_sink.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 
 #include <librdkafka/rdkafka.h>
 
@@ -107,53 +105,6 @@ void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
     in_flight_.fetch_sub(1);
     return;
   }
-}
-
-std::vector<Delivery> KafkaSink::PublishAndWait(const std::vector<v1::Event>& events, absl::Time deadline) {
-  // Shared with the delivery callbacks, which may run after a deadline made this call return. They
-  // hold a plain pointer (small enough for std::function to keep without allocating); `self` keeps
-  // the Wait alive until the last of them has run.
-  struct Wait {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::vector<Delivery> results;
-    std::vector<bool> reported;
-    size_t remaining = 0;
-    std::shared_ptr<Wait> self;
-  };
-  auto wait = std::make_shared<Wait>();
-  wait->results.resize(events.size());
-  wait->reported.resize(events.size(), false);
-  wait->remaining = events.size();
-  if (!events.empty()) wait->self = wait;
-  for (size_t i = 0; i < events.size(); ++i) {
-    Produce(events[i], [w = wait.get(), i](const Delivery& d) {
-      std::shared_ptr<Wait> last;  // the last report takes `self`, released after the unlock
-      std::lock_guard<std::mutex> lock(w->mu);
-      w->results[i] = d;
-      w->reported[i] = true;
-      if (--w->remaining == 0) {
-        w->cv.notify_all();
-        last = std::move(w->self);
-      }
-    });
-  }
-  std::unique_lock<std::mutex> lock(wait->mu);
-  // Bounded even without a deadline: every record is reported within message.timeout.ms.
-  const bool all = deadline == absl::InfiniteFuture()
-                       ? (wait->cv.wait(lock, [&] { return wait->remaining == 0; }), true)
-                       : wait->cv.wait_until(lock, absl::ToChronoTime(deadline), [&] { return wait->remaining == 0; });
-  std::vector<Delivery> results = wait->results;
-  if (!all) {
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!wait->reported[i]) {
-        results[i].status = absl::DeadlineExceededError(
-            "not acknowledged before the caller's deadline (it may still be written; publishing it again is safe: "
-            "same idempotency key)");
-      }
-    }
-  }
-  return results;
 }
 
 absl::Status KafkaSink::Flush(absl::Duration timeout) {

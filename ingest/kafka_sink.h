@@ -53,12 +53,6 @@ class KafkaSink {
   // Thread-safe. Blocks while the producer queue is full.
   void Produce(const v1::Event& event, DoneFn done);
 
-  // Produces `events` and returns once every one is acknowledged or failed, in the same order —
-  // or at `deadline` (the caller's), when the ones not yet reported are DeadlineExceeded: they
-  // were not acknowledged, but may still land.
-  std::vector<Delivery> PublishAndWait(const std::vector<v1::Event>& events,
-                                       absl::Time deadline = absl::InfiniteFuture());
-
   // Waits until nothing is in flight, at most `timeout`. DeadlineExceeded if records remain.
   absl::Status Flush(absl::Duration timeout);
 

@@ -1,7 +1,14 @@
 #include "ingest/publisher.h"
 
-#include "absl/container/flat_hash_set.h"
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include <xxhash.h>
+
 #include "absl/strings/str_cat.h"
+#include "common/log/logging.h"
 
 namespace talentflow::ingest {
 
@@ -31,62 +38,226 @@ absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const
 v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
                                        absl::Time deadline) {
   v1::PublishResponse response;
-  std::vector<v1::Event> records;
-  std::vector<int> owner;  // records[i] belongs to request event owner[i]
-  records.reserve(request.events_size());
-  owner.reserve(request.events_size());
-  absl::flat_hash_set<std::string> keys;
+  PublishSession session(*this, {.response = &response});
   for (int i = 0; i < request.events_size(); ++i) {
-    v1::EventResult* r = response.add_results();
-    auto prepared = Prepare(std::move(*request.mutable_events(i)), principal);
-    if (!prepared.ok()) {
-      r->set_status(v1::EventResult::STATUS_REJECTED);
-      r->set_field(RejectedField(prepared.status()));
-      r->set_reason(std::string(prepared.status().message()));
-      continue;
-    }
-    const v1::Event& first = prepared->front();
-    r->set_event_id(first.event_id());
-    r->set_idempotency_key(first.idempotency_key());
-    if (!keys.insert(first.idempotency_key()).second) {
-      r->set_status(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
-      continue;
-    }
-    for (auto& e : *prepared) {
-      records.push_back(std::move(e));
-      owner.push_back(i);
-    }
+    session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal));
   }
-  std::vector<Delivery> deliveries = sink_->PublishAndWait(records, deadline);
-  for (size_t k = 0; k < records.size(); ++k) {
-    v1::EventResult* r = response.mutable_results(owner[k]);
-    const Delivery& d = deliveries[k];
-    if (!d.status.ok()) {
-      r->set_status(v1::EventResult::STATUS_NOT_DELIVERED);
-      r->set_reason(std::string(d.status.message()));
-      continue;
-    }
-    counters_->records_written.fetch_add(1, std::memory_order_relaxed);
-    v1::RecordRef* ref = r->add_records();
-    ref->set_event_id(records[k].event_id());
-    ref->set_team(records[k].team());
-    ref->set_partition(d.partition);
-    ref->set_offset(d.offset);
-  }
-  for (auto& r : *response.mutable_results()) {
-    if (r.status() == v1::EventResult::STATUS_UNSPECIFIED) r.set_status(v1::EventResult::STATUS_ACCEPTED);
-    switch (r.status()) {
-      case v1::EventResult::STATUS_ACCEPTED: response.set_accepted(response.accepted() + 1); break;
-      case v1::EventResult::STATUS_DUPLICATE_IN_BATCH: response.set_duplicates(response.duplicates() + 1); break;
-      case v1::EventResult::STATUS_REJECTED: response.set_rejected(response.rejected() + 1); break;
-      default: response.set_not_delivered(response.not_delivered() + 1); break;
-    }
-  }
-  counters_->accepted.fetch_add(response.accepted(), std::memory_order_relaxed);
-  counters_->duplicates.fetch_add(response.duplicates(), std::memory_order_relaxed);
-  counters_->rejected.fetch_add(response.rejected(), std::memory_order_relaxed);
-  counters_->not_delivered.fetch_add(response.not_delivered(), std::memory_order_relaxed);
+  session.Drain(deadline);
   return response;
+}
+
+namespace {
+
+// The most records a session leaves unacknowledged. Below librdkafka's default producer queue
+// (queue.buffering.max.messages, 100,000), so a feed waits here, woken by the deliveries, rather than
+// in KafkaSink::Produce's sleep-and-retry on a full queue; far more than the batches in flight need.
+constexpr int64_t kMaxInFlight = 32768;
+
+// A delivery report names its event (its place in the order of submission) and the record within it
+// (Normalise makes at most two records of an event).
+constexpr int kRecordBits = 8;
+
+}  // namespace
+
+// Shared with the delivery callbacks, which hold a plain pointer (small enough for std::function to
+// keep without allocating); `self` keeps it alive while records are in flight.
+struct PublishSession::State {
+  // An event whose records were written, until all are reported.
+  struct Written {
+    int64_t line = 0;
+    int result = -1;    // its index in response->results()
+    int remaining = 0;  // records not yet reported
+    bool failed = false;
+  };
+
+  bool log_not_delivered = false;
+
+  std::mutex mu;
+  std::condition_variable cv;  // unresolved reached 0, or in_flight fell for a waiting submitter
+  // Both null once Drain returned: a late report touches neither (they may be gone by then).
+  IngestCounters* counters = nullptr;
+  v1::PublishResponse* response = nullptr;
+  int64_t in_flight = 0;  // records produced and not yet reported
+  bool submitter_waits = false;
+  // The events from the oldest unresolved one on, in the order submitted; written[i] is number
+  // base + i in that order. Resolved events at the front are dropped.
+  std::deque<Written> written;
+  uint64_t base = 0;
+  int64_t unresolved = 0;
+  int64_t accepted = 0;
+  int64_t failed = 0;
+  int64_t first_failed_line = 0;
+  std::shared_ptr<State> self;
+
+  void OnDelivery(uint64_t tag, const Delivery& d) {
+    std::shared_ptr<State> last;  // the report that empties in_flight takes `self`; released after the unlock
+    std::lock_guard<std::mutex> lock(mu);
+    Written& w = written[(tag >> kRecordBits) - base];
+    const int record = static_cast<int>(tag & ((1u << kRecordBits) - 1));
+    if (--in_flight == 0) last = std::move(self);
+    if (submitter_waits && in_flight <= kMaxInFlight * 3 / 4) {
+      submitter_waits = false;
+      cv.notify_all();
+    }
+    v1::EventResult* result = response != nullptr ? response->mutable_results(w.result) : nullptr;
+    if (d.status.ok()) {
+      if (counters != nullptr) counters->records_written.fetch_add(1, std::memory_order_relaxed);
+      if (result != nullptr) {
+        v1::RecordRef* ref = result->mutable_records(record);
+        ref->set_partition(d.partition);
+        ref->set_offset(d.offset);
+      }
+    } else {
+      if (result != nullptr) {
+        result->set_status(v1::EventResult::STATUS_NOT_DELIVERED);
+        result->set_reason(std::string(d.status.message()));
+      }
+      if (!w.failed && log_not_delivered) spdlog::error("line {}: not delivered: {}", w.line, d.status.message());
+      w.failed = true;
+    }
+    if (--w.remaining > 0) return;
+    --unresolved;
+    if (w.failed) {
+      ++failed;
+      if (first_failed_line == 0 || w.line < first_failed_line) first_failed_line = w.line;
+    } else {
+      ++accepted;
+    }
+    while (!written.empty() && written.front().remaining == 0) {
+      written.pop_front();
+      ++base;
+    }
+    if (unresolved == 0) cv.notify_all();
+  }
+};
+
+PublishSession::PublishSession(Publisher& publisher, PublishSessionOptions options)
+    : publisher_(publisher), state_(std::make_shared<State>()) {
+  state_->counters = publisher.counters_;
+  state_->log_not_delivered = options.log_not_delivered;
+  state_->response = options.response;
+}
+
+PublishSession::~PublishSession() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->counters = nullptr;  // a session dropped without Drain: late reports leave both alone
+  state_->response = nullptr;
+}
+
+v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records) {
+  State& s = *state_;
+  IngestCounters& counters = *publisher_.counters_;
+  if (!records.ok()) {
+    ++rejected_;
+    counters.rejected.fetch_add(1, std::memory_order_relaxed);
+    if (s.response != nullptr) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      v1::EventResult* r = s.response->add_results();
+      r->set_status(v1::EventResult::STATUS_REJECTED);
+      r->set_field(RejectedField(records.status()));
+      r->set_reason(std::string(records.status().message()));
+    }
+    return v1::EventResult::STATUS_REJECTED;
+  }
+  const v1::Event& first = records->front();
+  const std::string& key = first.idempotency_key();
+  const XXH128_hash_t hash = XXH3_128bits(key.data(), key.size());
+  const bool duplicate = !keys_.insert(absl::MakeUint128(hash.high64, hash.low64)).second;
+  if (duplicate) {
+    ++duplicates_;
+    counters.duplicates.fetch_add(1, std::memory_order_relaxed);
+  }
+  const int n = static_cast<int>(records->size());
+  uint64_t seq;
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    v1::EventResult* r = nullptr;
+    if (s.response != nullptr) {
+      r = s.response->add_results();
+      r->set_event_id(first.event_id());
+      r->set_idempotency_key(key);
+    }
+    if (duplicate) {
+      if (r != nullptr) r->set_status(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+      return v1::EventResult::STATUS_DUPLICATE_IN_BATCH;
+    }
+    while (s.in_flight > 0 && s.in_flight + n > kMaxInFlight) {
+      s.submitter_waits = true;
+      s.cv.wait(lock);
+    }
+    s.in_flight += n;
+    if (!s.self) s.self = state_;
+    seq = s.base + s.written.size();
+    s.written.push_back(State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false});
+    ++s.unresolved;
+    if (r != nullptr) {
+      for (const v1::Event& e : *records) {
+        v1::RecordRef* ref = r->add_records();
+        ref->set_event_id(e.event_id());
+        ref->set_team(e.team());
+        ref->set_offset(-1);  // not acknowledged (yet)
+      }
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    publisher_.sink_->Produce((*records)[k], [state = state_.get(), tag = seq << kRecordBits | k](const Delivery& d) {
+      state->OnDelivery(tag, d);
+    });
+  }
+  return v1::EventResult::STATUS_UNSPECIFIED;
+}
+
+FeedSummary PublishSession::Drain(absl::Time deadline) {
+  State& s = *state_;
+  std::unique_lock<std::mutex> lock(s.mu);
+  const auto resolved = [&] { return s.unresolved == 0; };
+  // Bounded even without a deadline: every record is reported within the sink's delivery timeout.
+  if (deadline == absl::InfiniteFuture()) {
+    s.cv.wait(lock, resolved);
+  } else {
+    s.cv.wait_until(lock, absl::ToChronoTime(deadline), resolved);
+  }
+  FeedSummary summary;
+  summary.accepted = s.accepted;
+  summary.duplicates = duplicates_;
+  summary.rejected = rejected_;
+  summary.not_delivered = s.failed + s.unresolved;
+  summary.first_not_delivered_line = s.first_failed_line;
+  for (const State::Written& w : s.written) {
+    if (w.remaining > 0) {
+      if (summary.first_not_delivered_line == 0 || w.line < summary.first_not_delivered_line) {
+        summary.first_not_delivered_line = w.line;
+      }
+      break;  // lines are in increasing order
+    }
+  }
+  if (v1::PublishResponse* response = s.response; response != nullptr) {
+    for (const State::Written& w : s.written) {
+      if (w.remaining == 0) continue;
+      v1::EventResult* r = response->mutable_results(w.result);
+      r->set_status(v1::EventResult::STATUS_NOT_DELIVERED);
+      r->set_reason(
+          "not acknowledged before the caller's deadline (it may still be written; publishing it again is safe: "
+          "same idempotency key)");
+    }
+    for (v1::EventResult& r : *response->mutable_results()) {
+      if (r.status() == v1::EventResult::STATUS_UNSPECIFIED) r.set_status(v1::EventResult::STATUS_ACCEPTED);
+      // Only the records the broker acknowledged are named.
+      auto* refs = r.mutable_records();
+      refs->erase(std::remove_if(refs->begin(), refs->end(), [](const v1::RecordRef& ref) { return ref.offset() < 0; }),
+                  refs->end());
+    }
+    response->set_accepted(summary.accepted);
+    response->set_duplicates(summary.duplicates);
+    response->set_rejected(summary.rejected);
+    response->set_not_delivered(summary.not_delivered);
+    s.response = nullptr;
+  }
+  s.counters = nullptr;
+  IngestCounters& counters = *publisher_.counters_;
+  counters.accepted.fetch_add(summary.accepted, std::memory_order_relaxed);
+  counters.not_delivered.fetch_add(summary.not_delivered, std::memory_order_relaxed);
+  return summary;
 }
 
 }  // namespace talentflow::ingest

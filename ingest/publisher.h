@@ -1,14 +1,21 @@
 // Publisher is ingest's core, shared by the gRPC service and feed mode: validate and normalise
-// each event, drop in-batch duplicates, write the rest to Kafka and report per event.
+// each event, and write it to Kafka through a PublishSession, ingest's one publishing path, which
+// drops in-run duplicates, tracks the deliveries and reports per event.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ingest/aliases.h"
 #include "ingest/event_ids.h"
+#include "ingest/feed_source.h"
 #include "ingest/kafka_sink.h"
 #include "ingest/validator.h"
 #include "talentflow/v1/ingest.pb.h"
@@ -41,26 +48,78 @@ class Publisher {
   // events or more than max_batch_bytes bytes (nothing is written then).
   absl::Status CheckBatch(const v1::PublishRequest& request) const;
 
-  // Publishes a batch: one result per event, in order. Returns after the broker acknowledged or
-  // failed every record written, or at `deadline` (the caller's), when the records not yet
-  // acknowledged are reported NOT_DELIVERED (they may still land). Moves the events out of
-  // `request` (it is left with empty events). Thread-safe.
+  // Publishes a batch through one PublishSession: one result per event, in order. Returns after the
+  // broker acknowledged or failed every record written, or at `deadline` (the caller's), when the
+  // records not yet acknowledged are reported NOT_DELIVERED (they may still land). Moves the events
+  // out of `request` (it is left with empty events). Thread-safe.
   v1::PublishResponse Publish(v1::PublishRequest& request, const std::string& principal,
                               absl::Time deadline = absl::InfiniteFuture());
 
   // Validates one event and stamps it (recordedTime = now, recordedBy = principal, ids): the records
-  // to write (see Normalise), or a FieldError.
+  // to write (see Normalise), or a FieldError. Thread-safe.
   absl::StatusOr<std::vector<v1::Event>> Prepare(v1::Event event, const std::string& principal);
 
-  KafkaSink* sink() const { return sink_; }
-  IngestCounters* counters() const { return counters_; }
-
  private:
+  friend class PublishSession;
+
   KafkaSink* sink_;
   const Aliases* aliases_;
   IngestCounters* counters_;
   PublisherOptions options_;
   EventIdGenerator ids_;
+};
+
+struct PublishSessionOptions {
+  // Where each event's result goes, one per Submit in order, with where its records landed. Complete,
+  // with the response's counts, once Drain returns; left alone after that. Not owned; must outlive
+  // the session. Default: none (counts only, as feed mode needs).
+  v1::PublishResponse* response = nullptr;
+  // Log the first failed delivery of each event as "line N: not delivered: <reason>". Default: false.
+  bool log_not_delivered = false;
+};
+
+// PublishSession is ingest's one publishing path: feed mode runs a whole feed through one session,
+// Publisher::Publish (gRPC Publish, and each batch of PublishStream) one batch. Events are submitted
+// in order; the session drops those whose idempotency key an earlier event of the session had,
+// writes the others' records to the sink, follows their deliveries, counts the results into a
+// FeedSummary and the Publisher's IngestCounters, and with PublishSessionOptions::response fills one
+// v1::EventResult per event.
+//
+// One thread submits and drains; the deliveries are reported on the sink's thread. The state they
+// update outlives the session: a report that comes after Drain gave up (the idempotent producer may
+// report a record later than its delivery timeout) finds it still alive.
+class PublishSession {
+ public:
+  // Does not own `publisher`, which must outlive the session.
+  explicit PublishSession(Publisher& publisher, PublishSessionOptions options = {});
+  ~PublishSession();
+  PublishSession(const PublishSession&) = delete;
+  PublishSession& operator=(const PublishSession&) = delete;
+
+  // Submits one event as Publisher::Prepare returned it, numbered `line` (its feed line: named in the
+  // log and in FeedSummary::first_not_delivered_line). Returns STATUS_REJECTED when `records` is an
+  // error and STATUS_DUPLICATE_IN_BATCH when an earlier event of this session had its idempotency key
+  // (nothing is written for either); otherwise STATUS_UNSPECIFIED: its records are being written and
+  // Drain counts their fate. First waits while too many records of this session are unacknowledged.
+  // `records` is only read. REQUIRES: `line` greater than that of every event submitted before.
+  v1::EventResult::Status Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records);
+
+  // Waits until every written event is acknowledged or failed, or until `deadline`: the events still
+  // unresolved then count as not delivered (their records may still land). Returns the session's
+  // counts, first_not_delivered_line being the first line that failed or is unresolved, and adds them
+  // to the Publisher's counters. Call once, after the last Submit.
+  FeedSummary Drain(absl::Time deadline);
+
+ private:
+  struct State;
+
+  Publisher& publisher_;
+  std::shared_ptr<State> state_;
+  // The idempotency keys submitted so far, as XXH3 128-bit hashes: 16 bytes an event and no string to
+  // copy (an event is taken for a duplicate only if two keys share a 128-bit hash).
+  absl::flat_hash_set<absl::uint128> keys_;
+  int64_t duplicates_ = 0;
+  int64_t rejected_ = 0;
 };
 
 }  // namespace talentflow::ingest

@@ -1,6 +1,7 @@
 #include "ingest/feed_source.h"
 
 #include <cstdio>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -135,6 +136,80 @@ TEST_F(LineReaderTest, KeepsNulBytes) {
   std::string line;
   ASSERT_EQ(r.Next(&line), LineReader::Result::kLine);
   EXPECT_EQ(line, std::string("a\0b", 3));
+}
+
+TEST(ParseFeedLineInto, AnOversizeLineIsRejectedNamingTheLimit) {
+  FeedLine line;
+  line.number = 7;
+  line.oversize = true;
+  v1::Event event;
+  const absl::Status s = ParseFeedLineInto(line, &event);
+  EXPECT_EQ(s.message(), "line: longer than 256 KiB");
+  EXPECT_EQ(RejectedField(s), "line");
+}
+
+TEST(FeedReader, NumbersLinesAndEndsAtTheEndOfTheFile) {
+  const std::string path = ::testing::TempDir() + "/feed_reader_plain.jsonl";
+  std::ofstream(path, std::ios::binary) << "a\r\n\nb";
+  auto reader = FeedReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  FeedLine line;
+  ASSERT_EQ((*reader)->Next(&line), FeedReader::Result::kLine);
+  EXPECT_EQ(line.number, 1);
+  EXPECT_EQ(line.text, "a");
+  ASSERT_EQ((*reader)->Next(&line), FeedReader::Result::kLine);
+  EXPECT_EQ(line.number, 2);
+  EXPECT_EQ(line.text, "");
+  ASSERT_EQ((*reader)->Next(&line), FeedReader::Result::kLine);
+  EXPECT_EQ(line.number, 3);
+  EXPECT_EQ(line.text, "b");
+  EXPECT_FALSE(line.oversize);
+  EXPECT_EQ((*reader)->Next(&line), FeedReader::Result::kEnd);
+}
+
+TEST(FeedReader, FollowsAGrowingFileUntilStopped) {
+  const std::string path = ::testing::TempDir() + "/feed_reader_follow.jsonl";
+  std::ofstream(path, std::ios::binary) << "first\n";
+  auto reader = FeedReader::Open(path, /*follow=*/true);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::atomic<bool> stop{false};
+  FeedLine line;
+  ASSERT_EQ((*reader)->Next(&line, &stop), FeedReader::Result::kLine);
+  EXPECT_EQ(line.text, "first");
+  EXPECT_EQ((*reader)->Next(&line, &stop), FeedReader::Result::kCaughtUp);
+  std::ofstream(path, std::ios::binary | std::ios::app) << "second\n";
+  ASSERT_EQ((*reader)->Next(&line, &stop), FeedReader::Result::kLine);
+  EXPECT_EQ(line.number, 2);
+  EXPECT_EQ(line.text, "second");
+  EXPECT_EQ((*reader)->Next(&line, &stop), FeedReader::Result::kCaughtUp);
+  stop = true;
+  EXPECT_EQ((*reader)->Next(&line, &stop), FeedReader::Result::kEnd);
+}
+
+TEST(FeedReader, AMissingFileIsNamedWithTheReason) {
+  auto reader = FeedReader::Open("/nonexistent/feed.jsonl");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(reader.status().message(), "cannot open /nonexistent/feed.jsonl: No such file or directory");
+}
+
+TEST(FeedSummary, CountsResultsAndSaysHowTheRunEnded) {
+  FeedSummary s;
+  s.Count(v1::EventResult::STATUS_ACCEPTED);
+  s.Count(v1::EventResult::STATUS_ACCEPTED);
+  s.Count(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 0");
+  EXPECT_EQ(s.ExitCode(), 0);
+  s.Count(v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 1");
+  EXPECT_EQ(s.ExitCode(), 3);
+  s.Count(v1::EventResult::STATUS_NOT_DELIVERED);
+  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 1, not delivered 1");  // no line known
+  EXPECT_EQ(s.ExitCode(), 1);
+  s.first_not_delivered_line = 12;
+  EXPECT_EQ(s.ToString(),
+            "accepted 2, duplicates 1, rejected 1, not delivered 1 (first not acknowledged: line 12; rerun from "
+            "there: tail -n +12)");
 }
 
 }  // namespace

@@ -242,21 +242,32 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
 }
 
 // A deadline that has passed returns before the acknowledgements; they arrive afterwards and run
-// against the call's state, which must still be alive (the sanitizer build checks it).
-TEST_F(IngestIntegrationTest, PublishAndWaitPastItsDeadlineTakesLateReports) {
+// against the session's state, which must still be alive (the sanitizer build checks it).
+TEST_F(IngestIntegrationTest, PublishPastItsDeadlineTakesLateReports) {
   auto sink = KafkaSink::Create(kafka_, {});
   ASSERT_TRUE(sink.ok()) << sink.status();
-  const std::vector<v1::Event> events(200, testing::Hire("evt-late", "chatgpt", Day(2026, 2, 13), "p-late"));
-  const std::vector<Delivery> deliveries = (*sink)->PublishAndWait(events, absl::Now());
-  ASSERT_EQ(deliveries.size(), events.size());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  v1::PublishRequest request;
+  for (int i = 0; i < 200; ++i) {
+    *request.add_events() = testing::Hire("evt-late-" + std::to_string(i), "chatgpt", Day(2026, 2, 13),
+                                          "p-late-" + std::to_string(i));
+  }
+  const v1::PublishResponse response = publisher.Publish(request, "test", absl::Now());
+  ASSERT_EQ(response.results_size(), 200);
   int64_t late = 0;
-  for (const Delivery& d : deliveries) {
-    if (!d.status.ok()) {
-      EXPECT_EQ(d.status.code(), absl::StatusCode::kDeadlineExceeded) << d.status;
+  for (const v1::EventResult& r : response.results()) {
+    if (r.status() == v1::EventResult::STATUS_NOT_DELIVERED) {
+      EXPECT_THAT(r.reason(), ::testing::HasSubstr("not acknowledged before the caller's deadline")) << r.reason();
+      EXPECT_EQ(r.records_size(), 0);
       ++late;
+    } else {
+      EXPECT_EQ(r.status(), v1::EventResult::STATUS_ACCEPTED);
+      EXPECT_EQ(r.records_size(), 1);
     }
   }
   EXPECT_GT(late, 0);
+  EXPECT_EQ(response.not_delivered(), late);
+  EXPECT_EQ(response.accepted(), 200 - late);
   EXPECT_TRUE((*sink)->Flush(absl::Seconds(30)).ok());
   EXPECT_EQ((*sink)->in_flight(), 0);
 }
@@ -296,11 +307,14 @@ TEST_F(IngestIntegrationTest, TopicCreatedAMomentAgoIsWaitedFor) {
   ASSERT_TRUE(testing::CreateTopic(fresh.topic, 12, /*with_dlq=*/false, /*await_metadata=*/false).ok());
   auto sink = KafkaSink::Create(fresh, {});
   ASSERT_TRUE(sink.ok()) << sink.status();
-  const std::vector<Delivery> deliveries =
-      (*sink)->PublishAndWait({testing::Hire("evt-fresh", "chatgpt", Day(2026, 2, 13), "p-fresh")});
-  ASSERT_EQ(deliveries.size(), 1u);
-  EXPECT_TRUE(deliveries[0].status.ok()) << deliveries[0].status;
-  EXPECT_EQ(deliveries[0].offset, 0);
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  v1::PublishRequest request;
+  *request.add_events() = testing::Hire("evt-fresh", "chatgpt", Day(2026, 2, 13), "p-fresh");
+  const v1::PublishResponse response = publisher.Publish(request, "test");
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).status(), v1::EventResult::STATUS_ACCEPTED) << response.results(0).reason();
+  ASSERT_EQ(response.results(0).records_size(), 1);
+  EXPECT_EQ(response.results(0).records(0).offset(), 0);
 }
 
 TEST_F(IngestIntegrationTest, MissingTopicFailsCreateWithNotFound) {
