@@ -252,7 +252,7 @@ int RunSnapshot(ReplayOptions options, absl::Time known_at, std::ostream& out, s
   return RunReplay(options, out, err);
 }
 
-std::string RenderHistoryCsv(const std::vector<v1::HistoryEntry>& events) {
+std::string RenderHistoryCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events) {
   std::string out =
       "offset,recorded_time,effective_time,type,person_id,person_name,seniority,status,note,confidence,evidence\n";
   for (const auto& h : events) {

@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/kafka/kafka.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "talentflow/v1/query.pb.h"
 #include "views/view_store.h"
 
 namespace talentflow::ctl {
@@ -66,9 +68,9 @@ int RunDigest(const std::string& db, std::ostream& out, std::ostream& err);
 int RunVerify(const KafkaOptions& kafka, const std::string& live_db, std::ostream& out, std::ostream& err);
 // audit snapshot: a replay up to what the broker had accepted by `known_at`.
 int RunSnapshot(ReplayOptions options, absl::Time known_at, std::ostream& out, std::ostream& err);
-// The history as CSV: offset,recorded_time,effective_time,type,person_id,person_name,seniority,status,note,
-// confidence,evidence (outlet <url> joined by " | ").
-std::string RenderHistoryCsv(const std::vector<v1::HistoryEntry>& events);
+// A team's history (ListEvents' records) as CSV: offset,recorded_time,effective_time,type,person_id,
+// person_name,seniority,status,note,confidence,evidence (outlet <url> joined by " | ").
+std::string RenderHistoryCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events);
 inline constexpr int kExitMismatch = 4;
 
 }  // namespace talentflow::ctl

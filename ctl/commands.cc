@@ -271,7 +271,7 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
   if (options.csv) {
-    out << RenderHistoryCsv({all.events().begin(), all.events().end()}) << std::flush;
+    out << RenderHistoryCsv(all.events()) << std::flush;
     return kExitOk;
   }
   return Emit(read, all, [&] { return RenderEvents(all.events()); }, out, err);

@@ -522,7 +522,7 @@ std::string RenderFlows(const v1::GetTalentFlowsResponse& flows) {
   return table.Render(false);
 }
 
-std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::HistoryEntry>& events) {
+std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events) {
   if (events.empty()) return "no events\n";
   Table table({{"offset", Align::kRight},
                {"date"},

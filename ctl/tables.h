@@ -13,7 +13,6 @@
 #include "google/protobuf/repeated_ptr_field.h"
 #include "talentflow/v1/health.pb.h"
 #include "talentflow/v1/query.pb.h"
-#include "talentflow/v1/view.pb.h"
 
 namespace talentflow::ctl {
 
@@ -47,10 +46,10 @@ std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color);
 // One row per edge: from, to, people, and the movers ("name (YYYY-MM)", cut to fit).
 std::string RenderFlows(const v1::GetTalentFlowsResponse& flows);
 
-// One row per history entry: offset, effective date (at its precision), type, person, status and
+// One row per event record: offset, effective date (at its precision), type, person, status and
 // a note (what the event did, then the projector's note), which continues on the following lines
 // rather than being cut.
-std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::HistoryEntry>& events);
+std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events);
 
 // One row per partition: applied offset, log end, lag ("-" when unknown); then the broker time of
 // the newest applied record.

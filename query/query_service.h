@@ -1,11 +1,15 @@
 // QueryServiceImpl is talentflow.v1.QueryService over a ViewSource. Every call needs the `reader`
-// role (auth::CallGate).
+// role (admitted by rpc::Serve). Its messages are the API's own (query.proto): the records stored
+// in the views (view.proto) are converted, never returned.
 #pragma once
 
 #include <functional>
 #include <map>
 
 #include <grpcpp/grpcpp.h>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 
 #include "common/rpc/auth.h"
 #include "query/view_source.h"
@@ -41,6 +45,9 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                             v1::Watermark* resp) override;
 
  private:
+  // Admits the call as a reader and runs `body` (rpc::Serve).
+  grpc::Status Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body);
+
   ViewSource* source_;
   LogEndsFn log_ends_;
   auth::CallGate open_gate_;

@@ -1,6 +1,6 @@
 // Access control for the gRPC services: bearer tokens from a tokens file, roles, and a bound on
-// the calls a server runs at once. Every guarded RPC starts with CallGate::Admit — the one place
-// where a call is authenticated, authorised and counted.
+// the calls a server runs at once. Every guarded RPC runs through rpc::Serve (serve.h), which calls
+// CallGate::Admit — the one place where a call is authenticated, authorised and counted.
 //
 // Tokens file (`--tokens FILE`), one principal a line, `#` starts a comment, blank lines ignored:
 //
@@ -114,8 +114,8 @@ class CallGate {
                                         Role required) const;
 
   // Authorize with the client's metadata, then takes an in-flight slot: ResourceExhausted when
-  // max_in_flight calls are already admitted. Call first thing in an RPC handler and keep the
-  // Admission until the handler returns.
+  // max_in_flight calls are already admitted. The Admission is kept until the handler returns
+  // (rpc::Serve does both).
   absl::StatusOr<Admission> Admit(const grpc::ServerContext& context, Role required);
 
   // Calls admitted and not yet finished.

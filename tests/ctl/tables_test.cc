@@ -354,9 +354,9 @@ TEST(RenderTrend, OneRowPerPoint) {
 }
 
 TEST(RenderEvents, WrapsTheNoteToFitAndShowsDatesAtTheirPrecision) {
-  google::protobuf::RepeatedPtrField<v1::HistoryEntry> events;
+  google::protobuf::RepeatedPtrField<v1::EventRecord> events;
   auto add = [&](int64_t offset, absl::Time when, v1::DatePrecision precision, v1::EventStatus status) {
-    v1::HistoryEntry* e = events.Add();
+    v1::EventRecord* e = events.Add();
     e->set_offset(offset);
     e->set_status(status);
     *e->mutable_event()->mutable_effective_time() = ToTimestamp(when);
@@ -364,7 +364,7 @@ TEST(RenderEvents, WrapsTheNoteToFitAndShowsDatesAtTheirPrecision) {
     return e;
   };
   auto utc = [](int y, int m, int d) { return absl::FromCivil(absl::CivilDay(y, m, d), absl::UTCTimeZone()); };
-  v1::HistoryEntry* e = add(17, utc(2025, 11, 3), v1::DATE_PRECISION_DAY, v1::EVENT_STATUS_APPLIED);
+  v1::EventRecord* e = add(17, utc(2025, 11, 3), v1::DATE_PRECISION_DAY, v1::EVENT_STATUS_APPLIED);
   e->mutable_event()->mutable_person()->set_name("Ada Lovelace");
   e->mutable_event()->mutable_hire()->set_from_org("google-deepmind");
   e = add(18, utc(2026, 1, 15), v1::DATE_PRECISION_MONTH, v1::EVENT_STATUS_RETRACTED);

@@ -283,7 +283,7 @@ TEST_F(SampleQueryTest, TalentFlowsCountDistinctPeople) {
 
 TEST_F(SampleQueryTest, ListEventsPagesThroughHistoryInLogOrder) {
   Served s(source_);
-  std::vector<v1::HistoryEntry> all;
+  std::vector<v1::EventRecord> all;
   std::string token;
   int pages = 0;
   do {

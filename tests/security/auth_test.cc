@@ -1,5 +1,5 @@
 // The pure parts of access control: the tokens file, roles, bearer metadata, the in-flight
-// limit, the loopback rule and the checks of MakeServerSecurity. No network, no broker.
+// limit, rpc::Serve, the loopback rule and the checks of MakeServerSecurity. No network, no broker.
 #include "common/rpc/auth.h"
 
 #include <cctype>
@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/serve.h"
 #include "common/rpc/server_security.h"
 
 namespace talentflow::auth {
@@ -195,6 +196,39 @@ TEST(CallGate, RefusedCallersTakeNoSlot) {
   grpc::ServerContext ctx;  // no token
   EXPECT_EQ(gate.Admit(ctx, Role::kReader).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(gate.in_flight(), 0);
+}
+
+TEST(Serve, HoldsTheSlotWhileTheBodyRunsAndReturnsItsStatus) {
+  CallGate gate(Options(nullptr, 1));
+  grpc::ServerContext ctx;  // no tokens: anonymous
+  bool nested_ran = false;
+  const grpc::Status outer = rpc::Serve(gate, ctx, Role::kReader, [&](const std::string& principal) -> absl::Status {
+    EXPECT_EQ(principal, kAnonymous);
+    EXPECT_EQ(gate.in_flight(), 1);
+    const grpc::Status nested = rpc::Serve(gate, ctx, Role::kReader, [&]() -> absl::Status {
+      nested_ran = true;
+      return absl::OkStatus();
+    });
+    EXPECT_EQ(nested.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    return absl::NotFoundError("team openai/sora not found");
+  });
+  EXPECT_FALSE(nested_ran);  // a call that is not admitted never reaches its handler
+  EXPECT_EQ(outer.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(outer.error_message(), "team openai/sora not found");
+  EXPECT_EQ(gate.in_flight(), 0);
+}
+
+TEST(Serve, AnUnauthenticatedCallNeverRunsTheBody) {
+  CallGate gate(Options(Store(), 0));
+  grpc::ServerContext ctx;  // no token
+  bool ran = false;
+  const grpc::Status s = rpc::Serve(gate, ctx, Role::kReader, [&]() -> absl::Status {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(s.error_message(), "missing \"authorization: Bearer <token>\" metadata");
 }
 
 }  // namespace

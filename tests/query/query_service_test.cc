@@ -1,0 +1,299 @@
+// QueryServiceImpl over a read-only ViewSource of a view database written with the fold in a
+// temporary directory, reached through an in-process channel as talentflowctl --db reaches it.
+#include "query/query_service.h"
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include "common/base/record_key.h"
+#include "common/base/time_util.h"
+#include "tests/common/event_builders.h"
+#include "views/fold.h"
+#include "views/view_store.h"
+
+namespace talentflow::query {
+namespace {
+
+using ::talentflow::testing::Day;
+using ::testing::ElementsAre;
+
+// openai/sora and openai/codex land in these of 12 partitions (Kafka's murmur2 of the record key,
+// worked out apart from the code).
+constexpr int32_t kSoraPartition = 5;
+constexpr int32_t kCodexPartition = 11;
+constexpr int64_t kSoraAppliedMs = 1767225600000;   // 2026-01-01T00:00:00Z
+constexpr int64_t kCodexAppliedMs = 1767312000000;  // 2026-01-02T00:00:00Z
+
+v1::Event WithKey(v1::Event e, const std::string& idempotency_key) {
+  e.set_idempotency_key(idempotency_key);
+  return e;
+}
+
+class QueryServiceTest : public ::testing::Test {
+ protected:
+  // Writes the views, then serves them read-only.
+  //   openai/sora, partition 5:  40 hire evt-1, 41 departure evt-2, 42 evt-3 (evt-1's key again),
+  //                              43 retraction of evt-2; applied up to 44.
+  //   openai/codex, partition 11: 7 departure evt-9; applied up to 8.
+  static void SetUpTestSuite() {
+    path_ = new std::string(::testing::TempDir() + "/query_service_test_" + std::to_string(getpid()));
+    std::filesystem::remove_all(*path_);
+    {
+      views::ViewStoreOptions options;
+      options.path = *path_;
+      std::unique_ptr<views::ViewStore> store = views::ViewStore::Open(options).value();
+      ASSERT_TRUE(store->SetPartitionCount(12).ok());
+      ASSERT_EQ(KafkaPartitionFor("openai/sora", 12), kSoraPartition);
+      ASSERT_EQ(KafkaPartitionFor("openai/codex", 12), kCodexPartition);
+      auto batch = store->NewBatch();
+      auto apply = [&](int32_t p, int64_t offset, const v1::Event& e) {
+        ASSERT_TRUE(views::Apply(e, views::RecordMeta{p, offset}, batch->Partition(p)).ok()) << e.event_id();
+      };
+      apply(kSoraPartition, 40, WithKey(testing::Hire("evt-1", "sora", Day(2026, 1, 5), "p-1"), "ik-1"));
+      apply(kSoraPartition, 41, WithKey(testing::Departure("evt-2", "sora", Day(2026, 2, 10), "p-2"), "ik-2"));
+      apply(kSoraPartition, 42, WithKey(testing::Hire("evt-3", "sora", Day(2026, 1, 5), "p-1"), "ik-1"));
+      apply(kSoraPartition, 43, WithKey(testing::Retraction("evt-4", "sora", Day(2026, 2, 11), "evt-2"), "ik-4"));
+      apply(kCodexPartition, 7, WithKey(testing::Departure("evt-9", "codex", Day(2026, 2, 1), "p-9"), "ik-9"));
+      batch->Partition(kSoraPartition).SetOffset(44, kSoraAppliedMs);
+      batch->Partition(kCodexPartition).SetOffset(8, kCodexAppliedMs);
+      ASSERT_TRUE(store->Commit(*batch).ok());
+    }
+    source_ = new ViewSource(ViewSourceOptions{.db_path = *path_, .read_only = true});
+    source_->Start();
+    source_->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
+    ASSERT_TRUE(source_->Acquire().ok());
+    service_ = new QueryServiceImpl(source_, LogEndsFn());
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_);
+    server_ = builder.BuildAndStart().release();
+    ASSERT_NE(server_, nullptr);
+  }
+
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    delete server_;
+    delete service_;
+    delete source_;
+    std::filesystem::remove_all(*path_);
+    delete path_;
+  }
+
+  void SetUp() override { stub_ = v1::QueryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments())); }
+
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+
+  static std::string* path_;
+  static ViewSource* source_;
+  static QueryServiceImpl* service_;
+  static grpc::Server* server_;
+};
+
+std::string* QueryServiceTest::path_ = nullptr;
+ViewSource* QueryServiceTest::source_ = nullptr;
+QueryServiceImpl* QueryServiceTest::service_ = nullptr;
+grpc::Server* QueryServiceTest::server_ = nullptr;
+
+google::protobuf::Timestamp At(absl::Time t) { return ToTimestamp(t); }
+
+TEST_F(QueryServiceTest, GetTeamHealthOfAnUnknownTeamIsNotFound) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("robotics");
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext ctx;
+  const grpc::Status s = stub_->GetTeamHealth(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "team openai/robotics not found");
+}
+
+TEST_F(QueryServiceTest, ABadSlugIsInvalidArgumentNamingTheField) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("Sora");
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status s = stub_->GetTeamHealth(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "team: \"Sora\" is not a slug ([a-z0-9][a-z0-9-]{0,62})");
+
+  req.set_org("open ai");  // the org is checked first
+  grpc::ClientContext ctx2;
+  s = stub_->GetTeamHealth(&ctx2, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "org: \"open ai\" is not a slug ([a-z0-9][a-z0-9-]{0,62})");
+}
+
+TEST_F(QueryServiceTest, GetTeamHealthCountsWhatTheRetractionLeft) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_as_of() = At(Day(2026, 2, 28));
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetTeamHealth(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.health().team(), "sora");
+  ASSERT_GE(resp.health().windows_size(), 2);
+  // 90 days up to 2026-02-28 start on 2025-12-01: the hire of 2026-01-05 counts once (evt-3 is a
+  // duplicate), the departure of 2026-02-10 was retracted.
+  EXPECT_EQ(resp.health().windows(1).hires(), 1);
+  EXPECT_EQ(resp.health().windows(1).departures(), 0);
+}
+
+TEST_F(QueryServiceTest, ListEventsReturnsEventRecordsInLogOrder) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  req.set_page_size(3);
+  v1::ListEventsResponse first;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListEvents(&ctx, req, &first).ok());
+  ASSERT_EQ(first.events_size(), 3);
+  EXPECT_EQ(first.next_page_token(), "offset:42");
+
+  req.set_page_token(first.next_page_token());
+  v1::ListEventsResponse second;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListEvents(&ctx2, req, &second).ok());
+  ASSERT_EQ(second.events_size(), 1);
+  EXPECT_EQ(second.next_page_token(), "");
+
+  std::vector<v1::EventRecord> all(first.events().begin(), first.events().end());
+  all.push_back(second.events(0));
+  struct Seen {
+    std::string event_id;
+    v1::EventStatus status;
+    std::string note;
+    int32_t partition;
+    int64_t offset;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+  for (const auto& r : all) seen.push_back({r.event().event_id(), r.status(), r.note(), r.partition(), r.offset()});
+  EXPECT_THAT(seen, ElementsAre(Seen{"evt-1", v1::EVENT_STATUS_APPLIED, "", 5, 40},
+                                Seen{"evt-2", v1::EVENT_STATUS_RETRACTED, "retracted by evt-4: story corrected", 5, 41},
+                                Seen{"evt-3", v1::EVENT_STATUS_DUPLICATE, "duplicate of evt-1", 5, 42},
+                                Seen{"evt-4", v1::EVENT_STATUS_RETRACTION_APPLIED, "", 5, 43}));
+  EXPECT_EQ(all[1].event().departure().destination_org(), "anthropic");  // the event itself comes along
+}
+
+TEST_F(QueryServiceTest, ListEventsFiltersByEffectiveTime) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_from() = At(Day(2026, 2, 1));
+  *req.mutable_to() = At(Day(2026, 2, 10));  // inclusive: the departure at 00:00 that day is in
+  v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListEvents(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.events_size(), 1);
+  EXPECT_EQ(resp.events(0).offset(), 41);
+
+  std::swap(*req.mutable_from(), *req.mutable_to());
+  grpc::ClientContext ctx2;
+  const grpc::Status s = stub_->ListEvents(&ctx2, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "from: after to");
+}
+
+TEST_F(QueryServiceTest, ListEventsOfAnUnknownTeamIsNotFound) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("robotics");
+  v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  const grpc::Status s = stub_->ListEvents(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "team openai/robotics not found");
+}
+
+TEST_F(QueryServiceTest, ListTeamsPagesByNameAndRefusesForeignTokens) {
+  v1::ListTeamsRequest req;
+  req.set_org("openai");
+  req.set_order_by(v1::ListTeamsRequest::ORDER_BY_NAME);
+  req.set_page_size(1);
+  v1::ListTeamsResponse first;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListTeams(&ctx, req, &first).ok());
+  ASSERT_EQ(first.teams_size(), 1);
+  EXPECT_EQ(first.teams(0).team(), "codex");
+  EXPECT_EQ(first.next_page_token(), "after:codex");
+
+  req.set_page_token(first.next_page_token());
+  v1::ListTeamsResponse second;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListTeams(&ctx2, req, &second).ok());
+  ASSERT_EQ(second.teams_size(), 1);
+  EXPECT_EQ(second.teams(0).team(), "sora");
+  EXPECT_EQ(second.next_page_token(), "");
+
+  req.set_page_token("offset:42");  // a ListEvents token
+  grpc::ClientContext ctx3;
+  grpc::Status s = stub_->ListTeams(&ctx3, req, &second);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "page_token: not a token from a previous ListTeams response");
+
+  req.clear_page_token();
+  req.set_page_size(501);
+  grpc::ClientContext ctx4;
+  s = stub_->ListTeams(&ctx4, req, &second);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "page_size: must be 0..500");
+}
+
+TEST_F(QueryServiceTest, ListTeamsOfAnUnknownOrgIsNotFound) {
+  v1::ListTeamsRequest req;
+  req.set_org("anthropic");
+  v1::ListTeamsResponse resp;
+  grpc::ClientContext ctx;
+  const grpc::Status s = stub_->ListTeams(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "org anthropic not found");
+}
+
+TEST_F(QueryServiceTest, TheWatermarkNamesTheAppliedOffsets) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("codex");
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetTeamHealth(&ctx, req, &resp).ok());
+  const v1::Watermark& wm = resp.watermark();
+  ASSERT_EQ(wm.partitions_size(), 2);
+  EXPECT_EQ(wm.partitions(0).partition(), 5);
+  EXPECT_EQ(wm.partitions(0).applied_offset(), 44);
+  EXPECT_EQ(wm.partitions(1).partition(), 11);
+  EXPECT_EQ(wm.partitions(1).applied_offset(), 8);
+  for (const auto& p : wm.partitions()) {  // no log ends were given: unknown
+    EXPECT_EQ(p.end_offset(), -1);
+    EXPECT_EQ(p.lag(), -1);
+  }
+  EXPECT_EQ(wm.last_applied_time().seconds(), 1767312000);  // the newer of the two: 2026-01-02T00:00:00Z
+
+  v1::Watermark direct;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->GetWatermark(&ctx2, v1::GetWatermarkRequest(), &direct).ok());
+  EXPECT_EQ(direct.SerializeAsString(), wm.SerializeAsString());
+}
+
+TEST_F(QueryServiceTest, AReadWaitsForMinOffsetsUntilTheDeadline) {
+  v1::GetTeamHealthRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  // The record at offset 43 is in the views (applied up to 44): answers at once.
+  (*req.mutable_min_offsets()->mutable_offsets())[kSoraPartition] = 43;
+  v1::GetTeamHealthResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(stub_->GetTeamHealth(&ctx, req, &resp).ok());
+
+  (*req.mutable_min_offsets()->mutable_offsets())[kSoraPartition] = 44;  // never applied (read-only views)
+  grpc::ClientContext ctx2;
+  ctx2.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  EXPECT_EQ(stub_->GetTeamHealth(&ctx2, req, &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+}  // namespace
+}  // namespace talentflow::query
