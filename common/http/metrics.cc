@@ -112,17 +112,18 @@ MetricFamily& MetricsRegistry::AddGauge(std::string name, std::string help) {
 MetricFamily& MetricsRegistry::Add(std::string name, std::string help, MetricType type) {
   if (!IsValidName(name, /*colon_allowed=*/true)) Fail(absl::StrCat("bad metric name \"", name, "\""));
   std::lock_guard<std::mutex> lock(mu_);
-  for (const MetricFamily& f : families_) {
-    if (f.name_ == name) Fail(absl::StrCat("metric \"", name, "\" registered twice"));
+  for (const auto& f : families_) {
+    if (f->name_ == name) Fail(absl::StrCat("metric \"", name, "\" registered twice"));
   }
-  families_.push_back(MetricFamily(std::move(name), std::move(help), type, &mu_));
-  return families_.back();
+  families_.push_back(std::unique_ptr<MetricFamily>(new MetricFamily(std::move(name), std::move(help), type, &mu_)));
+  return *families_.back();
 }
 
 std::string MetricsRegistry::Render() const {
   std::string out;
   std::lock_guard<std::mutex> lock(mu_);
-  for (const MetricFamily& f : families_) {
+  for (const auto& family : families_) {
+    const MetricFamily& f = *family;
     absl::StrAppend(&out, "# HELP ", f.name_, " ");
     AppendEscaped(out, f.help_, /*quote=*/false);
     absl::StrAppend(&out, "\n# TYPE ", f.name_, f.type_ == MetricType::kCounter ? " counter\n" : " gauge\n");

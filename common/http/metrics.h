@@ -26,8 +26,8 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -78,6 +78,9 @@ class MetricSamples {
 // owns it; the reference stays valid for the registry's lifetime.
 class MetricFamily {
  public:
+  MetricFamily(const MetricFamily&) = delete;
+  MetricFamily& operator=(const MetricFamily&) = delete;
+
   using Read = std::function<MetricValue()>;
   using Collector = std::function<void(MetricSamples&)>;
 
@@ -141,7 +144,7 @@ class MetricsRegistry {
   MetricFamily& Add(std::string name, std::string help, MetricType type);
 
   mutable std::mutex mu_;
-  std::deque<MetricFamily> families_;  // a deque: references handed out stay valid
+  std::vector<std::unique_ptr<MetricFamily>> families_;
 };
 
 }  // namespace talentflow
