@@ -37,8 +37,9 @@
 
 namespace talentflow {
 
-// A series' labels, written in this order: {{"result", "accepted"}, {"partition", "3"}}. Names match
-// [a-zA-Z_][a-zA-Z0-9_]*; values are any text (escaped when written).
+// A series' labels, written in this order: {{"result", "accepted"}, {"partition", "3"}}. Names must
+// match [a-zA-Z_][a-zA-Z0-9_]* (another name aborts the process, as a bad metric name does); values
+// are any text, escaped when written.
 using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
 // One sample's value. An integer is written exactly ("9007199254740993"); a double as the shortest
