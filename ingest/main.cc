@@ -8,8 +8,8 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include "absl/strings/str_cat.h"
 #include "common/http/http_endpoint.h"
+#include "common/http/metrics.h"
 #include "ingest/feed.h"
 #include "ingest/ingest_service.h"
 #include "common/log/logging.h"
@@ -19,17 +19,17 @@
 
 namespace {
 
-std::string Metrics(const talentflow::ingest::IngestCounters& c, const talentflow::ingest::KafkaSink& sink) {
-  return absl::StrCat(
-      "# TYPE talentflow_ingest_events_total counter\n",
-      "talentflow_ingest_events_total{result=\"accepted\"} ", c.accepted.load(), "\n",
-      "talentflow_ingest_events_total{result=\"duplicate\"} ", c.duplicates.load(), "\n",
-      "talentflow_ingest_events_total{result=\"rejected\"} ", c.rejected.load(), "\n",
-      "talentflow_ingest_events_total{result=\"not_delivered\"} ", c.not_delivered.load(), "\n",
-      "# TYPE talentflow_ingest_records_written_total counter\n",
-      "talentflow_ingest_records_written_total ", c.records_written.load(), "\n",
-      "# TYPE talentflow_ingest_records_in_flight gauge\n",
-      "talentflow_ingest_records_in_flight ", sink.in_flight(), "\n");
+void RegisterMetrics(talentflow::MetricsRegistry& metrics, const talentflow::ingest::IngestCounters& c,
+                     const talentflow::ingest::KafkaSink& sink) {
+  metrics.AddCounter("talentflow_ingest_events_total", "events received, by what became of them")
+      .Add({{"result", "accepted"}}, &c.accepted)
+      .Add({{"result", "duplicate"}}, &c.duplicates)
+      .Add({{"result", "rejected"}}, &c.rejected)
+      .Add({{"result", "not_delivered"}}, &c.not_delivered);
+  metrics.AddCounter("talentflow_ingest_records_written_total", "records the broker acknowledged")
+      .Add(&c.records_written);
+  metrics.AddGauge("talentflow_ingest_records_in_flight", "records produced and not yet acknowledged or failed")
+      .Add([&sink] { return sink.in_flight(); });
 }
 
 }  // namespace
@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
     spdlog::error("cannot listen on {}", listen);
     return 2;
   }
-  HttpEndpoint http([&] { return Metrics(counters, **sink); }, [] { return absl::OkStatus(); });
+  MetricsRegistry metrics;
+  RegisterMetrics(metrics, counters, **sink);
+  HttpEndpoint http(&metrics, [] { return absl::OkStatus(); });
   if (auto s = http.Start(http_host, http_port); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;

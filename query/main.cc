@@ -7,9 +7,9 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/http/http_endpoint.h"
+#include "common/http/metrics.h"
 #include "common/log/logging.h"
 #include "common/base/process.h"
 #include "common/rpc/server_security.h"
@@ -70,13 +70,12 @@ int main(int argc, char** argv) {
     spdlog::error("cannot listen on {}", listen);
     return 2;
   }
-  HttpEndpoint http(
-      [&] {
-        return absl::StrCat("# TYPE talentflow_query_catch_ups_total counter\ntalentflow_query_catch_ups_total ",
-                            source.catch_ups(), "\n# TYPE talentflow_query_watermark_version counter\n",
-                            "talentflow_query_watermark_version ", source.version(), "\n");
-      },
-      [&] { return source.Acquire().status(); });
+  MetricsRegistry metrics;
+  metrics.AddCounter("talentflow_query_catch_ups_total", "times the views caught up with the projector's writes")
+      .Add([&] { return source.catch_ups(); });
+  metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")
+      .Add([&] { return source.version(); });
+  HttpEndpoint http(&metrics, [&] { return source.Acquire().status(); });
   if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;

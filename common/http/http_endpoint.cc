@@ -3,8 +3,12 @@
 #include <httplib.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/http/metrics.h"
 
 namespace talentflow {
+
+HttpEndpoint::HttpEndpoint(const MetricsRegistry* metrics, std::function<absl::Status()> health)
+    : HttpEndpoint([metrics] { return metrics->Render(); }, std::move(health)) {}
 
 HttpEndpoint::HttpEndpoint(std::function<std::string()> metrics, std::function<absl::Status()> health)
     : metrics_(std::move(metrics)), health_(std::move(health)), server_(std::make_unique<httplib::Server>()) {

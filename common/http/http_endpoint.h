@@ -12,10 +12,15 @@ namespace httplib { class Server; }
 
 namespace talentflow {
 
+class MetricsRegistry;
+
 class HttpEndpoint {
  public:
-  // `metrics` returns the Prometheus text; `health` returns OK when healthy, else the reason
-  // (answered with 503). Both are called on the endpoint's thread and must be thread-safe.
+  // Serves `metrics->Render()` on /metrics. Does not own `metrics`, which must outlive the endpoint.
+  // `health` returns OK when healthy, else the reason (answered with 503); it is called on the
+  // endpoint's thread and must be thread-safe.
+  HttpEndpoint(const MetricsRegistry* metrics, std::function<absl::Status()> health);
+  // As above, with `metrics` returning the Prometheus text itself.
   HttpEndpoint(std::function<std::string()> metrics, std::function<absl::Status()> health);
   ~HttpEndpoint();
 

@@ -1,0 +1,81 @@
+#include "ctl/cli_flags.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "ctl/local_query_server.h"
+
+namespace talentflow::ctl {
+
+const char kColumnsFooter[] =
+    "Columns: heads = headcount; dep90, sen90 = departures and senior departures in the last 90 days;\n"
+    "attr% = annualised 90-day attrition; \"-\" = unknown.";
+
+CLI::Validator Quiet(CLI::Validator validator) { return validator.description(""); }
+
+CLI::Option* AddDate(CLI::App* app, const std::string& name, std::optional<google::protobuf::Timestamp>* out,
+                     const std::string& help, DayBound bound) {
+  return AddParsed(app, name, name, out, [bound](const std::string& s) { return ParseDate(s, bound); },
+                   help + " (YYYY-MM-DD or RFC 3339)")
+      ->type_name("DATE");
+}
+
+void AddOrg(CLI::App* app, std::string* org) {
+  AddParsed(app, "org", "ORG", org, [](const std::string& s) { return ParseOrg(s); }, "org slug")
+      ->type_name("ORG")
+      ->required();
+}
+
+void AddTeam(CLI::App* app, TeamRef* team) {
+  AddParsed(app, "team", "ORG/TEAM", team, [](const std::string& s) { return ParseTeamRef(s); },
+            "team, as org/team")
+      ->type_name("ORG/TEAM")
+      ->required();
+}
+
+void AddReadFlags(CLI::App* app, ReadFlags* flags) {
+  app->add_flag("--json", flags->read.json, "print the response as proto3 JSON");
+  AddParsed(app, "--min-offsets", "--min-offsets", &flags->read.min_offsets,
+            [](const std::string& s) { return ParseOffsets(s); },
+            "read your writes: wait until the views include these records (as printed by publish)")
+      ->type_name("P:O,...");
+  app->add_option("--timeout", flags->timeout_seconds, "deadline of each call, in seconds")
+      ->check(Quiet(CLI::PositiveNumber))
+      ->type_name("SECONDS")
+      ->capture_default_str();
+  app->add_option("--db", flags->db_path,
+                  "read this view database in-process (read-only, as it is when opened) instead of calling --query")
+      ->check(Quiet(CLI::ExistingDirectory))
+      ->type_name("DIR");
+}
+
+int RunRead(const CliContext& context, ReadFlags& flags,
+            const std::function<int(const ReadOptions&, v1::QueryService::StubInterface&)>& read) {
+  flags.read.timeout = absl::Seconds(flags.timeout_seconds);
+  flags.read.color = !flags.read.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  std::unique_ptr<LocalQueryServer> local;  // outlives the stub
+  std::shared_ptr<grpc::Channel> channel;
+  if (!flags.db_path.empty()) {
+    auto started = LocalQueryServer::Start(flags.db_path);
+    if (!started.ok()) return ReportError(started.status(), std::cerr);
+    local = *std::move(started);
+    channel = local->channel();
+  } else {
+    auto remote = CreateClientChannel(context.query_addr, context.security);
+    if (!remote.ok()) return ReportError(remote.status(), std::cerr);
+    channel = *std::move(remote);
+  }
+  std::unique_ptr<v1::QueryService::Stub> stub = v1::QueryService::NewStub(channel);
+  return read(flags.read, *stub);
+}
+
+void PrepareReplay(const CliContext& context, ReplayOptions& options) {
+  options.kafka = context.kafka;
+  options.progress = &std::cerr;
+  options.tty = isatty(STDERR_FILENO);
+}
+
+}  // namespace talentflow::ctl

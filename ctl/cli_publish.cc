@@ -1,0 +1,40 @@
+// talentflowctl publish.
+#include <iostream>
+#include <memory>
+
+#include "ctl/cli.h"
+#include "ctl/cli_flags.h"
+
+namespace talentflow::ctl {
+
+void AddPublishCommand(CLI::App& app, CliContext& context) {
+  struct Flags {
+    PublishOptions options;
+    double timeout_seconds = 60;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* publish = app.add_subcommand("publish", "publish a JSON Lines feed through the IngestService");
+  publish->add_option("file", flags->options.path, "feed file (one JSON event per line), or - for stdin")
+      ->type_name("FILE|-")
+      ->required();
+  publish->add_option("--batch-size", flags->options.batch_events, "events per Publish call (1..1000)")
+      ->check(Quiet(CLI::Range(1, 1000)))
+      ->type_name("N")
+      ->capture_default_str();
+  publish->add_option("--timeout", flags->timeout_seconds, "deadline of each Publish call, in seconds")
+      ->check(Quiet(CLI::PositiveNumber))
+      ->type_name("SECONDS")
+      ->capture_default_str();
+  publish->footer(
+      "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
+      "Exit: 0; 3 when some line was rejected; 1 when a call failed or an event was not delivered.");
+  context.OnRun(publish, [&context, flags] {
+    flags->options.timeout = absl::Seconds(flags->timeout_seconds);
+    auto channel = CreateClientChannel(context.ingest_addr, context.security);
+    if (!channel.ok()) return ReportError(channel.status(), std::cerr);
+    auto stub = v1::IngestService::NewStub(*channel);
+    return RunPublish(flags->options, *stub, std::cout, std::cerr);
+  });
+}
+
+}  // namespace talentflow::ctl

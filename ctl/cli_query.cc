@@ -1,0 +1,172 @@
+// talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, watch, lag.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/base/process.h"
+#include "ctl/cli.h"
+#include "ctl/cli_flags.h"
+
+namespace talentflow::ctl {
+namespace {
+
+// Prints a usage error for a --from after --to; kExitOk when the range is fine.
+int CheckRangeFlags(const std::optional<google::protobuf::Timestamp>& from,
+                    const std::optional<google::protobuf::Timestamp>& to) {
+  absl::Status s = CheckRange(from, to);
+  if (s.ok()) return kExitOk;
+  std::cerr << "error: " << s.message() << std::endl;
+  return kExitUsage;
+}
+
+// Options of one read subcommand and of its reads; owned by the action, CLI11 writes into them.
+template <typename Options>
+struct ReadCommand {
+  Options options;
+  ReadFlags read;
+};
+
+}  // namespace
+
+void AddQueryCommands(CLI::App& app, CliContext& context) {
+  {
+    auto cmd = std::make_shared<ReadCommand<TeamOptions>>();
+    auto* team = app.add_subcommand("team", "one team's health in detail (GetTeamHealth)");
+    AddTeam(team, &cmd->options.team);
+    AddDate(team, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
+    AddReadFlags(team, &cmd->read);
+    context.OnRun(team, [&context, cmd] {
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunTeam(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<TeamsOptions>>();
+    auto* teams = app.add_subcommand("teams", "an org's teams, every page (ListTeams)");
+    AddOrg(teams, &cmd->options.org);
+    AddParsed(teams, "--status", "--status", &cmd->options.statuses,
+              [](const std::string& s) { return ParseStatuses(s); }, "only teams with one of these statuses")
+        ->type_name("healthy,watch,at_risk,critical");
+    AddParsed(teams, "--sort", "--sort", &cmd->options.order_by, [](const std::string& s) { return ParseOrderBy(s); },
+              "score (lowest first), attrition (highest first) or name; default score")
+        ->type_name("score|attrition|name");
+    teams->add_flag("--all", cmd->options.include_inactive, "include merged and dissolved teams");
+    AddDate(teams, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
+    AddReadFlags(teams, &cmd->read);
+    teams->footer(kColumnsFooter);
+    context.OnRun(teams, [&context, cmd] {
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunTeams(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<OrgOptions>>();
+    auto* org = app.add_subcommand("org", "an org's teams and totals from one snapshot (GetOrgSnapshot)");
+    AddOrg(org, &cmd->options.org);
+    AddDate(org, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
+    AddReadFlags(org, &cmd->read);
+    org->footer(kColumnsFooter);
+    context.OnRun(org, [&context, cmd] {
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunOrg(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<TrendOptions>>();
+    auto* trend = app.add_subcommand("trend", "a team's headcount, flows and score over time (GetTeamTrend)");
+    AddTeam(trend, &cmd->options.team);
+    AddDate(trend, "--from", &cmd->options.from, "first day; default 89 days before --to");
+    AddDate(trend, "--to", &cmd->options.to, "last day; default today");
+    AddParsed(trend, "--by", "--by", &cmd->options.granularity,
+              [](const std::string& s) { return ParseGranularity(s); },
+              "one point per day, week (7 days ending on --to) or calendar month; default day")
+        ->type_name("day|week|month");
+    AddReadFlags(trend, &cmd->read);
+    context.OnRun(trend, [&context, cmd] {
+      if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunTrend(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    struct Flows {
+      FlowsOptions options;
+      ReadFlags read;
+      bool in = false, out = false;
+    };
+    auto cmd = std::make_shared<Flows>();
+    auto* flows = app.add_subcommand("flows", "people moving into and out of an org, by org (GetTalentFlows)");
+    AddOrg(flows, &cmd->options.org);
+    auto* in_flag = flows->add_flag("--in", cmd->in, "only hires into the org, by origin");
+    flows->add_flag("--out", cmd->out, "only departures from the org, by destination")->excludes(in_flag);
+    AddDate(flows, "--from", &cmd->options.from, "first month (by effective time); default 12 months before --to");
+    AddDate(flows, "--to", &cmd->options.to, "last month; default today");
+    AddReadFlags(flows, &cmd->read);
+    context.OnRun(flows, [&context, cmd] {
+      if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
+      if (cmd->in) cmd->options.direction = v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
+      if (cmd->out) cmd->options.direction = v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunFlows(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<EventsOptions>>();
+    auto* events = app.add_subcommand("events", "a team's audit history in log order, every page (ListEvents)");
+    AddTeam(events, &cmd->options.team);
+    AddDate(events, "--from", &cmd->options.from, "only events effective at or after this");
+    AddDate(events, "--to", &cmd->options.to, "only events effective at or before this (a date: its end)",
+            DayBound::kEnd);
+    AddReadFlags(events, &cmd->read);
+    context.OnRun(events, [&context, cmd] {
+      if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunEvents(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<WatchOptions>>();
+    auto* watch = app.add_subcommand("watch", "follow team health as it changes, until Ctrl-C (WatchTeamHealth)");
+    watch
+        ->add_option_function<std::vector<std::string>>(
+            "targets",
+            [options = &cmd->options](const std::vector<std::string>& args) {
+              auto target = ParseWatchTarget(args);
+              if (!target.ok()) throw CLI::ValidationError("ORG[/TEAM]", std::string(target.status().message()));
+              options->target = *std::move(target);
+            },
+            "an org (every team), or teams of one org as org/team")
+        ->type_name("ORG[/TEAM]...")
+        ->required();
+    AddReadFlags(watch, &cmd->read);
+    watch->footer(kColumnsFooter);
+    context.OnRun(watch, [&context, cmd] {
+      cmd->options.clear_screen = !cmd->read.read.json && isatty(STDOUT_FILENO);
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        StopOnSignals();
+        return RunWatch(cmd->options, read, stub, g_stop, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto read = std::make_shared<ReadFlags>();
+    auto* lag = app.add_subcommand("lag", "how far the views are behind the log (GetWatermark)");
+    AddReadFlags(lag, read.get());
+    context.OnRun(lag, [&context, read] {
+      return RunRead(context, *read, [](const ReadOptions& options, v1::QueryService::StubInterface& stub) {
+        return RunLag(options, stub, std::cout, std::cerr);
+      });
+    });
+  }
+}
+
+}  // namespace talentflow::ctl
