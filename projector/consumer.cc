@@ -245,32 +245,35 @@ absl::Status Projector::Health() {
   return health_;
 }
 
-std::string Projector::Metrics() {
-  std::string out = absl::StrCat(
-      "# TYPE talentflow_projector_events_total counter\n",
-      "talentflow_projector_events_total{outcome=\"applied\"} ", counters_.applied.load(), "\n",
-      "talentflow_projector_events_total{outcome=\"duplicate\"} ", counters_.duplicates.load(), "\n",
-      "talentflow_projector_events_total{outcome=\"retraction\"} ", counters_.retractions.load(), "\n",
-      "talentflow_projector_events_total{outcome=\"dead_lettered\"} ", counters_.dead_lettered.load(), "\n",
-      "# TYPE talentflow_projector_batches_total counter\n",
-      "talentflow_projector_batches_total ", counters_.batches.load(), "\n",
-      "# TYPE talentflow_projector_commit_seconds_total counter\n",
-      "talentflow_projector_commit_seconds_total ", counters_.commit_micros_total.load() / 1e6, "\n",
-      "# TYPE talentflow_projector_commit_failures_total counter\n",
-      "talentflow_projector_commit_failures_total ", counters_.commit_failures.load(), "\n",
-      "# TYPE talentflow_projector_applied_offset gauge\n# TYPE talentflow_projector_lag gauge\n");
-  std::map<int32_t, int64_t> next;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    next = next_offset_;
-  }
-  for (const auto& [p, n] : next) {
-    int64_t lo = 0, hi = 0;
-    consumer_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
-    absl::StrAppend(&out, "talentflow_projector_applied_offset{partition=\"", p, "\"} ", n, "\n");
-    if (hi >= 0) absl::StrAppend(&out, "talentflow_projector_lag{partition=\"", p, "\"} ", std::max<int64_t>(0, hi - n), "\n");
-  }
-  return out;
+void Projector::RegisterMetrics(MetricsRegistry& metrics) {
+  metrics.AddCounter("talentflow_projector_events_total", "records read from the log, by what became of them")
+      .Add({{"outcome", "applied"}}, &counters_.applied)
+      .Add({{"outcome", "duplicate"}}, &counters_.duplicates)
+      .Add({{"outcome", "retraction"}}, &counters_.retractions)
+      .Add({{"outcome", "dead_lettered"}}, &counters_.dead_lettered);
+  metrics.AddCounter("talentflow_projector_batches_total", "batches committed to the view store")
+      .Add(&counters_.batches);
+  metrics.AddCounter("talentflow_projector_commit_seconds_total", "time spent committing batches")
+      .Add([this] { return counters_.commit_micros_total.load() / 1e6; });
+  metrics.AddCounter("talentflow_projector_commit_failures_total", "batch commits the view store refused")
+      .Add(&counters_.commit_failures);
+  metrics.AddGauge("talentflow_projector_applied_offset", "next offset to apply, per assigned partition")
+      .AddCollector([this](MetricSamples& out) {
+        for (const auto& [p, next] : NextOffsets()) out.Add({{"partition", absl::StrCat(p)}}, next);
+      });
+  metrics.AddGauge("talentflow_projector_lag", "records in the log not applied yet, per assigned partition")
+      .AddCollector([this](MetricSamples& out) {
+        for (const auto& [p, next] : NextOffsets()) {
+          int64_t lo = 0, hi = 0;
+          consumer_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
+          if (hi >= 0) out.Add({{"partition", absl::StrCat(p)}}, std::max<int64_t>(0, hi - next));
+        }
+      });
+}
+
+std::map<int32_t, int64_t> Projector::NextOffsets() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return next_offset_;
 }
 
 }  // namespace talentflow::projector

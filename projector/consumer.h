@@ -17,6 +17,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "absl/status/statusor.h"
+#include "common/http/metrics.h"
 #include "common/kafka/kafka.h"
 #include "projector/record_applier.h"
 #include "views/view_store.h"
@@ -56,8 +57,9 @@ class Projector {
   // when Kafka cannot be set up.
   absl::Status Run(const std::atomic<bool>& stop);
 
-  // Prometheus text: counters, applied offset and lag per partition, commit latency.
-  std::string Metrics();
+  // Registers the projector's families on `metrics`: counters, applied offset and lag per assigned
+  // partition, commit time. The projector must outlive the registry's last Render.
+  void RegisterMetrics(MetricsRegistry& metrics);
   // OK while batches commit; the last commit error otherwise.
   absl::Status Health();
   const ProjectorCounters& counters() const { return counters_; }
@@ -74,6 +76,8 @@ class Projector {
   // Stores `parts` (after flushing dead letters): one RocksDB write.
   absl::Status CommitParts(const std::vector<views::Batch::Part*>& parts);
   void Rewind();
+  // A copy of next_offset_.
+  std::map<int32_t, int64_t> NextOffsets();
   // Commits the applied offsets to the consumer group (a lag signal for Kafka's tools only: the
   // authoritative offsets are in the view store). At most once per kLagCommitInterval while
   // batches are applied: committing after every batch made the broker write __consumer_offsets up

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/http/http_endpoint.h"
+#include "common/http/metrics.h"
 #include "common/log/logging.h"
 #include "common/base/process.h"
 #include "projector/consumer.h"
@@ -45,7 +46,9 @@ int main(int argc, char** argv) {
     spdlog::error("{}", projector.status().message());
     return 2;
   }
-  HttpEndpoint http([&] { return (*projector)->Metrics(); }, [&] { return (*projector)->Health(); });
+  MetricsRegistry metrics;
+  (*projector)->RegisterMetrics(metrics);
+  HttpEndpoint http(&metrics, [&] { return (*projector)->Health(); });
   if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;

@@ -8,12 +8,9 @@
 namespace talentflow {
 
 HttpEndpoint::HttpEndpoint(const MetricsRegistry* metrics, std::function<absl::Status()> health)
-    : HttpEndpoint([metrics] { return metrics->Render(); }, std::move(health)) {}
-
-HttpEndpoint::HttpEndpoint(std::function<std::string()> metrics, std::function<absl::Status()> health)
-    : metrics_(std::move(metrics)), health_(std::move(health)), server_(std::make_unique<httplib::Server>()) {
+    : metrics_(metrics), health_(std::move(health)), server_(std::make_unique<httplib::Server>()) {
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_(), "text/plain; version=0.0.4");
+    res.set_content(metrics_->Render(), "text/plain; version=0.0.4");
   });
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     absl::Status s = health_();

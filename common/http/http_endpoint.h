@@ -20,8 +20,6 @@ class HttpEndpoint {
   // `health` returns OK when healthy, else the reason (answered with 503); it is called on the
   // endpoint's thread and must be thread-safe.
   HttpEndpoint(const MetricsRegistry* metrics, std::function<absl::Status()> health);
-  // As above, with `metrics` returning the Prometheus text itself.
-  HttpEndpoint(std::function<std::string()> metrics, std::function<absl::Status()> health);
   ~HttpEndpoint();
 
   // Binds host:port and serves in the background. Unavailable when the port cannot be bound.
@@ -29,7 +27,7 @@ class HttpEndpoint {
   void Stop();
 
  private:
-  std::function<std::string()> metrics_;
+  const MetricsRegistry* metrics_;
   std::function<absl::Status()> health_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
