@@ -25,8 +25,7 @@ grpc::Status IngestServiceImpl::Publish(grpc::ServerContext* context, const v1::
     const absl::Time deadline = DeadlineOf(*context);
     // gRPC's sync API hands the request over as const, but it is this call's own message, created
     // non-const and destroyed after we return: moving its events out instead of copying them is
-    // sound and saves a copy and a destruction per event (200k events in 500-event calls: 6.9 ->
-    // 5.6 CPU-s per million on the server).
+    // sound and saves a copy and a destruction per event (docs/PERFORMANCE.md, session 4).
     *response = publisher_->Publish(*const_cast<v1::PublishRequest*>(request), principal, deadline);
     if (response->not_delivered() > 0 && absl::Now() >= deadline) {
       return absl::DeadlineExceededError("the broker did not acknowledge every record in time");

@@ -74,7 +74,7 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOpti
       {"queued.min.messages", "20000"},
       // How long the broker holds a fetch that finds no new record. A record that arrives meanwhile
       // is answered at once (fetch.min.bytes is 1), so this costs no freshness; it sets how often an
-      // idle projector asks, and so the broker's idle CPU (docs/PERFORMANCE.md, idle CPU).
+      // idle projector asks, and so the broker's idle CPU (docs/PERFORMANCE.md, session 6).
       {"fetch.wait.max.ms", "100"},
       {"group.id", options.group},
       {"group.instance.id", options.instance_id.empty() ? options.group + "-1" : options.instance_id},

@@ -28,7 +28,7 @@ absl::StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const ReplayerOptions
                                                     // librdkafka pauses a partition's fetches for a
                                                     // second once its queue holds queued.min.messages:
                                                     // a deep queue keeps the worker busy across the
-                                                    // pause (docs/PERFORMANCE.md, replay).
+                                                    // pause (docs/PERFORMANCE.md, session 4).
                                                     {"queued.min.messages", "100000"},
                                                     // A worker moving on to its next partition need
                                                     // not wait long for the last fetch of the one

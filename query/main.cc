@@ -40,8 +40,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-query");
   // Debian's Abseil is built without NDEBUG, so every absl::Mutex lock (gRPC takes several per
-  // call) also updated a global lock-order graph for deadlock detection: about 3 % of the
-  // service's CPU under load, and a lock all threads share.
+  // call) would also update a global lock-order graph for deadlock detection, under a lock all
+  // threads share (docs/PERFORMANCE.md, session 3).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   StopOnSignals();
 
@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   builder.RegisterService(&service);
   builder.SetMaxReceiveMessageSize(64 * 1024);  // query requests are small (names, dates, offsets)
   // The sync server keeps between MIN and MAX threads waiting for calls. gRPC's defaults (1 and 2)
-  // made it start a thread for nearly every call under load and end it afterwards (thread create,
-  // exit and tcmalloc cache teardown: GetTeamHealth took ~130 µs of CPU, ~110 µs with these).
+  // make it start a thread for nearly every call under load and end it afterwards
+  // (docs/PERFORMANCE.md, session 3).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 32);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

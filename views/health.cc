@@ -134,43 +134,20 @@ std::vector<std::pair<int64_t, std::string>> DestinationTally::Top(size_t n) con
   return ranked;
 }
 
-v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const TeamInputs& in,
-                             int64_t as_of) {
-  DestinationTally destinations;
-  for (const auto& [dest, flow] : in.outbound_flows) destinations.Add(dest, flow);
-  std::vector<std::pair<int64_t, DayTotals>> days;
-  days.reserve(in.buckets.size());
-  for (const auto& [day, bucket] : in.buckets) days.emplace_back(day, TotalsOf(bucket));
-  NormalizeDays(days, as_of);
-  HealthSource source;
-  source.state = &in.state;
-  source.days = days;
-  source.timeline = in.timeline;
-  if (!in.outbound_flows.empty()) source.destinations = &destinations;
-  return ComputeHealth(org, team, source, as_of);
-}
+namespace {
 
-v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& in,
-                             int64_t as_of) {
-  v1::TeamHealth h;
-  h.set_org(org);
-  h.set_team(team);
-  h.set_display_name(team);
-  h.set_as_of(FormatDay(as_of));
-  h.set_active(true);
-  h.set_score_version(kScoreVersion);
-  const v1::TeamState& state = *in.state;
-  h.set_events(state.events());
-  h.set_duplicates(state.duplicates());
-  h.set_retracted(state.retracted());
-  if (state.applied() > 0) h.set_last_event_day(FormatDay(std::min(state.last_effective_day(), as_of)));
+// A headcount report: (day, headcount of the last report that day).
+using Report = std::pair<int64_t, int64_t>;
 
-  // Timeline: the latest entry of each kind with day <= as_of wins (entries arrive in order). The
-  // "since" days are formatted once, at the end.
+// Stage 1, the timeline: the latest entry of each kind with day <= as_of wins (entries arrive in
+// order) and sets priority, budget, compute moved out, retention actions, name and activity on `h`.
+// Returns the headcount reports up to as_of, ascending by day, one per day.
+std::vector<Report> ApplyTimeline(absl::Span<const v1::TimelineEntry> timeline, int64_t as_of, v1::TeamHealth& h) {
+  // The "since" days are formatted once, at the end.
   std::optional<int64_t> priority_since, budget_since, inactive_since;
-  std::vector<std::pair<int64_t, int64_t>> reports;  // (day, headcount of the last report that day), ascending
+  std::vector<Report> reports;
   bool reports_sorted = true;
-  for (const v1::TimelineEntry& t : in.timeline) {
+  for (const v1::TimelineEntry& t : timeline) {
     if (t.effective_day() > as_of) continue;
     switch (t.change_case()) {
       case v1::TimelineEntry::kReprioritisation:
@@ -222,89 +199,102 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
     for (const auto& [day, headcount] : reports) by_day[day] = headcount;
     reports.assign(by_day.begin(), by_day.end());
   }
+  return reports;
+}
 
-  // Daily headcount over the 365-day window: the last report on or before the day, plus the net
-  // moves of the days after it (the report's own day is taken to include that day's moves).
-  const int64_t window_start = as_of - 364;
-  const absl::Span<const std::pair<int64_t, DayTotals>> days = in.days;
-  std::array<int64_t, 365> daily;  // daily[i] = headcount on window_start + i, when known[i]
+// The estimated headcount of each day of the 365-day window ending at as_of.
+struct DailyHeadcount {
+  std::array<int64_t, 365> headcount;  // headcount[i]: on as_of - 364 + i, when known[i]
   std::array<bool, 365> known{};
-  {
-    // From the last report on or before the window (each report restarts the estimate, so the
-    // days before it cannot change a day in the window), else from the window's first day.
-    auto report = std::upper_bound(reports.begin(), reports.end(), window_start,
-                                   [](int64_t d, const auto& r) { return d < r.first; });
-    if (report != reports.begin()) --report;
-    const int64_t from = report != reports.end() && report->first <= window_start ? report->first : window_start;
-    std::optional<int64_t> hc;
-    std::optional<int64_t> reported_on;
-    if (!reports.empty()) reported_on = reports.back().first;
-    auto bucket = std::lower_bound(days.begin(), days.end(), from,
-                                   [](const auto& e, int64_t d) { return e.first < d; });
-    for (int64_t d = from; d <= as_of; ++d) {
-      const DayTotals* b = nullptr;
-      if (bucket != days.end() && bucket->first == d) b = &(bucket++)->second;
-      if (report != reports.end() && report->first == d) {
-        hc = report->second;
-        ++report;
-      } else if (hc && b) {
-        *hc += b->hires + b->transfers_in - b->departures - b->transfers_out;
-      }
-      if (d >= window_start && hc) {
-        daily[d - window_start] = *hc;
-        known[d - window_start] = true;
-      }
+};
+
+// Stage 2, headcount: the last report on or before a day, plus the net moves of the days after it
+// (the report's own day is taken to include that day's moves). Sets headcount, headcount_known and
+// headcount_reported_on on `h`.
+DailyHeadcount EstimateHeadcount(const std::vector<Report>& reports,
+                                 absl::Span<const std::pair<int64_t, DayTotals>> days, int64_t as_of,
+                                 v1::TeamHealth& h) {
+  const int64_t window_start = as_of - 364;
+  DailyHeadcount out;
+  // From the last report on or before the window (each report restarts the estimate, so the days
+  // before it cannot change a day in the window), else from the window's first day.
+  auto report = std::upper_bound(reports.begin(), reports.end(), window_start,
+                                 [](int64_t d, const Report& r) { return d < r.first; });
+  if (report != reports.begin()) --report;
+  const int64_t from = report != reports.end() && report->first <= window_start ? report->first : window_start;
+  std::optional<int64_t> hc;
+  auto bucket = std::lower_bound(days.begin(), days.end(), from,
+                                 [](const auto& e, int64_t d) { return e.first < d; });
+  for (int64_t d = from; d <= as_of; ++d) {
+    const DayTotals* b = nullptr;
+    if (bucket != days.end() && bucket->first == d) b = &(bucket++)->second;
+    if (report != reports.end() && report->first == d) {
+      hc = report->second;
+      ++report;
+    } else if (hc && b) {
+      *hc += b->hires + b->transfers_in - b->departures - b->transfers_out;
     }
-    if (reported_on) h.set_headcount_reported_on(FormatDay(*reported_on));
-    if (hc) {
-      h.set_headcount_known(true);
-      h.set_headcount(*hc);
+    if (d >= window_start && hc) {
+      out.headcount[d - window_start] = *hc;
+      out.known[d - window_start] = true;
     }
   }
+  if (!reports.empty()) h.set_headcount_reported_on(FormatDay(reports.back().first));
+  if (hc) {
+    h.set_headcount_known(true);
+    h.set_headcount(*hc);
+  }
+  return out;
+}
 
-  for (int days_in_window : kWindows) {
-    DayTotals sum;
-    for (auto it = std::lower_bound(days.begin(), days.end(), as_of - days_in_window + 1,
-                                    [](const auto& e, int64_t d) { return e.first < d; });
-         it != days.end(); ++it) {
-      const DayTotals& b = it->second;
-      sum.hires += b.hires;
-      sum.departures += b.departures;
-      sum.regretted_departures += b.regretted_departures;
-      sum.transfers_in += b.transfers_in;
-      sum.transfers_out += b.transfers_out;
-      sum.senior_departures += b.senior_departures;
-      sum.leadership_departures += b.leadership_departures;
-      for (int k = 0; k < 6; ++k) sum.departures_by_destination_kind[k] += b.departures_by_destination_kind[k];
-    }
-    v1::WindowStats* w = h.add_windows();
-    w->set_days(days_in_window);
-    w->set_hires(sum.hires);
-    w->set_departures(sum.departures);
-    w->set_regretted_departures(sum.regretted_departures);
-    w->set_transfers_in(sum.transfers_in);
-    w->set_transfers_out(sum.transfers_out);
-    w->set_senior_departures(sum.senior_departures);
-    w->set_leadership_departures(sum.leadership_departures);
-    w->mutable_departures_by_destination_kind()->Reserve(6);
-    for (int k = 0; k < 6; ++k) w->add_departures_by_destination_kind(sum.departures_by_destination_kind[k]);
-    w->set_net_flow(w->hires() - w->departures());
-    int64_t total = 0, n = 0;
-    for (int i = 365 - days_in_window; i < 365; ++i) {
-      if (known[i]) {
-        total += daily[i];
-        ++n;
-      }
-    }
-    if (n > 0 && total > 0) {
-      w->set_attrition_known(true);
-      w->set_average_headcount(static_cast<double>(total) / n);
-      w->set_attrition(w->departures() / w->average_headcount());
-      w->set_annualised_attrition(w->attrition() * 365.0 / days_in_window);
+// Stage 3, windows: the moves of the last `days_in_window` days up to as_of, and their attrition
+// over the window's average known headcount, appended to `h`'s windows.
+void AddWindow(int days_in_window, absl::Span<const std::pair<int64_t, DayTotals>> days,
+               const DailyHeadcount& daily, int64_t as_of, v1::TeamHealth& h) {
+  DayTotals sum;
+  for (auto it = std::lower_bound(days.begin(), days.end(), as_of - days_in_window + 1,
+                                  [](const auto& e, int64_t d) { return e.first < d; });
+       it != days.end(); ++it) {
+    const DayTotals& b = it->second;
+    sum.hires += b.hires;
+    sum.departures += b.departures;
+    sum.regretted_departures += b.regretted_departures;
+    sum.transfers_in += b.transfers_in;
+    sum.transfers_out += b.transfers_out;
+    sum.senior_departures += b.senior_departures;
+    sum.leadership_departures += b.leadership_departures;
+    for (int k = 0; k < 6; ++k) sum.departures_by_destination_kind[k] += b.departures_by_destination_kind[k];
+  }
+  v1::WindowStats* w = h.add_windows();
+  w->set_days(days_in_window);
+  w->set_hires(sum.hires);
+  w->set_departures(sum.departures);
+  w->set_regretted_departures(sum.regretted_departures);
+  w->set_transfers_in(sum.transfers_in);
+  w->set_transfers_out(sum.transfers_out);
+  w->set_senior_departures(sum.senior_departures);
+  w->set_leadership_departures(sum.leadership_departures);
+  w->mutable_departures_by_destination_kind()->Reserve(6);
+  for (int k = 0; k < 6; ++k) w->add_departures_by_destination_kind(sum.departures_by_destination_kind[k]);
+  w->set_net_flow(w->hires() - w->departures());
+  int64_t total = 0, n = 0;
+  for (int i = 365 - days_in_window; i < 365; ++i) {
+    if (daily.known[i]) {
+      total += daily.headcount[i];
+      ++n;
     }
   }
+  if (n > 0 && total > 0) {
+    w->set_attrition_known(true);
+    w->set_average_headcount(static_cast<double>(total) / n);
+    w->set_attrition(w->departures() / w->average_headcount());
+    w->set_annualised_attrition(w->attrition() * 365.0 / days_in_window);
+  }
+}
 
-  // Score, version 1: additive terms, each that fires is a reason (worded only when it fires).
+// Stage 4, score version 1, from the 90-day window, priority and budget: additive terms, each that
+// fires is a reason (worded only when it fires). Sets score and status on `h`.
+void Score(v1::TeamHealth& h) {
   const v1::WindowStats& w90 = h.windows(1);
   int score = 100;
   auto term = [&](int points, auto reason) {
@@ -333,7 +323,10 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   score = std::clamp(score, 0, 100);
   h.set_score(score);
   h.set_status(StatusForScore(score));
+}
 
+// Stage 5, the reasons that are not score terms: low confidence and inactivity.
+void AddCaveats(v1::TeamHealth& h) {
   if (!h.headcount_known()) {
     h.set_low_confidence(true);
     h.add_reasons("low confidence: no headcount report yet");
@@ -346,7 +339,46 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
                       ? absl::StrCat("dissolved on ", h.inactive_since(), " (inactive)")
                       : absl::StrCat("merged into ", h.successor(), " on ", h.inactive_since(), " (inactive)"));
   }
+}
 
+}  // namespace
+
+v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const TeamInputs& in,
+                             int64_t as_of) {
+  DestinationTally destinations;
+  for (const auto& [dest, flow] : in.outbound_flows) destinations.Add(dest, flow);
+  std::vector<std::pair<int64_t, DayTotals>> days;
+  days.reserve(in.buckets.size());
+  for (const auto& [day, bucket] : in.buckets) days.emplace_back(day, TotalsOf(bucket));
+  NormalizeDays(days, as_of);
+  HealthSource source;
+  source.state = &in.state;
+  source.days = days;
+  source.timeline = in.timeline;
+  if (!in.outbound_flows.empty()) source.destinations = &destinations;
+  return ComputeHealth(org, team, source, as_of);
+}
+
+v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& in,
+                             int64_t as_of) {
+  v1::TeamHealth h;
+  h.set_org(org);
+  h.set_team(team);
+  h.set_display_name(team);
+  h.set_as_of(FormatDay(as_of));
+  h.set_active(true);
+  h.set_score_version(kScoreVersion);
+  const v1::TeamState& state = *in.state;
+  h.set_events(state.events());
+  h.set_duplicates(state.duplicates());
+  h.set_retracted(state.retracted());
+  if (state.applied() > 0) h.set_last_event_day(FormatDay(std::min(state.last_effective_day(), as_of)));
+
+  const std::vector<Report> reports = ApplyTimeline(in.timeline, as_of, h);
+  const DailyHeadcount daily = EstimateHeadcount(reports, in.days, as_of, h);
+  for (int days_in_window : kWindows) AddWindow(days_in_window, in.days, daily, as_of, h);
+  Score(h);
+  AddCaveats(h);
   // Top destinations: distinct people per destination org over the window's months.
   if (in.destinations != nullptr) {
     for (const auto& [people, org] : in.destinations->Top(5)) {

@@ -1,5 +1,5 @@
 // Team-health metrics (score_version 1): pure functions from a team's stored views to TeamHealth.
-// The formulas are documented in README.md ("Metrics") and unit-tested in tests/projector.
+// The formulas are documented in README.md ("Metrics") and unit-tested in tests/views.
 #pragma once
 
 #include <array>

@@ -167,9 +167,9 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::OpenSecondary(const std::s
   options.create_if_missing = false;
   options.max_open_files = -1;  // required by secondary instances
   // Every catch-up that reads a MANIFEST change loads the new table handlers with this many
-  // threads, created and joined on the spot (RocksDB 7.8's VersionBuilder::LoadTableHandlers): at the
-  // default 16 that thread churn was ~40% of the query service's CPU while the projector
-  // committed 100 batches a second. One loads them on the catching-up thread itself.
+  // threads, created and joined on the spot (RocksDB 7.8's VersionBuilder::LoadTableHandlers); one
+  // loads them on the catching-up thread itself, without the thread churn (docs/PERFORMANCE.md,
+  // session 6).
   options.max_file_opening_threads = 1;
   rocksdb::DB* db = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenAsSecondary(options, path, secondary_path, &db), "open " + path));
