@@ -22,7 +22,7 @@ static absl::CivilDay CivilOf(int64_t day) { return absl::CivilDay(1970, 1, 1) +
 
 // Days and dates are converted on every bucket read and every health answer, so the common case
 // (years 0000-9999) takes H. Hinnant's civil-calendar arithmetic instead of absl's formatter and
-// sscanf; the results are absl's (tests/projector/health_test.cc checks every day of 1960-2100).
+// sscanf; the results are absl's (tests/common/time_util_test.cc checks every day of 1960-2100).
 namespace {
 
 struct Ymd {

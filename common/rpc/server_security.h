@@ -15,7 +15,7 @@
 namespace talentflow {
 
 struct ServerSecurityOptions {
-  // Tokens file (format in common/auth.h). Empty: no access control, loopback only. Default: none.
+  // Tokens file (format in common/rpc/auth.h). Empty: no access control, loopback only. Default: none.
   std::string tokens_path;
   // PEM server certificate chain and private key; both or neither. Empty: plaintext. Default: none.
   std::string tls_cert_path;
