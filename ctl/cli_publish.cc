@@ -25,6 +25,8 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
       ->check(Quiet(CLI::PositiveNumber))
       ->type_name("SECONDS")
       ->capture_default_str();
+  publish->add_flag("--dry-run", flags->options.dry_run,
+                    "validate and dedupe through the service only: same summary and exit codes, nothing written");
   publish->footer(
       "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
       "Exit: 0; 3 when some line was rejected; 1 when a call failed or an event was not delivered.");

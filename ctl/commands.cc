@@ -364,6 +364,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
 
   // first_not_delivered_line stays unknown: the summary names no line to rerun from.
   ingest::FeedSummary counts;
+  counts.dry_run = options.dry_run;
   std::map<int32_t, int64_t> offsets;  // highest offset written per partition
   auto summary = [&] {
     out << counts.ToString() << "\n"
@@ -377,6 +378,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     grpc::ClientContext ctx;
     SetDeadline(ctx, options.timeout);
     v1::PublishResponse resp;
+    batch.set_dry_run(options.dry_run);
     grpc::Status s = stub.Publish(&ctx, batch, &resp);
     if (!s.ok()) return s;
     for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
@@ -390,6 +392,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
           }
           break;
         case v1::EventResult::STATUS_DUPLICATE_IN_BATCH:
+        case v1::EventResult::STATUS_VALID:
           break;
         case v1::EventResult::STATUS_REJECTED:
           // The reason usually names the field already ("org: …"); name it only when it does not.

@@ -180,6 +180,9 @@ struct PublishOptions {
   size_t batch_bytes = 3584 * 1024;
   // Deadline of each Publish call (it returns once the broker acknowledged). Default: 60 s.
   absl::Duration timeout = absl::Seconds(60);
+  // Send every batch as a dry run (PublishRequest.dry_run): validated and deduped by the service,
+  // nothing written; the summary counts valid lines. Default: false.
+  bool dry_run = false;
 };
 // Publishes the feed in batches, read with ingest's FeedReader. Prints its ingest::FeedSummary line,
 // "accepted N, duplicates D, rejected R" (", not delivered F" when some were not), and
@@ -187,6 +190,7 @@ struct PublishOptions {
 // --min-offsets to read these writes). Each rejected line is reported on `err` as
 // "line N: <field>: <reason>". Exit: kExitOk; kExitRejected when some line was rejected;
 // kExitFailed when a call failed (nothing more is sent) or an event was not delivered;
+// with options.dry_run the summary is "dry run, nothing written: valid N, …" and "offsets:" is empty;
 // kExitUsage when the feed cannot be opened.
 int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,
                std::ostream& err);

@@ -127,7 +127,7 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
   }
   std::unique_ptr<FILE, int (*)(FILE*)> rejects_closer(rejects, &std::fclose);
 
-  PublishSession session(publisher, {.log_not_delivered = true});
+  PublishSession session(publisher, {.log_not_delivered = true, .dry_run = options.dry_run});
   auto publish = [&](PreparedLine& p) {
     if (session.Submit(p.number, p.records) != v1::EventResult::STATUS_REJECTED) return;
     spdlog::warn("line {}: {}", p.number, p.records.status().message());

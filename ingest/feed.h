@@ -21,6 +21,9 @@ struct FeedOptions {
   // How long to wait for the last acknowledgements (use the sink's delivery timeout).
   // Default: 30 s.
   absl::Duration delivery_timeout = absl::Seconds(30);
+  // Validate and dedupe only; nothing is written (the summary counts the lines that would be
+  // accepted as valid). Default: false.
+  bool dry_run = false;
   // recordedBy of the published events. Default: "feed".
   std::string principal = "feed";
 };

@@ -154,6 +154,7 @@ FeedReader::Result FeedReader::Next(FeedLine* line, const std::atomic<bool>* sto
 void FeedSummary::Count(v1::EventResult::Status status) {
   switch (status) {
     case v1::EventResult::STATUS_ACCEPTED: ++accepted; break;
+    case v1::EventResult::STATUS_VALID: ++valid; break;
     case v1::EventResult::STATUS_DUPLICATE_IN_BATCH: ++duplicates; break;
     case v1::EventResult::STATUS_REJECTED: ++rejected; break;
     default: ++not_delivered; break;
@@ -161,7 +162,9 @@ void FeedSummary::Count(v1::EventResult::Status status) {
 }
 
 std::string FeedSummary::ToString() const {
-  std::string s = absl::StrCat("accepted ", accepted, ", duplicates ", duplicates, ", rejected ", rejected);
+  std::string s = dry_run ? absl::StrCat("dry run, nothing written: valid ", valid)
+                          : absl::StrCat("accepted ", accepted);
+  absl::StrAppend(&s, ", duplicates ", duplicates, ", rejected ", rejected);
   if (not_delivered > 0) absl::StrAppend(&s, ", not delivered ", not_delivered);
   if (not_delivered > 0 && first_not_delivered_line > 0) {
     absl::StrAppend(&s, " (first not acknowledged: line ", first_not_delivered_line, "; rerun from there: tail -n +",

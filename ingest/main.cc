@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   feed->add_option("file", feed_options.path, "feed file, or - for stdin")->required();
   feed->add_option("--rejects", feed_options.rejects_path, "write rejected lines with their reasons here");
   feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
+  feed->add_flag("--dry-run", feed_options.dry_run,
+                 "validate and dedupe only: same summary and exit codes, nothing written (needs no broker)");
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-ingest");
 
@@ -88,13 +90,18 @@ int main(int argc, char** argv) {
     }
     aliases = *std::move(loaded);
   }
-  auto sink = ingest::KafkaSink::Create(kafka, sink_options);
-  if (!sink.ok()) {
-    spdlog::error("{}", sink.status().message());
-    return 2;
+  // A dry-run feed writes nothing, so it needs no broker.
+  std::unique_ptr<ingest::KafkaSink> sink;
+  if (!(*feed && feed_options.dry_run)) {
+    auto created = ingest::KafkaSink::Create(kafka, sink_options);
+    if (!created.ok()) {
+      spdlog::error("{}", created.status().message());
+      return 2;
+    }
+    sink = *std::move(created);
   }
   ingest::IngestCounters counters;
-  ingest::Publisher publisher(sink->get(), &aliases, &counters);
+  ingest::Publisher publisher(sink.get(), &aliases, &counters);
 
   if (*feed) {
     auto summary = ingest::RunFeed(publisher, feed_options, g_stop);
@@ -119,7 +126,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   MetricsRegistry metrics;
-  RegisterMetrics(metrics, counters, **sink);
+  RegisterMetrics(metrics, counters, *sink);
   HttpEndpoint http(&metrics, [] { return absl::OkStatus(); });
   if (auto s = http.Start(http_host, http_port); !s.ok()) {
     spdlog::error("{}", s.message());

@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const
 v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
                                        absl::Time deadline) {
   v1::PublishResponse response;
-  PublishSession session(*this, {.response = &response});
+  PublishSession session(*this, {.response = &response, .dry_run = request.dry_run()});
   for (int i = 0; i < request.events_size(); ++i) {
     session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal));
   }
@@ -132,7 +132,7 @@ struct PublishSession::State {
 };
 
 PublishSession::PublishSession(Publisher& publisher, PublishSessionOptions options)
-    : publisher_(publisher), state_(std::make_shared<State>()) {
+    : publisher_(publisher), dry_run_(options.dry_run), state_(std::make_shared<State>()) {
   state_->counters = publisher.counters_;
   state_->log_not_delivered = options.log_not_delivered;
   state_->response = options.response;
@@ -149,7 +149,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
   IngestCounters& counters = *publisher_.counters_;
   if (!records.ok()) {
     ++rejected_;
-    counters.rejected.fetch_add(1, std::memory_order_relaxed);
+    if (!dry_run_) counters.rejected.fetch_add(1, std::memory_order_relaxed);
     if (s.response != nullptr) {
       std::lock_guard<std::mutex> lock(s.mu);
       v1::EventResult* r = s.response->add_results();
@@ -165,7 +165,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
   const bool duplicate = !keys_.insert(absl::MakeUint128(hash.high64, hash.low64)).second;
   if (duplicate) {
     ++duplicates_;
-    counters.duplicates.fetch_add(1, std::memory_order_relaxed);
+    if (!dry_run_) counters.duplicates.fetch_add(1, std::memory_order_relaxed);
   }
   const int n = static_cast<int>(records->size());
   uint64_t seq;
@@ -180,6 +180,11 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     if (duplicate) {
       if (r != nullptr) r->set_status(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
       return v1::EventResult::STATUS_DUPLICATE_IN_BATCH;
+    }
+    if (dry_run_) {
+      ++valid_;
+      if (r != nullptr) r->set_status(v1::EventResult::STATUS_VALID);
+      return v1::EventResult::STATUS_VALID;
     }
     while (s.in_flight > 0 && s.in_flight + n > kMaxInFlight) {
       s.submitter_waits = true;
@@ -221,6 +226,8 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
   summary.accepted = s.accepted;
   summary.duplicates = duplicates_;
   summary.rejected = rejected_;
+  summary.dry_run = dry_run_;
+  summary.valid = valid_;
   summary.not_delivered = s.failed + s.unresolved;
   summary.first_not_delivered_line = s.first_failed_line;
   for (const State::Written& w : s.written) {
@@ -251,6 +258,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
     response->set_duplicates(summary.duplicates);
     response->set_rejected(summary.rejected);
     response->set_not_delivered(summary.not_delivered);
+    response->set_valid(summary.valid);
     s.response = nullptr;
   }
   s.counters = nullptr;

@@ -41,7 +41,8 @@ struct IngestCounters {
 
 class Publisher {
  public:
-  // Does not own `sink`, `aliases` or `counters`; all must outlive the Publisher.
+  // Does not own `sink`, `aliases` or `counters`; all must outlive the Publisher. `sink` may be null
+  // when every session is a dry run (PublishSessionOptions::dry_run).
   Publisher(KafkaSink* sink, const Aliases* aliases, IngestCounters* counters, PublisherOptions options = {});
 
   // Validates the request as a whole: InvalidArgument when it has more than max_batch_events
@@ -50,8 +51,9 @@ class Publisher {
 
   // Publishes a batch through one PublishSession: one result per event, in order. Returns after the
   // broker acknowledged or failed every record written, or at `deadline` (the caller's), when the
-  // records not yet acknowledged are reported NOT_DELIVERED (they may still land). Moves the events
-  // out of `request` (it is left with empty events). Thread-safe.
+  // records not yet acknowledged are reported NOT_DELIVERED (they may still land). With
+  // request.dry_run() nothing is written (see PublishSessionOptions::dry_run). Moves the events out of
+  // `request` (it is left with empty events). Thread-safe.
   v1::PublishResponse Publish(v1::PublishRequest& request, const std::string& principal,
                               absl::Time deadline = absl::InfiniteFuture());
 
@@ -76,6 +78,10 @@ struct PublishSessionOptions {
   v1::PublishResponse* response = nullptr;
   // Log the first failed delivery of each event as "line N: not delivered: <reason>". Default: false.
   bool log_not_delivered = false;
+  // Validate and dedupe only: Submit writes nothing and answers STATUS_VALID for an event it would
+  // write; Drain's summary counts those as valid, and the Publisher's IngestCounters (/metrics, what
+  // was offered to the log) count nothing of the session. Default: false.
+  bool dry_run = false;
 };
 
 // PublishSession is ingest's one publishing path: feed mode runs a whole feed through one session,
@@ -99,8 +105,8 @@ class PublishSession {
   // Submits one event as Publisher::Prepare returned it, numbered `line` (its feed line: named in the
   // log and in FeedSummary::first_not_delivered_line). Returns STATUS_REJECTED when `records` is an
   // error and STATUS_DUPLICATE_IN_BATCH when an earlier event of this session had its idempotency key
-  // (nothing is written for either); otherwise STATUS_UNSPECIFIED: its records are being written and
-  // Drain counts their fate. First waits while too many records of this session are unacknowledged.
+  // (nothing is written for either); STATUS_VALID in a dry run; otherwise STATUS_UNSPECIFIED: its
+  // records are being written and Drain counts their fate. First waits while too many records of this session are unacknowledged.
   // `records` is only read. REQUIRES: `line` greater than that of every event submitted before.
   v1::EventResult::Status Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records);
 
@@ -114,12 +120,14 @@ class PublishSession {
   struct State;
 
   Publisher& publisher_;
+  const bool dry_run_;
   std::shared_ptr<State> state_;
   // The idempotency keys submitted so far, as XXH3 128-bit hashes: 16 bytes an event and no string to
   // copy (an event is taken for a duplicate only if two keys share a 128-bit hash).
   absl::flat_hash_set<absl::uint128> keys_;
   int64_t duplicates_ = 0;
   int64_t rejected_ = 0;
+  int64_t valid_ = 0;  // dry run
 };
 
 }  // namespace talentflow::ingest

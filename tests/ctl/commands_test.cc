@@ -91,17 +91,22 @@ class FakeQueryService final : public v1::QueryService::Service {
 };
 
 // Accepts every event of org "openai" (one record each, on partition = index % 2, offset 100 +
-// index); rejects the others on field "org".
+// index), or in a dry run answers it VALID; rejects the others on field "org".
 class FakeIngestService final : public v1::IngestService::Service {
  public:
   grpc::Status Publish(grpc::ServerContext*, const v1::PublishRequest* req, v1::PublishResponse* resp) override {
     batch_sizes.push_back(req->events_size());
+    dry_runs.push_back(req->dry_run());
     for (int i = 0; i < req->events_size(); ++i) {
       v1::EventResult* r = resp->add_results();
       if (req->events(i).org() != "openai") {
         r->set_status(v1::EventResult::STATUS_REJECTED);
         r->set_field("org");
         r->set_reason(req->events(i).org() == "acme" ? "org: unknown org" : "unknown org");
+        continue;
+      }
+      if (req->dry_run()) {
+        r->set_status(v1::EventResult::STATUS_VALID);
         continue;
       }
       r->set_status(v1::EventResult::STATUS_ACCEPTED);
@@ -112,6 +117,7 @@ class FakeIngestService final : public v1::IngestService::Service {
     return grpc::Status::OK;
   }
   std::vector<int> batch_sizes;
+  std::vector<bool> dry_runs;
 
  private:
   int published_ = 0;
@@ -253,6 +259,21 @@ TEST_F(CommandsTest, PublishReportsRejectedLinesAndTheHighestOffsets) {
   EXPECT_THAT(err_.str(), HasSubstr("line 3: org: unknown org\n"));
   EXPECT_THAT(err_.str(), HasSubstr("line 6: org: unknown org\n"));
   EXPECT_THAT(ingest_.batch_sizes, ElementsAre(2, 2, 1));
+}
+
+TEST_F(CommandsTest, PublishDryRunSendsEveryBatchAsOneAndCountsValidLines) {
+  const std::string path = WriteFeed(
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"acme\",\"team\":\"alignment\",\"hire\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n");
+  PublishOptions options;
+  options.path = path;
+  options.batch_events = 2;
+  options.dry_run = true;
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
+  EXPECT_EQ(out_.str(), "dry run, nothing written: valid 2, duplicates 0, rejected 1\noffsets:\n");
+  EXPECT_THAT(err_.str(), HasSubstr("line 2: org: unknown org\n"));
+  EXPECT_THAT(ingest_.dry_runs, ElementsAre(true, true));
 }
 
 TEST_F(CommandsTest, PublishOfACleanFeedExitsZero) {

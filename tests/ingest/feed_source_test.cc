@@ -212,5 +212,17 @@ TEST(FeedSummary, CountsResultsAndSaysHowTheRunEnded) {
             "there: tail -n +12)");
 }
 
+TEST(FeedSummary, ADryRunCountsValidLinesAndSaysNothingWasWritten) {
+  FeedSummary s;
+  s.dry_run = true;
+  s.Count(v1::EventResult::STATUS_VALID);
+  s.Count(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(s.ToString(), "dry run, nothing written: valid 1, duplicates 1, rejected 0");
+  EXPECT_EQ(s.ExitCode(), 0);
+  s.Count(v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(s.ToString(), "dry run, nothing written: valid 1, duplicates 1, rejected 1");
+  EXPECT_EQ(s.ExitCode(), 3);
+}
+
 }  // namespace
 }  // namespace talentflow::ingest

@@ -241,6 +241,59 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   server->Shutdown();
 }
 
+// A dry run validates and dedupes as a real one does and writes nothing: neither a gRPC Publish with
+// dry_run nor a dry-run feed (which is given no sink at all) puts a record on the topic.
+TEST_F(IngestIntegrationTest, DryRunsValidateAndWriteNothing) {
+  auto sink = KafkaSink::Create(kafka_, {});
+  ASSERT_TRUE(sink.ok());
+  Publisher publisher(sink->get(), &aliases_, &counters_);
+  v1::PublishRequest request;
+  request.set_dry_run(true);
+  *request.add_events() = testing::Departure("d-1", "sora", Day(2026, 2, 10), "p-ada");
+  *request.add_events() = testing::Departure("d-2", "sora", Day(2026, 2, 10), "p-ada");  // same story
+  v1::Event bad = testing::Hire("d-3", "chatgpt", Day(2026, 2, 10), "p-bo");
+  bad.mutable_person()->set_seniority(static_cast<v1::Seniority>(99));
+  *request.add_events() = bad;
+  v1::PublishResponse response = publisher.Publish(request, "tester");
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).status(), v1::EventResult::STATUS_VALID);
+  EXPECT_EQ(response.results(0).event_id(), "d-1");
+  EXPECT_EQ(response.results(0).records_size(), 0);
+  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(response.results(2).status(), v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(response.results(2).field(), "person.seniority");
+  EXPECT_EQ(response.valid(), 1);
+  EXPECT_EQ(response.accepted(), 0);
+
+  Publisher no_sink(nullptr, &aliases_, &counters_);
+  FeedOptions options;
+  options.path = kSampleFeed;
+  options.dry_run = true;
+  std::atomic<bool> stop{false};
+  auto summary = RunFeed(no_sink, options, stop);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  // The sample's counts (examples/feeds/EXPECTED.md), as valid instead of accepted.
+  EXPECT_EQ(summary->valid, kSampleAcceptedLines);
+  EXPECT_EQ(summary->accepted, 0);
+  EXPECT_EQ(summary->duplicates, kSampleDuplicates);
+  EXPECT_EQ(summary->ToString(), "dry run, nothing written: valid 69, duplicates 4, rejected 0");
+  EXPECT_EQ(summary->ExitCode(), 0);
+
+  // /metrics counts what was offered to the log: nothing of a dry run.
+  EXPECT_EQ(counters_.rejected.load(), 0);
+  EXPECT_EQ(counters_.duplicates.load(), 0);
+
+  // One real event after both dry runs: it is the topic's only record.
+  v1::PublishRequest real;
+  *real.add_events() = testing::Hire("d-4", "chatgpt", Day(2026, 2, 13), "p-cy");
+  ASSERT_EQ(publisher.Publish(real, "tester").accepted(), 1);
+  std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
+  ASSERT_EQ(records.size(), 1u);
+  v1::Event e;
+  ASSERT_TRUE(e.ParseFromString(records[0].value));
+  EXPECT_EQ(e.event_id(), "d-4");
+}
+
 // A deadline that has passed returns before the acknowledgements; they arrive afterwards and run
 // against the session's state, which must still be alive (the sanitizer build checks it).
 TEST_F(IngestIntegrationTest, PublishPastItsDeadlineTakesLateReports) {
