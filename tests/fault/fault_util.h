@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/common/wait.h"
+
 namespace talentflow::fault {
 
 // Paths of the binaries under test (set by tests/fault/CMakeLists.txt).
@@ -76,9 +78,7 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                          std::chrono::milliseconds timeout);
 
-// Polls `condition` every `interval` until it holds (true) or `timeout` passes (false).
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
-             std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+using ::talentflow::testing::WaitFor;  // tests/common/wait.h
 
 // GET http://127.0.0.1:port/path: (status, body); status 0 when nothing answers.
 std::pair<int, std::string> HttpGet(int port, const std::string& path);

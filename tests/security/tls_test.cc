@@ -24,6 +24,7 @@
 #include "ingest/ingest_service.h"
 #include "query/query_service.h"
 #include "tests/common/event_builders.h"
+#include "tests/common/wait.h"
 #include "tests/security/test_pki.h"
 
 namespace talentflow {
@@ -72,15 +73,9 @@ std::string WriteTokens(const std::string& dir) {
   return path;
 }
 
-// Polls `condition` until it holds or `timeout` passes (a bound for a hung test, not an expectation
-// of speed); returns its last value.
-bool WaitFor(const std::function<bool()>& condition, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= until) return condition();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+// Waits for `condition`, polling every 5 ms, for at most 30 s (tests/common/wait.h).
+bool WaitFor(const std::function<bool()>& condition) {
+  return testing::WaitFor(condition, std::chrono::seconds(30), std::chrono::milliseconds(5));
 }
 
 grpc::ClientContext* WithDeadline(grpc::ClientContext* ctx, std::chrono::milliseconds ms) {
