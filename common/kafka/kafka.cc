@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -111,6 +112,9 @@ absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std:
   std::string err_text;
   std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(&handle, topic, nullptr, err_text));
   if (!t) return absl::InvalidArgumentError(absl::StrCat("topic ", topic, ": ", err_text));
+  // The brokers' last answer about the topic. A request that timed out under load is no answer:
+  // the error returned at the deadline is the last answer when there was one.
+  std::optional<RdKafka::ErrorCode> answer;
   while (true) {
     RdKafka::Metadata* raw = nullptr;
     const int timeout_ms = static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
@@ -126,9 +130,12 @@ absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std:
         }
         if (err == RdKafka::ERR_NO_ERROR) err = RdKafka::ERR_LEADER_NOT_AVAILABLE;
       }
+      answer = err;
     }
     // Brokers not reachable yet, the topic unknown to them yet, or its partitions not listed yet.
-    if (absl::Now() + absl::Milliseconds(100) >= deadline) return FromKafka(err, absl::StrCat("topic ", topic));
+    if (absl::Now() + absl::Milliseconds(100) >= deadline) {
+      return FromKafka(answer.value_or(err), absl::StrCat("topic ", topic));
+    }
     absl::SleepFor(absl::Milliseconds(100));
   }
 }
