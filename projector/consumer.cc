@@ -28,6 +28,7 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
         tp->set_offset(next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next);
         std::lock_guard<std::mutex> lock(p_->mu_);
         p_->next_offset_[tp->partition()] = next;
+        p_->catch_up_target_[tp->partition()] = -1;
       }
       if (cooperative) {
         consumer->incremental_assign(partitions);
@@ -40,7 +41,10 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
       p_->CommitLagSignal();  // every applied offset, the leaving partitions' included, before they are forgotten
       {
         std::lock_guard<std::mutex> lock(p_->mu_);
-        for (RdKafka::TopicPartition* tp : partitions) p_->next_offset_.erase(tp->partition());
+        for (RdKafka::TopicPartition* tp : partitions) {
+          p_->next_offset_.erase(tp->partition());
+          p_->catch_up_target_.erase(tp->partition());
+        }
       }
       if (p_->options_.drop_revoked_state) {
         for (RdKafka::TopicPartition* tp : partitions) {
@@ -60,6 +64,10 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
   Projector* p_;
 };
 
+std::string InstanceId(const ProjectorOptions& options) {
+  return options.instance_id.empty() ? options.group + "-1" : options.instance_id;
+}
+
 absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOptions& options, views::ViewStore* store) {
   RETURN_IF_ERROR(options.kafka.Validate());
   std::unique_ptr<Projector> p(new Projector());
@@ -77,7 +85,7 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOpti
       // idle projector asks, and so the broker's idle CPU (docs/PERFORMANCE.md, session 6).
       {"fetch.wait.max.ms", "100"},
       {"group.id", options.group},
-      {"group.instance.id", options.instance_id.empty() ? options.group + "-1" : options.instance_id},
+      {"group.instance.id", InstanceId(options)},
       {"partition.assignment.strategy", "cooperative-sticky"},
       {"session.timeout.ms", "10000"},
   };
@@ -180,7 +188,8 @@ void Projector::Rewind() {
 }
 
 absl::Status Projector::Run(const std::atomic<bool>& stop) {
-  RETURN_IF_ERROR(RecordPartitionCount(*consumer_, options_.kafka.topic, *store_).status());
+  ASSIGN_OR_RETURN(const int32_t partitions, RecordPartitionCount(*consumer_, options_.kafka.topic, *store_));
+  partition_count_ = partitions;
   RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
 
   bool lag_pending = false;  // batches applied since the last CommitLagSignal
@@ -202,6 +211,22 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
                                                                    .count()));
       std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
       if (msg->err() == RdKafka::ERR__TIMED_OUT) break;  // an empty batch goes round the outer loop
+      if (msg->err() == RdKafka::ERR__FATAL) {
+        // Fenced (another process joined with this instance id) or another fatal consumer error:
+        // this consumer will never fetch again, so the process must not look alive.
+        std::string why;
+        const RdKafka::ErrorCode code = consumer_->fatal_error(why);
+        absl::Status fatal = absl::UnavailableError(
+            absl::StrCat("consumer failed fatally (", RdKafka::err2str(code), "): ", why,
+                         code == RdKafka::ERR_FENCED_INSTANCE_ID
+                             ? absl::StrCat("; another process runs with --instance-id ", InstanceId(options_))
+                             : ""));
+        std::lock_guard<std::mutex> lock(mu_);
+        health_ = fatal;
+        next_offset_.clear();
+        catch_up_target_.clear();
+        return fatal;
+      }
       if (msg->err() != RdKafka::ERR_NO_ERROR) {
         spdlog::warn("consume: {}", msg->errstr());
         break;
@@ -269,6 +294,28 @@ void Projector::RegisterMetrics(MetricsRegistry& metrics) {
           if (hi >= 0) out.Add({{"partition", absl::StrCat(p)}}, std::max<int64_t>(0, hi - next));
         }
       });
+}
+
+std::vector<v1::OwnedPartition> Projector::Owned() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<v1::OwnedPartition> out;
+  for (const auto& [p, next] : next_offset_) {
+    v1::OwnedPartition& o = out.emplace_back();
+    o.set_partition(p);
+    o.set_applied_offset(next);
+    auto target = catch_up_target_.find(p);
+    if (target != catch_up_target_.end() && target->second < 0) {
+      // The log end from the consumer's last fetch response of the partition (no broker call).
+      int64_t lo = -1, hi = -1;
+      consumer_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
+      if (hi >= 0) target->second = hi;
+    }
+    if (target != catch_up_target_.end() && target->second >= 0 && next >= target->second) {
+      catch_up_target_.erase(target);
+    }
+    o.set_serving(!catch_up_target_.contains(p));
+  }
+  return out;
 }
 
 std::map<int32_t, int64_t> Projector::NextOffsets() {

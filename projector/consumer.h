@@ -20,6 +20,7 @@
 #include "common/http/metrics.h"
 #include "common/kafka/kafka.h"
 #include "projector/record_applier.h"
+#include "talentflow/v1/cluster.pb.h"
 #include "views/view_store.h"
 
 namespace talentflow::projector {
@@ -28,8 +29,9 @@ struct ProjectorOptions {
   KafkaOptions kafka;
   // Consumer group. Default: "talentflow-projector" (env TALENTFLOW_GROUP).
   std::string group = "talentflow-projector";
-  // Static group membership id, so a restarted projector takes its partitions back at once.
-  // Default: "<group>-1".
+  // The instance's name: its static group membership id (a restarted projector takes its
+  // partitions back at once) and its key in "<topic>.instances". Two processes with one id: the
+  // broker fences the older, whose Run then fails. Default: "<group>-1".
   std::string instance_id;
   // Write undecodable/invalid records to "<topic>.dlq". Default: true.
   bool dead_letter = true;
@@ -47,15 +49,26 @@ struct ProjectorOptions {
   int fold_threads = 2;
 };
 
+// options.instance_id, or its default "<group>-1".
+std::string InstanceId(const ProjectorOptions& options);
+
 class Projector {
  public:
   // Does not own `store`. InvalidArgument for bad options or Kafka configuration.
   static absl::StatusOr<std::unique_ptr<Projector>> Create(const ProjectorOptions& options, views::ViewStore* store);
   ~Projector();
 
-  // Consumes and applies until `stop` is set. Never returns an error for bad data; returns one only
-  // when Kafka cannot be set up.
+  // Consumes and applies until `stop` is set. Never returns an error for bad data; returns one
+  // when Kafka cannot be set up, and Unavailable when the consumer failed fatally (fenced by
+  // another process with the same instance id): the process must exit, not linger half-alive.
   absl::Status Run(const std::atomic<bool>& stop);
+
+  // The assigned partitions, ascending, with their applied offsets and whether each is serving:
+  // applied up to the log's end as the projector first saw it after the assignment (a partition
+  // new to this DB is rebuilt first). Safe from any thread.
+  std::vector<v1::OwnedPartition> Owned();
+  // The topic's partition count (known once Run started).
+  int32_t partition_count() const { return partition_count_.load(); }
 
   // Registers the projector's families on `metrics`: counters, applied offset and lag per assigned
   // partition, commit time. The projector must outlive the registry's last Render.
@@ -94,7 +107,10 @@ class Projector {
 
   std::mutex mu_;  // guards the maps below and health_
   std::map<int32_t, int64_t> next_offset_;  // assigned partitions -> next offset to apply
+  // Assigned partitions -> the log end to reach before serving (-1 until known, erased once reached).
+  std::map<int32_t, int64_t> catch_up_target_;
   absl::Status health_;
+  std::atomic<int32_t> partition_count_{0};
 };
 
 }  // namespace talentflow::projector

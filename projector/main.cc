@@ -1,6 +1,7 @@
 // talentflow-projector: `run` folds talentflow.events into the RocksDB views, exactly once.
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -8,6 +9,7 @@
 #include "common/http/metrics.h"
 #include "common/log/logging.h"
 #include "common/base/process.h"
+#include "projector/announcer.h"
 #include "projector/consumer.h"
 
 int main(int argc, char** argv) {
@@ -23,10 +25,18 @@ int main(int argc, char** argv) {
   views::ViewStoreOptions store_options;
   store_options.path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   int http_port = std::atoi(EnvOr("TALENTFLOW_PROJECTOR_HTTP_PORT", "7412").c_str());
+  options.instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
+  std::string advertise = EnvOr("TALENTFLOW_ADVERTISE", EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402"));
   AddKafkaFlags(app, &options.kafka);
   auto* run = app.add_subcommand("run", "consume the log and keep the views up to date");
   run->add_option("--db", store_options.path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   run->add_option("--group", options.group, "consumer group (env TALENTFLOW_GROUP)");
+  run->add_option("--instance-id", options.instance_id,
+                  "this instance's name: static group membership and its key in <topic>.instances; unique per "
+                  "process (env TALENTFLOW_INSTANCE_ID; default <group>-1)");
+  run->add_option("--advertise", advertise,
+                  "host:port of the query service serving this DB, announced to every query instance (env "
+                  "TALENTFLOW_ADVERTISE; default $TALENTFLOW_QUERY_LISTEN or 127.0.0.1:7402)");
   run->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_PROJECTOR_HTTP_PORT)");
   run->add_flag("--drop-revoked-state", options.drop_revoked_state,
                 "delete a partition's views when it moves to another projector instance");
@@ -46,6 +56,11 @@ int main(int argc, char** argv) {
     spdlog::error("{}", projector.status().message());
     return 2;
   }
+  auto announcer = projector::Announcer::Create(options.kafka);
+  if (!announcer.ok()) {
+    spdlog::error("{}", announcer.status().message());
+    return 2;
+  }
   MetricsRegistry metrics;
   (*projector)->RegisterMetrics(metrics);
   HttpEndpoint http(&metrics, [&] { return (*projector)->Health(); });
@@ -55,12 +70,32 @@ int main(int argc, char** argv) {
   }
   spdlog::info("talentflow-projector: {} -> {} (metrics on 127.0.0.1:{})", options.kafka.topic, store_options.path,
                http_port);
+  const std::string instance_id = projector::InstanceId(options);
+  std::atomic<bool> announcing_stop{false};
+  std::thread announcing([&] {
+    (*announcer)->Run(
+        [&] {
+          v1::InstanceStatus status;
+          status.set_instance_id(instance_id);
+          status.set_query_address(advertise);
+          status.set_partition_count((*projector)->partition_count());
+          for (v1::OwnedPartition& p : (*projector)->Owned()) *status.add_partitions() = std::move(p);
+          return status;
+        },
+        announcing_stop);
+  });
   absl::Status s = (*projector)->Run(g_stop);
-  http.Stop();
+  announcing_stop = true;
+  announcing.join();
   if (!s.ok()) {
-    spdlog::error("{}", s.message());
+    // /healthz says 503 with the reason until the process is gone; the tombstone is not written:
+    // after a fence the id belongs to the other process.
+    spdlog::critical("{}", s.message());
+    http.Stop();
     return 1;
   }
+  if (auto w = (*announcer)->Withdraw(instance_id); !w.ok()) spdlog::warn("{}", w.message());
+  http.Stop();
   spdlog::info("stopped: last batch committed");
   return 0;
 }

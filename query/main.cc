@@ -7,7 +7,9 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/base/status.h"
 #include "common/http/http_endpoint.h"
 #include "common/http/metrics.h"
 #include "common/log/logging.h"
@@ -15,7 +17,9 @@
 #include "common/rpc/server_security.h"
 #include "common/rpc/server_security_flags.h"
 #include "query/log_ends.h"
+#include "query/membership.h"
 #include "query/query_service.h"
+#include "query/router.h"
 
 int main(int argc, char** argv) {
   using namespace talentflow;
@@ -29,12 +33,21 @@ int main(int argc, char** argv) {
   options.db_path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   std::string listen = EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402");
   int http_port = std::atoi(EnvOr("TALENTFLOW_QUERY_HTTP_PORT", "7413").c_str());
-  AddKafkaFlags(app, &kafka, ", for lag");
+  AddKafkaFlags(app, &kafka, ", for lag and routing");
+  std::string instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
+  std::string peer_ca = EnvOr("TALENTFLOW_PEER_TLS_CA", "");
   auto* serve = app.add_subcommand("serve", "serve the QueryService");
   serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
   serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
+  serve->add_option("--instance-id", instance_id,
+                    "the instance this service belongs to (its projector's --instance-id): routes every read to "
+                    "the partitions' owners, announced in <topic>.instances; unset: this DB holds every partition "
+                    "(env TALENTFLOW_INSTANCE_ID)");
+  serve->add_option("--peer-tls-ca", peer_ca,
+                    "PEM CA that signed the other instances' query certificates; dial them with TLS (env "
+                    "TALENTFLOW_PEER_TLS_CA; default: plaintext, or this server's --tls-cert when it has one)");
   ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
   AddServerSecurityFlags(serve, &security_options);
   CLI11_PARSE(app, argc, argv);
@@ -50,10 +63,34 @@ int main(int argc, char** argv) {
     spdlog::error("{}", security.status().message());
     return 2;
   }
+  std::unique_ptr<query::Membership> membership;
+  std::unique_ptr<query::Router> router;
+  if (!instance_id.empty() && !options.read_only) {
+    auto m = query::Membership::Create(kafka);
+    if (!m.ok()) {
+      spdlog::error("{}", m.status().message());
+      return 2;
+    }
+    membership = *std::move(m);
+    membership->Start();
+    if (peer_ca.empty()) peer_ca = security_options.tls_cert_path;
+    std::shared_ptr<grpc::ChannelCredentials> peers = grpc::InsecureChannelCredentials();
+    if (!peer_ca.empty()) {
+      auto pem = ReadPem(peer_ca, "--peer-tls-ca");
+      if (!pem.ok()) {
+        spdlog::error("{}", pem.status().message());
+        return 2;
+      }
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = *pem;
+      peers = grpc::SslCredentials(ssl);
+    }
+    router = std::make_unique<query::Router>(membership.get(), instance_id, peers);
+  }
   query::ViewSource source(options);
   source.Start();
   query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka),
-                                  security->gate.get());
+                                  security->gate.get(), router.get());
   grpc::EnableDefaultHealthCheckService(true);  // health and reflection stay open
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -75,17 +112,26 @@ int main(int argc, char** argv) {
       .Add([&] { return source.catch_ups(); });
   metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")
       .Add([&] { return source.version(); });
-  HttpEndpoint http(&metrics, [&] { return source.Acquire().status(); });
+  // Healthy: this service can answer. Routed, that needs an owner for every partition and, when
+  // some are this instance's, the local views.
+  HttpEndpoint http(&metrics, [&]() -> absl::Status {
+    if (!router) return source.Acquire().status();
+    RETURN_IF_ERROR(router->OwnersOfAll().status());
+    if (router->LocalPartitions().empty()) return absl::OkStatus();
+    return source.Acquire().status();
+  });
   if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;
   }
-  spdlog::info("talentflow-query serving {} on {} ({}), metrics on 127.0.0.1:{}", options.db_path, listen,
-               security->description, http_port);
+  spdlog::info("talentflow-query serving {} on {} ({}), metrics on 127.0.0.1:{}{}", options.db_path, listen,
+               security->description, http_port,
+               router ? absl::StrCat("; instance ", instance_id, ", routing by ", kafka.instances_topic()) : "");
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   spdlog::info("shutting down");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   http.Stop();
   source.Stop();
+  if (membership) membership->Stop();
   return 0;
 }

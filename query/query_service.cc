@@ -1,6 +1,10 @@
 #include "query/query_service.h"
 
 #include <algorithm>
+#include <future>
+#include <mutex>
+#include <tuple>
+#include <optional>
 #include <set>
 
 #include "absl/functional/function_ref.h"
@@ -8,10 +12,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/base/record_key.h"
 #include "common/base/slug.h"
 #include "common/base/status.h"
 #include "common/base/time_util.h"
+#include "common/log/logging.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
 #include "views/keys.h"
 
@@ -44,36 +52,76 @@ absl::Time DeadlineOf(grpc::ServerContext* ctx) {
   return absl::FromChrono(d);
 }
 
+// Fills `out` from the views' applied offsets and the log's `ends` (may be empty). With a scope,
+// lists exactly the scope's partitions (one never applied at offset 0) and no other.
 void FillWatermark(const std::map<int32_t, v1::PartitionOffset>& applied, const std::map<int32_t, int64_t>& ends,
-                   v1::Watermark* out) {
+                   const Scope& scope, v1::Watermark* out) {
   int64_t newest = 0;
-  for (const auto& [p, o] : applied) {
+  auto add = [&](int32_t p, const v1::PartitionOffset* o) {
     auto* pw = out->add_partitions();
     pw->set_partition(p);
-    pw->set_applied_offset(o.next_offset());
+    const int64_t applied_offset = o != nullptr ? o->next_offset() : 0;
+    pw->set_applied_offset(applied_offset);
     auto it = ends.find(p);
     pw->set_end_offset(it == ends.end() ? -1 : it->second);
-    pw->set_lag(it == ends.end() ? -1 : std::max<int64_t>(0, it->second - o.next_offset()));
-    newest = std::max(newest, o.last_timestamp_ms());
+    pw->set_lag(it == ends.end() ? -1 : std::max<int64_t>(0, it->second - applied_offset));
+    if (o != nullptr) newest = std::max(newest, o->last_timestamp_ms());
+  };
+  if (scope) {
+    for (int32_t p : *scope) {
+      auto it = applied.find(p);
+      add(p, it == applied.end() ? nullptr : &it->second);
+    }
+  } else {
+    for (const auto& [p, o] : applied) add(p, &o);
   }
   if (newest > 0) *out->mutable_last_applied_time() = ToTimestamp(absl::FromUnixMillis(newest));
 }
 
-void FillWatermark(const ReadHandle& h, v1::Watermark* out) { FillWatermark(h.watermark(), {}, out); }
-
-// Waits for `min` (read-your-writes, up to the call's deadline), takes one consistent read of the
-// views, lets `answer` fill the response from it and writes the watermark of that read to
-// `watermark`. The first error of the three is returned.
-absl::Status Answer(ViewSource* source, grpc::ServerContext* ctx, const v1::MinOffsets& min, v1::Watermark* watermark,
-                    absl::FunctionRef<absl::Status(const views::Reader&)> answer) {
-  if (!min.offsets().empty()) {
-    std::map<int32_t, int64_t> wanted(min.offsets().begin(), min.offsets().end());
-    RETURN_IF_ERROR(source->WaitFor(wanted, DeadlineOf(ctx)));
+// Waits for `min` (read-your-writes, up to the call's deadline; only the scope's partitions),
+// takes one consistent read of the views, lets `answer` fill the response from it and writes the
+// watermark of that read to `watermark`. The first error of the three is returned.
+absl::Status Answer(ViewSource* source, grpc::ServerContext* ctx, const v1::MinOffsets& min, const Scope& scope,
+                    v1::Watermark* watermark, absl::FunctionRef<absl::Status(const views::Reader&)> answer) {
+  std::map<int32_t, int64_t> wanted;
+  for (const auto& [p, o] : min.offsets()) {
+    if (!scope || scope->contains(p)) wanted[p] = o;
   }
+  if (!wanted.empty()) RETURN_IF_ERROR(source->WaitFor(wanted, DeadlineOf(ctx)));
   ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source->Acquire());
   RETURN_IF_ERROR(answer(h->reader()));
-  FillWatermark(*h, watermark);
+  FillWatermark(h->watermark(), {}, scope, watermark);
   return absl::OkStatus();
+}
+
+// Adds `part`'s partitions to `merged` (a gather's watermark); keeps the newest applied time.
+void MergeWatermark(const v1::Watermark& part, v1::Watermark* merged) {
+  for (const auto& pw : part.partitions()) *merged->add_partitions() = pw;
+  if (part.has_last_applied_time() &&
+      (!merged->has_last_applied_time() || ToAbslTime(part.last_applied_time()) > ToAbslTime(merged->last_applied_time()))) {
+    *merged->mutable_last_applied_time() = part.last_applied_time();
+  }
+}
+
+// A gather's answer is complete when its parts covered every partition exactly once; ownership
+// that moved during the call can leave one out or bring one twice. Sorts the partitions.
+absl::Status CheckCoverage(int32_t partition_count, v1::Watermark* merged) {
+  std::sort(merged->mutable_partitions()->begin(), merged->mutable_partitions()->end(),
+            [](const auto& a, const auto& b) { return a.partition() < b.partition(); });
+  std::set<int32_t> seen, twice;
+  for (const auto& pw : merged->partitions()) {
+    if (!seen.insert(pw.partition()).second) twice.insert(pw.partition());
+  }
+  std::vector<int32_t> missing;
+  for (int32_t p = 0; p < partition_count; ++p) {
+    if (!seen.contains(p)) missing.push_back(p);
+  }
+  if (missing.empty() && twice.empty()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("partitions moved between instances during the call (",
+                                             missing.empty() ? "" : absl::StrCat("missing ", absl::StrJoin(missing, ", ")),
+                                             !missing.empty() && !twice.empty() ? "; " : "",
+                                             twice.empty() ? "" : absl::StrCat("twice ", absl::StrJoin(twice, ", ")),
+                                             "); try again"));
 }
 
 // The day a request's optional `as_of` names; today when unset.
@@ -100,13 +148,6 @@ absl::StatusOr<DayRange> DaysOf(const Request& req, int64_t default_days) {
 absl::StatusOr<int> PageSize(int32_t requested, int fallback, int max) {
   if (requested < 0 || requested > max) return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0..", max));
   return requested == 0 ? fallback : requested;
-}
-
-// The health of every team of `org` on `day`; NotFound when the org has no team.
-absl::StatusOr<std::vector<v1::TeamHealth>> OrgTeams(const views::Reader& reader, const std::string& org, int64_t day) {
-  ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> teams, reader.OrgHealth(org, day));
-  if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", org, " not found"));
-  return teams;
 }
 
 // The API's record of a stored history entry (the stored record stays internal to the views).
@@ -136,10 +177,154 @@ std::string SortKey(const v1::TeamHealth& h, v1::ListTeamsRequest::OrderBy order
   }
 }
 
+// Org totals over `teams` (GetOrgSnapshot).
+void AddTotals(const std::vector<v1::TeamHealth>& teams, v1::OrgTotals* totals) {
+  for (const auto& t : teams) {
+    if (!t.active()) {
+      totals->set_inactive_teams(totals->inactive_teams() + 1);
+      continue;
+    }
+    totals->set_teams(totals->teams() + 1);
+    if (t.headcount_known()) {
+      totals->set_headcount(totals->headcount() + t.headcount());
+    } else {
+      totals->set_teams_without_headcount(totals->teams_without_headcount() + 1);
+    }
+    const auto& w90 = t.windows(1);
+    totals->set_hires_90d(totals->hires_90d() + w90.hires());
+    totals->set_departures_90d(totals->departures_90d() + w90.departures());
+    totals->set_senior_departures_90d(totals->senior_departures_90d() + w90.senior_departures());
+    totals->set_leadership_departures_90d(totals->leadership_departures_90d() + w90.leadership_departures());
+    (*totals->mutable_status_counts())[views::ShortName(t.status())] += 1;
+  }
+}
+
+// One mover of a talent flow, before the movers are grouped into edges.
+struct Mover {
+  std::string from_org, to_org;
+  v1::FlowEdge::Person person;
+};
+
+// The edges of `movers`: one per (from, to), its movers ordered by month, team, name and id (the
+// same whichever instances they came from), people = distinct person ids plus each mover without
+// one; most people first, ties by (from, to).
+void BuildEdges(std::vector<Mover> movers, google::protobuf::RepeatedPtrField<v1::FlowEdge>* out) {
+  std::sort(movers.begin(), movers.end(), [](const Mover& a, const Mover& b) {
+    return std::tie(a.from_org, a.to_org, a.person.month(), a.person.team(), a.person.name(), a.person.id()) <
+           std::tie(b.from_org, b.to_org, b.person.month(), b.person.team(), b.person.name(), b.person.id());
+  });
+  std::map<std::pair<std::string, std::string>, v1::FlowEdge> edges;
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> people;
+  for (Mover& m : movers) {
+    const auto key = std::make_pair(m.from_org, m.to_org);
+    v1::FlowEdge& e = edges[key];
+    e.set_from_org(m.from_org);
+    e.set_to_org(m.to_org);
+    if (m.person.id().empty() || people[key].insert(m.person.id()).second) e.set_people(e.people() + 1);
+    *e.add_movers() = std::move(m.person);
+  }
+  std::vector<v1::FlowEdge> sorted;
+  for (auto& [k, e] : edges) sorted.push_back(std::move(e));
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.people() > b.people(); });
+  for (auto& e : sorted) *out->Add() = std::move(e);
+}
+
+// The merged parts of a gather: the answer's data and the watermark covering it.
+template <typename T>
+struct Gathered {
+  std::vector<T> items;
+  v1::Watermark watermark;
+};
+
 }  // namespace
 
 grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body) {
   return rpc::Serve(*gate_, ctx, auth::Role::kReader, body);
+}
+
+absl::StatusOr<QueryServiceImpl::Route> QueryServiceImpl::RouteTeam(const grpc::ServerContext& ctx,
+                                                                    const std::string& org, const std::string& team) {
+  if (router_ == nullptr) return Route{};
+  if (Router::IsForwarded(ctx)) {
+    ASSIGN_OR_RETURN(const int32_t p, router_->PartitionOf(org, team));
+    if (!router_->LocalPartitions().contains(p)) {
+      return absl::UnavailableError(
+          absl::StrCat("instance ", router_->self(), " no longer serves partition ", p, " (", org, "/", team, ")"));
+    }
+    return Route{std::nullopt, std::set<int32_t>{p}};
+  }
+  ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team));
+  if (!owner.local) return Route{std::move(owner.address), std::nullopt};
+  return Route{std::nullopt, std::move(owner.partitions)};
+}
+
+template <typename Request, typename Response>
+absl::Status QueryServiceImpl::Forward(
+    grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const grpc::ServerContext& ctx, const std::string& address, const Request& req, Response* resp) {
+  std::unique_ptr<grpc::ClientContext> cctx = router_->ForwardContext(ctx);
+  const absl::Status s = FromGrpc((router_->Stub(address).*method)(cctx.get(), req, resp));
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat("instance at ", address, ": ", s.message()));
+}
+
+absl::Status QueryServiceImpl::Gather(
+    grpc::ServerContext* ctx, v1::Watermark* watermark,
+    absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
+    absl::FunctionRef<absl::Status(const std::string& address, v1::Watermark* watermark)> remote) {
+  if (router_ == nullptr) return local(std::nullopt, watermark);
+  if (Router::IsForwarded(*ctx)) return local(router_->LocalPartitions(), watermark);
+  ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll());
+  std::vector<v1::Watermark> parts(targets.size());
+  std::vector<std::future<absl::Status>> others;
+  absl::Status status;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].local) continue;
+    others.push_back(std::async(std::launch::async, [&, i] { return remote(targets[i].address, &parts[i]); }));
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].local) status.Update(local(targets[i].partitions, &parts[i]));
+  }
+  for (auto& o : others) status.Update(o.get());
+  RETURN_IF_ERROR(status);
+  for (const auto& part : parts) MergeWatermark(part, watermark);
+  int32_t partition_count = 0;
+  for (const auto& t : targets) partition_count += static_cast<int32_t>(t.partitions.size());
+  return CheckCoverage(partition_count, watermark);
+}
+
+absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day,
+                                         const v1::MinOffsets& min, std::vector<v1::TeamHealth>* teams,
+                                         v1::Watermark* watermark) {
+  std::mutex mu;  // guards `teams` while parts arrive
+  RETURN_IF_ERROR(Gather(
+      ctx, watermark,
+      [&](const Scope& scope, v1::Watermark* part) {
+        return Answer(source_, ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
+          ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, reader.OrgHealth(org, day));
+          std::lock_guard<std::mutex> lock(mu);
+          for (auto& t : all) {
+            if (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, t.team()), reader.partition_count()))) {
+              teams->push_back(std::move(t));
+            }
+          }
+          return absl::OkStatus();
+        });
+      },
+      [&](const std::string& address, v1::Watermark* part) -> absl::Status {
+        v1::GetOrgSnapshotRequest req;
+        req.set_org(org);
+        *req.mutable_as_of() = ToTimestamp(absl::FromUnixSeconds(day * 86400));
+        *req.mutable_min_offsets() = min;
+        v1::GetOrgSnapshotResponse resp;
+        RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, address, req, &resp));
+        std::lock_guard<std::mutex> lock(mu);
+        for (auto& t : *resp.mutable_teams()) teams->push_back(std::move(t));
+        *part = resp.watermark();
+        return absl::OkStatus();
+      }));
+  std::sort(teams->begin(), teams->end(), [](const auto& a, const auto& b) { return a.team() < b.team(); });
+  return absl::OkStatus();
 }
 
 grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
@@ -148,7 +333,9 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, *req, resp);
+    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
                     ASSIGN_OR_RETURN(*resp->mutable_health(), reader.TeamHealth(req->org(), req->team(), day));
                     return absl::OkStatus();
@@ -170,24 +357,23 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
       after = req->page_token().substr(6);
     }
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
-                  [&](const views::Reader& reader) -> absl::Status {
-      ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> teams, OrgTeams(reader, req->org(), day));
-      const std::set<int> statuses(req->status().begin(), req->status().end());
-      std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
-      for (auto& t : teams) {
-        if (!t.active() && !req->include_inactive()) continue;
-        if (!statuses.empty() && !statuses.contains(t.status())) continue;
-        keyed.emplace_back(SortKey(t, order), &t);
-      }
-      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      auto it = after.empty() ? keyed.begin()
-                              : std::upper_bound(keyed.begin(), keyed.end(), after,
-                                                 [](const std::string& k, const auto& e) { return k < e.first; });
-      for (; it != keyed.end() && resp->teams_size() < page_size; ++it) *resp->add_teams() = *it->second;
-      if (it != keyed.end()) resp->set_next_page_token(absl::StrCat("after:", std::prev(it)->first));
-      return absl::OkStatus();
-    });
+    std::vector<v1::TeamHealth> teams;
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), &teams, resp->mutable_watermark()));
+    if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
+    const std::set<int> statuses(req->status().begin(), req->status().end());
+    std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
+    for (auto& t : teams) {
+      if (!t.active() && !req->include_inactive()) continue;
+      if (!statuses.empty() && !statuses.contains(t.status())) continue;
+      keyed.emplace_back(SortKey(t, order), &t);
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto it = after.empty() ? keyed.begin()
+                            : std::upper_bound(keyed.begin(), keyed.end(), after,
+                                               [](const std::string& k, const auto& e) { return k < e.first; });
+    for (; it != keyed.end() && resp->teams_size() < page_size; ++it) *resp->add_teams() = *it->second;
+    if (it != keyed.end()) resp->set_next_page_token(absl::StrCat("after:", std::prev(it)->first));
+    return absl::OkStatus();
   });
 }
 
@@ -196,33 +382,17 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
   return Serve(*ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
-                  [&](const views::Reader& reader) -> absl::Status {
-      ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> teams, OrgTeams(reader, req->org(), day));
-      resp->set_org(req->org());
-      resp->set_as_of(FormatDay(day));
-      v1::OrgTotals* totals = resp->mutable_totals();
-      for (auto& t : teams) {
-        if (!t.active()) {
-          totals->set_inactive_teams(totals->inactive_teams() + 1);
-        } else {
-          totals->set_teams(totals->teams() + 1);
-          if (t.headcount_known()) {
-            totals->set_headcount(totals->headcount() + t.headcount());
-          } else {
-            totals->set_teams_without_headcount(totals->teams_without_headcount() + 1);
-          }
-          const auto& w90 = t.windows(1);
-          totals->set_hires_90d(totals->hires_90d() + w90.hires());
-          totals->set_departures_90d(totals->departures_90d() + w90.departures());
-          totals->set_senior_departures_90d(totals->senior_departures_90d() + w90.senior_departures());
-          totals->set_leadership_departures_90d(totals->leadership_departures_90d() + w90.leadership_departures());
-          (*totals->mutable_status_counts())[views::ShortName(t.status())] += 1;
-        }
-        *resp->add_teams() = std::move(t);
-      }
-      return absl::OkStatus();
-    });
+    std::vector<v1::TeamHealth> teams;
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), &teams, resp->mutable_watermark()));
+    // A forwarded call answers for its own partitions, which may hold none of the org's teams.
+    if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
+      return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
+    }
+    resp->set_org(req->org());
+    resp->set_as_of(FormatDay(day));
+    AddTotals(teams, resp->mutable_totals());
+    for (auto& t : teams) *resp->add_teams() = std::move(t);
+    return absl::OkStatus();
   });
 }
 
@@ -252,7 +422,9 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     }
     if (ends.size() > 1000) return absl::InvalidArgumentError("from/to: more than 1,000 points");
     std::reverse(ends.begin(), ends.end());
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, *req, resp);
+    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       // One read of the team's views up to `to`; every point is computed from it.
       ASSIGN_OR_RETURN(const views::TeamInputs inputs, reader.Inputs(req->org(), req->team(), days.to));
@@ -295,34 +467,42 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     const auto dir = req->direction();
     const bool inbound = dir != v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
     const bool outbound = dir != v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
-                  [&](const views::Reader& reader) -> absl::Status {
-      ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows, reader.Flows(MonthKey(days.from), MonthKey(days.to)));
-      std::map<std::pair<std::string, std::string>, v1::FlowEdge> edges;
-      std::map<std::pair<std::string, std::string>, std::set<std::string>> people;
-      for (const auto& f : flows) {
-        if (!((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()))) continue;
-        const auto key = std::make_pair(f.from_org, f.to_org);
-        v1::FlowEdge& e = edges[key];
-        e.set_from_org(f.from_org);
-        e.set_to_org(f.to_org);
-        for (const auto& m : f.bucket.movers()) {
-          auto* p = e.add_movers();
-          p->set_id(m.person_id());
-          p->set_name(m.name());
-          p->set_seniority(m.seniority());
-          p->set_team(f.team);
-          p->set_month(f.month.substr(0, 4) + "-" + f.month.substr(4, 2));
-          if (m.person_id().empty() || people[key].insert(m.person_id()).second) e.set_people(e.people() + 1);
-        }
-      }
-      std::vector<v1::FlowEdge> sorted;
-      for (auto& [k, e] : edges) sorted.push_back(std::move(e));
-      std::stable_sort(sorted.begin(), sorted.end(),
-                       [](const auto& a, const auto& b) { return a.people() > b.people(); });
-      for (auto& e : sorted) *resp->add_edges() = std::move(e);
-      return absl::OkStatus();
-    });
+    std::mutex mu;  // guards `movers` while parts arrive
+    std::vector<Mover> movers;
+    RETURN_IF_ERROR(Gather(
+        ctx, resp->mutable_watermark(),
+        [&](const Scope& scope, v1::Watermark* part) {
+          return Answer(source_, ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+            ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
+                             reader.Flows(MonthKey(days.from), MonthKey(days.to)));
+            std::lock_guard<std::mutex> lock(mu);
+            for (const auto& f : flows) {
+              if (scope && !scope->contains(f.partition)) continue;
+              if (!((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()))) continue;
+              for (const auto& m : f.bucket.movers()) {
+                Mover& out = movers.emplace_back(Mover{f.from_org, f.to_org, {}});
+                out.person.set_id(m.person_id());
+                out.person.set_name(m.name());
+                out.person.set_seniority(m.seniority());
+                out.person.set_team(f.team);
+                out.person.set_month(f.month.substr(0, 4) + "-" + f.month.substr(4, 2));
+              }
+            }
+            return absl::OkStatus();
+          });
+        },
+        [&](const std::string& address, v1::Watermark* part) -> absl::Status {
+          v1::GetTalentFlowsResponse theirs;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetTalentFlows, *ctx, address, *req, &theirs));
+          std::lock_guard<std::mutex> lock(mu);
+          for (auto& e : *theirs.mutable_edges()) {
+            for (auto& m : *e.mutable_movers()) movers.push_back(Mover{e.from_org(), e.to_org(), std::move(m)});
+          }
+          *part = theirs.watermark();
+          return absl::OkStatus();
+        }));
+    BuildEdges(std::move(movers), resp->mutable_edges());
+    return absl::OkStatus();
   });
 }
 
@@ -340,7 +520,9 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
     if (req->has_from() && req->has_to() && ToAbslTime(req->from()) > ToAbslTime(req->to())) {
       return absl::InvalidArgumentError("from: after to");
     }
-    return Answer(source_, ctx, req->min_offsets(), resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, *req, resp);
+    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
       if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", req->org(), "/", req->team(), " not found"));
@@ -360,31 +542,73 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
   });
 }
 
+absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc::ServerContext* ctx,
+                                                                           const v1::WatchTeamHealthRequest& req,
+                                                                           v1::Watermark* watermark) {
+  const int64_t today = Today();
+  std::vector<v1::TeamHealth> teams;
+  if (router_ == nullptr) {
+    // One DB holds every partition: one consistent read.
+    RETURN_IF_ERROR(Answer(source_, ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
+      if (req.teams().empty()) {
+        if (auto all = reader.OrgHealth(req.org(), today); all.ok()) teams = *std::move(all);
+      } else {
+        for (const auto& t : req.teams()) {
+          if (auto one = reader.TeamHealth(req.org(), t, today); one.ok()) teams.push_back(*std::move(one));
+        }
+      }
+      return absl::OkStatus();
+    }));
+    return teams;
+  }
+  // Routed: the owners' views must include what their projectors announced.
+  v1::MinOffsets min;
+  for (const auto& [p, o] : router_->ServedOffsets()) (*min.mutable_offsets())[p] = o;
+  if (req.teams().empty()) {
+    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, &teams, watermark));
+    return teams;
+  }
+  for (const auto& t : req.teams()) {
+    v1::GetTeamHealthRequest one;
+    one.set_org(req.org());
+    one.set_team(t);
+    *one.mutable_min_offsets() = min;
+    v1::GetTeamHealthResponse resp;
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t));
+    absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, one, &resp)
+                                  : Answer(source_, ctx, min, route.scope, resp.mutable_watermark(),
+                                           [&](const views::Reader& reader) -> absl::Status {
+                                             ASSIGN_OR_RETURN(*resp.mutable_health(), reader.TeamHealth(req.org(), t, today));
+                                             return absl::OkStatus();
+                                           });
+    if (absl::IsNotFound(s)) continue;  // not known yet: watched until it is
+    RETURN_IF_ERROR(s);
+    teams.push_back(std::move(*resp.mutable_health()));
+    MergeWatermark(resp.watermark(), watermark);
+  }
+  return teams;
+}
+
 grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest* req,
                                                grpc::ServerWriter<v1::TeamHealthUpdate>* writer) {
   return Serve(*ctx, [&]() -> absl::Status {  // admitted for the stream's whole life
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     for (const auto& t : req->teams()) RETURN_IF_ERROR(CheckSlug(t, "teams"));
     std::map<std::string, std::string> last_sent;  // team -> serialized TeamHealth last sent
-    uint64_t seen = source_->version() + 1;        // forces the first round
+    // What moves when the views may have changed: the local views, or (routed) any instance's
+    // announced offsets.
+    auto version = [&] { return router_ == nullptr ? source_->version() : router_->membership().version(); };
+    uint64_t seen = version() + 1;  // forces the first round
     while (!ctx->IsCancelled()) {
-      const uint64_t version = source_->version();
-      if (version != seen) {
-        seen = version;
-        std::vector<v1::TeamHealth> teams;
+      const uint64_t now = version();
+      if (now != seen) {
+        seen = now;
         v1::Watermark watermark;
-        if (auto h = source_->Acquire(); h.ok()) {
-          const int64_t today = Today();
-          if (req->teams().empty()) {
-            if (auto all = (*h)->reader().OrgHealth(req->org(), today); all.ok()) teams = *std::move(all);
-          } else {
-            for (const auto& t : req->teams()) {
-              if (auto one = (*h)->reader().TeamHealth(req->org(), t, today); one.ok()) teams.push_back(*std::move(one));
-            }
-          }
-          FillWatermark(**h, &watermark);
-        }  // the views are released before writing to a possibly slow client
-        for (auto& t : teams) {
+        // An error (views not ready, a partition without owner) sends nothing this round: the
+        // stream stays open and the next change tries again.
+        absl::StatusOr<std::vector<v1::TeamHealth>> teams = WatchedTeams(ctx, *req, &watermark);
+        if (!teams.ok()) spdlog::debug("watch {}: {}", req->org(), teams.status().message());
+        for (auto& t : teams.ok() ? *teams : std::vector<v1::TeamHealth>{}) {
           std::string bytes = t.SerializeAsString();
           if (last_sent[t.team()] == bytes) continue;
           v1::TeamHealthUpdate update;
@@ -394,7 +618,13 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
           last_sent[t.team()] = std::move(bytes);
         }
       }
-      source_->WaitForChange(seen, absl::Now() + absl::Seconds(1));  // wakes at least every second for cancellation
+      // Wakes at least every second for cancellation.
+      const absl::Time deadline = absl::Now() + absl::Seconds(1);
+      if (router_ == nullptr) {
+        source_->WaitForChange(seen, deadline);
+      } else {
+        router_->membership().WaitForChange(seen, deadline);
+      }
     }
     return absl::OkStatus();
   });
@@ -403,9 +633,16 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
 grpc::Status QueryServiceImpl::GetWatermark(grpc::ServerContext* ctx, const v1::GetWatermarkRequest* req,
                                             v1::Watermark* resp) {
   return Serve(*ctx, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
-    FillWatermark(h->watermark(), log_ends_ ? log_ends_() : std::map<int32_t, int64_t>(), resp);
-    return absl::OkStatus();
+    return Gather(
+        ctx, resp,
+        [&](const Scope& scope, v1::Watermark* part) -> absl::Status {
+          ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
+          FillWatermark(h->watermark(), log_ends_ ? log_ends_() : std::map<int32_t, int64_t>(), scope, part);
+          return absl::OkStatus();
+        },
+        [&](const std::string& address, v1::Watermark* part) {
+          return Forward(&v1::QueryService::Stub::GetWatermark, *ctx, address, *req, part);
+        });
   });
 }
 

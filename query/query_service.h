@@ -1,10 +1,19 @@
 // QueryServiceImpl is talentflow.v1.QueryService over a ViewSource. Every call needs the `reader`
 // role (admitted by rpc::Serve). Its messages are the API's own (query.proto): the records stored
 // in the views (view.proto) are converted, never returned.
+//
+// With a Router (several instances share the partitions), every call answers for every team: a
+// team's reads go to its partition's owner (this DB or one hop), org-wide reads gather a part from
+// each owner and merge them, and the watermark lists every partition that went into the answer.
+// A partition nobody serves makes the answer Unavailable naming it; NotFound only means unknown.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
@@ -12,20 +21,26 @@
 #include "absl/status/status.h"
 
 #include "common/rpc/auth.h"
+#include "query/router.h"
 #include "query/view_source.h"
 #include "talentflow/v1/query.grpc.pb.h"
 
 namespace talentflow::query {
+
+// The partitions a local answer covers: nullopt for every partition in the DB (one instance, or a
+// DB nobody writes); else those this instance serves.
+using Scope = std::optional<std::set<int32_t>>;
 
 // The end offset of every partition of the log, or an empty map when the broker cannot be asked.
 using LogEndsFn = std::function<std::map<int32_t, int64_t>()>;
 
 class QueryServiceImpl final : public v1::QueryService::Service {
  public:
-  // Does not own `source` or `gate`. `log_ends` may be empty (lag is then reported as unknown).
-  // A null `gate` admits every call without limit (tests, talentflowctl --db).
-  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends, auth::CallGate* gate = nullptr)
-      : source_(source), log_ends_(std::move(log_ends)), gate_(gate != nullptr ? gate : &open_gate_) {}
+  // Does not own `source`, `gate` or `router`. `log_ends` may be empty (lag is then reported as
+  // unknown). A null `gate` admits every call without limit (tests, talentflowctl --db). A null
+  // `router`: this DB holds every partition (one instance, or a DB nobody writes).
+  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends, auth::CallGate* gate = nullptr, Router* router = nullptr)
+      : source_(source), log_ends_(std::move(log_ends)), gate_(gate != nullptr ? gate : &open_gate_), router_(router) {}
 
   grpc::Status GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
                              v1::GetTeamHealthResponse* resp) override;
@@ -48,10 +63,36 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   // Admits the call as a reader and runs `body` (rpc::Serve).
   grpc::Status Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body);
 
+  // Where a team's read is answered: `remote` (the owner's address), or here over `scope` (routed:
+  // the team's partition only, which this instance serves).
+  struct Route {
+    std::optional<std::string> remote;
+    Scope scope;
+  };
+  absl::StatusOr<Route> RouteTeam(const grpc::ServerContext& ctx, const std::string& org, const std::string& team);
+  // Calls `method` on the instance at `address` as a forwarded call (router_ required).
+  template <typename Request, typename Response>
+  absl::Status Forward(grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                       const grpc::ServerContext& ctx, const std::string& address, const Request& req, Response* resp);
+  // An org-wide read: `local` answers over a scope of this DB, `remote` asks one owner (a forwarded
+  // call); each writes its part's watermark. Unrouted or forwarded calls are answered locally.
+  // Routed ones gather a part from every owner (concurrently) and fail unless the parts' watermarks
+  // cover every partition once; `watermark` gets their union, by partition.
+  absl::Status Gather(grpc::ServerContext* ctx, v1::Watermark* watermark,
+                      absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
+                      absl::FunctionRef<absl::Status(const std::string& address, v1::Watermark* watermark)> remote);
+  // Every team of `org` at `day` that the gather covers, by team slug (empty when none).
+  absl::Status GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day, const v1::MinOffsets& min,
+                         std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark);
+  // The teams a watch follows, today (unknown teams left out).
+  absl::StatusOr<std::vector<v1::TeamHealth>> WatchedTeams(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest& req,
+                                                           v1::Watermark* watermark);
+
   ViewSource* source_;
   LogEndsFn log_ends_;
   auth::CallGate open_gate_;
   auth::CallGate* gate_;
+  Router* router_;
 };
 
 }  // namespace talentflow::query

@@ -306,7 +306,7 @@ absl::StatusOr<std::vector<Reader::Flow>> Reader::Flows(const std::string& from_
       RETURN_IF_ERROR(ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view k, absl::string_view v) {
         std::vector<std::string> parts = absl::StrSplit(k.substr(prefix.size()), '/');
         if (parts.size() != 4 || parts[2] < from_month || parts[2] > to_month) return true;
-        Flow& f = out.emplace_back(Flow{parts[0], parts[1], parts[2], parts[3], {}});
+        Flow& f = out.emplace_back(Flow{parts[0], parts[1], parts[2], parts[3], p, {}});
         Parse(v, f.bucket);
         return true;
       }));

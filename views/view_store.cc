@@ -312,12 +312,13 @@ absl::Status ViewStore::DropPartition(int32_t p) {
 
 std::unique_ptr<Reader> ViewStore::NewReader() { return std::unique_ptr<Reader>(new Reader(this)); }
 
-absl::StatusOr<std::string> ViewStore::Digest() {
+absl::StatusOr<std::string> ViewStore::Digest(std::optional<int32_t> partition) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_128bits_reset(state);
   rocksdb::ReadOptions ro;
+  const std::string prefix = partition ? keys::PartitionPrefix(*partition) : "";
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t klen = it->key().size(), vlen = it->value().size();
     XXH3_128bits_update(state, &klen, sizeof klen);
     XXH3_128bits_update(state, it->key().data(), klen);

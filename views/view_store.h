@@ -114,6 +114,7 @@ class Reader {
   // event of `team`.
   struct Flow {
     std::string from_org, to_org, month, team;
+    int32_t partition = 0;  // where it is stored (the partition of the event's org/team)
     v1::FlowBucket bucket;
   };
   // Every flow bucket with month in [from_month, to_month] (YYYYMM), all orgs, in key order.
@@ -122,6 +123,8 @@ class Reader {
   absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team) const;
   // Applied offset per partition.
   absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark() const;
+  // The topic's partition count as the DB recorded it (0 before the first).
+  int32_t partition_count() const { return partitions_; }
 
  private:
   friend class ViewStore;
@@ -187,8 +190,9 @@ class ViewStore {
   std::unique_ptr<Reader> NewReader();
 
   // A hex xxh3-128 digest over every record (key, value) in key order: equal digests mean equal
-  // views. Example: "3f2a…" (32 hex digits).
-  absl::StatusOr<std::string> Digest();
+  // views. Example: "3f2a…" (32 hex digits). With `partition`, over that partition's records only
+  // (what an instance serving it holds, whichever other partitions its DB has).
+  absl::StatusOr<std::string> Digest(std::optional<int32_t> partition = std::nullopt);
 
   // Where two stores first differ in key order: a key one of them lacks, or a key whose values
   // differ (a missing value is nullopt). nullopt when they hold the same records.

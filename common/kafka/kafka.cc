@@ -6,12 +6,14 @@
 #include <optional>
 
 #include <CLI/CLI.hpp>
+#include <librdkafka/rdkafka.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "common/base/status.h"
 #include "common/log/logging.h"
 
 namespace talentflow {
@@ -138,6 +140,45 @@ absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std:
     }
     absl::SleepFor(absl::Milliseconds(100));
   }
+}
+
+absl::Status CreateTopicIfMissing(RdKafka::Handle& handle, const std::string& topic, int partitions,
+                                  const std::map<std::string, std::string>& configs, absl::Time deadline) {
+  rd_kafka_t* rk = handle.c_ptr();
+  char err[512];
+  // Replication factor -1: the brokers' default.replication.factor (KIP-464).
+  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, -1, err, sizeof err);
+  if (nt == nullptr) return absl::InvalidArgumentError(absl::StrCat("topic ", topic, ": ", err));
+  for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  const int timeout_ms = static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, err, sizeof err);
+  rd_kafka_CreateTopics(rk, &nt, 1, options, queue);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, timeout_ms + 1000);
+  absl::Status status;
+  if (ev == nullptr) {
+    status = absl::DeadlineExceededError(absl::StrCat("topic ", topic, ": CreateTopics timed out"));
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = FromKafka(static_cast<RdKafka::ErrorCode>(rd_kafka_event_error(ev)), absl::StrCat("create topic ", topic));
+  } else {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    for (size_t i = 0; i < n; ++i) {
+      const rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        status = absl::UnavailableError(
+            absl::StrCat("create topic ", topic, ": ", rd_kafka_err2str(e), ": ", rd_kafka_topic_result_error_string(results[i])));
+      }
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_NewTopic_destroy(nt);
+  RETURN_IF_ERROR(status);
+  return AwaitTopicPartitions(handle, topic, deadline).status();
 }
 
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(

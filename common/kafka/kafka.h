@@ -29,6 +29,9 @@ struct KafkaOptions {
 
   // The dead-letter topic: "<topic>.dlq".
   std::string dlq_topic() const { return topic + ".dlq"; }
+  // The compacted topic where instances say what they serve (proto/talentflow/v1/cluster.proto):
+  // "<topic>.instances".
+  std::string instances_topic() const { return topic + ".instances"; }
 
   // Reads TALENTFLOW_KAFKA_BROKERS, TALENTFLOW_TOPIC and TALENTFLOW_KAFKA_CONFIG when set.
   static KafkaOptions FromEnv();
@@ -50,6 +53,11 @@ absl::Status FromKafka(RdKafka::ErrorCode code, absl::string_view context);
 // load), so "unknown topic" is asked again like an unreachable broker. At the deadline, the last
 // answer's error naming the topic: NotFound when the broker still did not know it.
 absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std::string& topic, absl::Time deadline);
+
+// Creates `topic` with `partitions` partitions, the brokers' default replication factor and
+// `configs`, unless it exists; then waits (to `deadline`) until the brokers list it.
+absl::Status CreateTopicIfMissing(RdKafka::Handle& handle, const std::string& topic, int partitions,
+                                  const std::map<std::string, std::string>& configs, absl::Time deadline);
 
 // Builds a global librdkafka configuration: bootstrap servers, the config file's properties, then
 // `overrides` (which win), and an event callback that sends librdkafka's logs and errors to spdlog.

@@ -1,0 +1,68 @@
+// Router decides where a read is answered when several instances share the partitions: from
+// this instance's DB for the partitions it serves, else one hop to the owner's query service,
+// which answers from its own DB only (a forwarded call is marked, so it never travels further).
+// The owner gets the caller's deadline and bearer token. Who serves what comes from Membership.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "query/membership.h"
+#include "talentflow/v1/query.grpc.pb.h"
+
+namespace talentflow::query {
+
+class Router {
+ public:
+  // Does not own `membership`. `self` is this instance's id (the projector's --instance-id);
+  // `peer_credentials` dial the other instances' query services.
+  Router(Membership* membership, std::string self, std::shared_ptr<grpc::ChannelCredentials> peer_credentials)
+      : membership_(membership), self_(std::move(self)), peer_credentials_(std::move(peer_credentials)) {}
+
+  // Where a set of partitions is answered: by one instance, from its DB.
+  struct Target {
+    std::string instance_id;
+    std::string address;
+    bool local = false;  // this instance
+    std::set<int32_t> partitions;
+  };
+  // The partition holding `org`/`team` and its owner. Unavailable when nobody serves it.
+  absl::StatusOr<Target> OwnerOfTeam(const std::string& org, const std::string& team) const;
+  // Every partition grouped by owner. Unavailable naming the partitions nobody serves: an answer
+  // without them would look complete and not be.
+  absl::StatusOr<std::vector<Target>> OwnersOfAll() const;
+  // The partitions this instance serves now.
+  std::set<int32_t> LocalPartitions() const;
+  // The partition of `org`/`team` (Unavailable while the partition count is unknown).
+  absl::StatusOr<int32_t> PartitionOf(const std::string& org, const std::string& team) const;
+  // The applied offset of every partition being served (what a gather may wait for).
+  std::map<int32_t, int64_t> ServedOffsets() const;
+
+  const std::string& self() const { return self_; }
+  Membership& membership() const { return *membership_; }
+
+  // The stub of the query service at `address` (one channel per address, kept).
+  v1::QueryService::Stub& Stub(const std::string& address);
+  // A context for forwarding the call `ctx`: its deadline, its authorization metadata and the
+  // forwarded mark.
+  std::unique_ptr<grpc::ClientContext> ForwardContext(const grpc::ServerContext& ctx) const;
+  // True for a call another instance forwarded: answer from the local DB only.
+  static bool IsForwarded(const grpc::ServerContext& ctx);
+
+ private:
+  static absl::Status NobodyServes(const std::set<int32_t>& partitions, const Ownership& ownership);
+  Membership* membership_;
+  std::string self_;
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
+  std::mutex mu_;  // guards stubs_
+  std::map<std::string, std::unique_ptr<v1::QueryService::Stub>> stubs_;
+};
+
+}  // namespace talentflow::query

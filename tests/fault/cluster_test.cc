@@ -1,0 +1,470 @@
+// Several instances (projector + query service, one DB each) in one consumer group over a
+// 12-partition topic: every query instance answers every read like a single instance over the
+// same log; a kill -9 of one instance yields complete answers or explicit errors, never a
+// silently partial one; scaling 1 → 3 → 1 under a live stream loses and doubles nothing; two
+// processes with one instance id end with exactly one of them running.
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "common/base/record_key.h"
+#include "common/base/time_util.h"
+#include "ctl/synthetic_source.h"
+#include "query/query_service.h"
+#include "talentflow/v1/query.grpc.pb.h"
+#include "tests/common/pipeline.h"
+#include "tests/fault/fault_util.h"
+
+namespace talentflow::fault {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr int kPartitions = 12;
+const int64_t kAsOf = 1798675200;  // 2026-12-31: after every synthetic event
+
+std::unique_ptr<v1::QueryService::Stub> StubFor(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return v1::QueryService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+}
+
+template <typename Request, typename Response>
+grpc::Status Call(v1::QueryService::Stub& stub,
+                  grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& req, Response* resp) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+  return (stub.*method)(&ctx, req, resp);
+}
+
+// A projector and a query service on one DB, named `id`.
+class Instance {
+ public:
+  Instance(const std::string& topic, const std::string& group, const std::string& id, const TempDir& dir)
+      : id_(id), db_(dir / ("views-" + id)), query_port_(FreePort()), query_http_(FreePort()),
+        projector_http_(FreePort()), topic_(topic), group_(group), log_dir_(dir.path()) {
+    Start();
+  }
+
+  void Start() {
+    projector_ = std::make_unique<Process>(
+        std::vector<std::string>{kProjectorBin, "run", "--db", db_, "--topic", topic_, "--group", group_,
+                                 "--http-port", std::to_string(projector_http_), "--instance-id", id_, "--advertise",
+                                 address()},
+        std::map<std::string, std::string>{}, log_dir_ + "/projector-" + id_ + ".log");
+    query_ = std::make_unique<Process>(
+        std::vector<std::string>{kQueryBin, "serve", "--db", db_, "--listen", address(), "--http-port",
+                                 std::to_string(query_http_), "--instance-id", id_},
+        std::map<std::string, std::string>{{"TALENTFLOW_TOPIC", topic_}}, log_dir_ + "/query-" + id_ + ".log");
+    stub_ = StubFor(address());
+  }
+  void KillNine() {
+    projector_->KillNine();
+    query_->KillNine();
+  }
+  // SIGTERM to both and wait for them (a clean stop: the instance withdraws its status).
+  void Stop() {
+    projector_->Signal(SIGTERM);
+    query_->Signal(SIGTERM);
+    projector_->Wait(milliseconds(30000));
+    query_->Wait(milliseconds(30000));
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(query_port_); }
+  const std::string& id() const { return id_; }
+  const std::string& db() const { return db_; }
+  int projector_http() const { return projector_http_; }
+  Process& projector() { return *projector_; }
+  v1::QueryService::Stub& stub() { return *stub_; }
+  std::string Logs() const { return projector_->Log() + "\n---- query ----\n" + query_->Log(); }
+
+ private:
+  std::string id_, db_;
+  int query_port_, query_http_, projector_http_;
+  std::string topic_, group_, log_dir_;
+  std::unique_ptr<Process> projector_, query_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+};
+
+// The views of a clean replay of `topic` (up to `until`, default its end), served in-process by an
+// unrouted QueryServiceImpl: what a single instance answers over the same log.
+class Reference {
+ public:
+  Reference(const std::string& topic, const std::string& path, std::map<int32_t, int64_t> until = {}) : path_(path) {
+    {
+      views::ViewStoreOptions so;
+      so.path = path;
+      so.fresh = true;
+      auto store = views::ViewStore::Open(so);
+      EXPECT_TRUE(store.ok()) << store.status();
+      projector::ReplayerOptions ro;
+      ro.kafka = testing::KafkaFor(topic);
+      ro.until_offsets = std::move(until);
+      auto replayer = projector::Replayer::Create(ro, store->get());
+      EXPECT_TRUE(replayer.ok()) << replayer.status();
+      std::atomic<bool> stop{false};
+      EXPECT_TRUE((*replayer)->Run(stop).ok());
+    }
+    source_ = std::make_unique<query::ViewSource>(query::ViewSourceOptions{.db_path = path, .read_only = true});
+    source_->Start();
+    EXPECT_TRUE(WaitFor([&] { return source_->Acquire().ok(); }, seconds(10)));
+    service_ = std::make_unique<query::QueryServiceImpl>(source_.get(), query::LogEndsFn());
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    stub_ = v1::QueryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  ~Reference() {
+    server_->Shutdown(std::chrono::system_clock::now() + seconds(2));
+    source_->Stop();
+    std::filesystem::remove_all(path_);
+  }
+  v1::QueryService::Stub& stub() { return *stub_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<query::ViewSource> source_;
+  std::unique_ptr<query::QueryServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+};
+
+// True when `w` lists each of the 12 partitions once, each applied up to `ends` (when given).
+::testing::AssertionResult CoversAll(const v1::Watermark& w, const std::map<int32_t, int64_t>& ends = {}) {
+  if (w.partitions_size() != kPartitions) {
+    return ::testing::AssertionFailure() << "watermark lists " << w.partitions_size() << " partitions: " << w.DebugString();
+  }
+  for (int p = 0; p < kPartitions; ++p) {
+    if (w.partitions(p).partition() != p) return ::testing::AssertionFailure() << "partition " << p << " missing";
+    if (!ends.empty() && w.partitions(p).applied_offset() != ends.at(p)) {
+      return ::testing::AssertionFailure() << "partition " << p << " applied " << w.partitions(p).applied_offset()
+                                           << " of " << ends.at(p);
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The applied offsets a watermark names.
+std::map<int32_t, int64_t> Applied(const v1::Watermark& w) {
+  std::map<int32_t, int64_t> out;
+  for (const auto& p : w.partitions()) out[p.partition()] = p.applied_offset();
+  return out;
+}
+
+// Equal apart from the watermark (each instance's is its own; CoversAll checks it).
+template <typename Response>
+::testing::AssertionResult SameAnswer(Response a, Response b) {
+  a.clear_watermark();
+  b.clear_watermark();
+  std::string diff;
+  MessageDifferencer d;
+  d.ReportDifferencesToString(&diff);
+  if (d.Compare(a, b)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << diff;
+}
+
+// Waits until `instance` answers GetWatermark for every partition applied up to `ends`.
+bool WaitServesAll(Instance& instance, const std::map<int32_t, int64_t>& ends, seconds timeout) {
+  return WaitFor(
+      [&] {
+        v1::Watermark w;
+        return Call(instance.stub(), &v1::QueryService::Stub::GetWatermark, v1::GetWatermarkRequest(), &w).ok() &&
+               CoversAll(w, ends);
+      },
+      timeout, milliseconds(100));
+}
+
+v1::GetOrgSnapshotRequest OrgRequest(const std::string& org) {
+  v1::GetOrgSnapshotRequest req;
+  req.set_org(org);
+  req.mutable_as_of()->set_seconds(kAsOf);
+  return req;
+}
+
+TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
+  const std::string topic = testing::UniqueTopic("cluster-same");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const auto events = ctl::Synthetic({.events = 8000, .orgs = 4, .teams_per_org = 12, .seed = 16});
+  ASSERT_GT(testing::PublishEvents(topic, events), 5000);
+  const auto ends = testing::EndOffsets(topic);
+  TempDir dir("tf-cluster-same");
+  Reference reference(topic, dir / "reference");
+
+  std::vector<std::unique_ptr<Instance>> instances;
+  for (const char* id : {"a", "b", "c"}) instances.push_back(std::make_unique<Instance>(topic, topic, id, dir));
+  // The group shares the partitions out: each projector gets some, together all 12 once.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        int total = 0;
+        for (auto& i : instances) {
+          auto progress = ProjectorProgress(i->projector_http());
+          if (!progress || progress->partitions == 0) return false;
+          total += progress->partitions;
+        }
+        return total == kPartitions;
+      },
+      seconds(120)));
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+
+  std::vector<std::pair<std::string, std::string>> teams;  // every team with events
+  for (const auto& e : events) teams.emplace_back(e.org(), e.team());
+  std::sort(teams.begin(), teams.end());
+  teams.erase(std::unique(teams.begin(), teams.end()), teams.end());
+  std::set<int32_t> team_partitions;
+  for (const auto& [org, team] : teams) team_partitions.insert(KafkaPartitionFor(RecordKey(org, team), kPartitions));
+  ASSERT_EQ(team_partitions.size(), 12u) << "the sample must touch every partition";
+
+  for (auto& i : instances) {
+    SCOPED_TRACE("instance " + i->id());
+    for (const std::string org : {"org0", "org1", "org2", "org3"}) {
+      v1::GetOrgSnapshotResponse want, got;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest(org), &want).ok());
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest(org), &got);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(got.teams_size(), 12);
+      EXPECT_TRUE(SameAnswer(want, got));
+      EXPECT_TRUE(CoversAll(got.watermark(), ends));
+
+      // ListTeams, paged by 4: the same pages in the same order.
+      v1::ListTeamsRequest list;
+      list.set_org(org);
+      list.set_page_size(4);
+      list.mutable_as_of()->set_seconds(kAsOf);
+      int pages = 0;
+      do {
+        v1::ListTeamsResponse want_page, got_page;
+        ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::ListTeams, list, &want_page).ok());
+        ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListTeams, list, &got_page).ok());
+        EXPECT_TRUE(SameAnswer(want_page, got_page));
+        EXPECT_TRUE(CoversAll(got_page.watermark(), ends));
+        list.set_page_token(want_page.next_page_token());
+        ++pages;
+      } while (!list.page_token().empty() && pages < 10);
+      EXPECT_EQ(pages, 3);  // 12 teams by 4
+
+      v1::GetTalentFlowsRequest flows;
+      flows.set_org(org);
+      flows.mutable_from()->set_seconds(1704067200);  // 2024-01-01
+      flows.mutable_to()->set_seconds(kAsOf);
+      v1::GetTalentFlowsResponse want_flows, got_flows;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTalentFlows, flows, &want_flows).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTalentFlows, flows, &got_flows).ok());
+      EXPECT_GT(got_flows.edges_size(), 0);
+      EXPECT_TRUE(SameAnswer(want_flows, got_flows));
+      EXPECT_TRUE(CoversAll(got_flows.watermark(), ends));
+    }
+    for (const auto& [org, team] : teams) {
+      v1::GetTeamHealthRequest req;
+      req.set_org(org);
+      req.set_team(team);
+      req.mutable_as_of()->set_seconds(kAsOf);
+      v1::GetTeamHealthResponse want, got;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamHealth, req, &want).ok());
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, req, &got);
+      ASSERT_TRUE(s.ok()) << org << "/" << team << ": " << s.error_message();
+      EXPECT_TRUE(SameAnswer(want, got)) << org << "/" << team;
+      // The watermark names the partition that answered, applied to its end.
+      ASSERT_EQ(got.watermark().partitions_size(), 1);
+      const int32_t p = KafkaPartitionFor(RecordKey(org, team), kPartitions);
+      EXPECT_EQ(got.watermark().partitions(0).partition(), p);
+      EXPECT_EQ(got.watermark().partitions(0).applied_offset(), ends.at(p));
+
+      v1::ListEventsRequest history;
+      history.set_org(org);
+      history.set_team(team);
+      v1::ListEventsResponse want_history, got_history;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::ListEvents, history, &want_history).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListEvents, history, &got_history).ok());
+      EXPECT_TRUE(SameAnswer(want_history, got_history)) << org << "/" << team;
+    }
+    // NOT_FOUND means an unknown team, wherever its partition is served.
+    v1::GetTeamHealthRequest unknown;
+    unknown.set_org("org0");
+    unknown.set_team("no-such-team");
+    v1::GetTeamHealthResponse none;
+    EXPECT_EQ(Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, unknown, &none).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+}
+
+TEST(ClusterTest, ASecondProjectorWithTheSameInstanceIdEndsWithExactlyOneRunning) {
+  const std::string topic = testing::UniqueTopic("cluster-fence");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  ASSERT_GT(testing::PublishEvents(topic, ctl::Synthetic({.events = 500, .orgs = 2, .teams_per_org = 6, .seed = 3})), 400);
+  TempDir dir("tf-cluster-fence");
+  const int http_a = FreePort(), http_b = FreePort();
+  auto start = [&](const std::string& name, int http) {
+    return std::make_unique<Process>(
+        std::vector<std::string>{kProjectorBin, "run", "--db", dir / ("views-" + name), "--topic", topic, "--group",
+                                 topic, "--http-port", std::to_string(http), "--instance-id", "same-id"},
+        std::map<std::string, std::string>{}, dir / (name + ".log"));
+  };
+  auto first = start("first", http_a);
+  ASSERT_TRUE(WaitProjectorCaughtUp(http_a, topic, milliseconds(60000))) << first->Log();
+  auto second = start("second", http_b);
+
+  // Within 30 s one of the two exits non-zero, saying why.
+  ASSERT_TRUE(WaitFor([&] { return !first->Running() || !second->Running(); }, seconds(30)))
+      << first->Log() << "\n----\n" << second->Log();
+  Process& gone = first->Running() ? *second : *first;
+  Process& kept = first->Running() ? *first : *second;
+  const int kept_http = first->Running() ? http_a : http_b;
+  ASSERT_TRUE(gone.exit_code().has_value());
+  EXPECT_NE(*gone.exit_code(), 0) << gone.Log();
+  EXPECT_NE(gone.Log().find("fenced"), std::string::npos) << gone.Log();
+  EXPECT_NE(gone.Log().find("same-id"), std::string::npos) << gone.Log();
+  // The other keeps every partition and says it is healthy.
+  EXPECT_TRUE(WaitProjectorCaughtUp(kept_http, topic, milliseconds(60000))) << kept.Log();
+  EXPECT_TRUE(kept.Running());
+  EXPECT_EQ(HttpGet(kept_http, "/healthz").first, 200);
+}
+
+// Publishes `events` in slices of `slice` events until done or `stop`.
+void Stream(const std::string& topic, const std::vector<v1::Event>& events, size_t slice, std::atomic<bool>& stop,
+            std::atomic<int64_t>& published) {
+  for (size_t i = 0; i < events.size() && !stop.load(); i += slice) {
+    std::vector<v1::Event> part(events.begin() + i, events.begin() + std::min(events.size(), i + slice));
+    published += testing::PublishEvents(topic, part);
+    std::this_thread::sleep_for(milliseconds(50));  // a live stream, not one burst
+  }
+}
+
+// Every partition's records in the DB of the instance whose projector applied it to `ends`
+// equal those of a clean replay.
+void ExpectPartitionDigestsEqualReplay(const std::string& topic, std::vector<std::unique_ptr<Instance>>& live,
+                                       const TempDir& dir) {
+  std::map<int32_t, std::string> owner_db;
+  for (auto& i : live) {
+    const auto metrics = HttpGet(i->projector_http(), "/metrics").second;
+    for (int p = 0; p < kPartitions; ++p) {
+      if (MetricSum(metrics, "talentflow_projector_applied_offset{partition=\"" + std::to_string(p) + "\"}")) {
+        owner_db[p] = i->db();
+      }
+    }
+  }
+  ASSERT_EQ(owner_db.size(), static_cast<size_t>(kPartitions));
+  for (auto& i : live) i->Stop();
+  auto replay = testing::Replay(topic, dir / "clean");
+  ASSERT_NE(replay, nullptr);
+  std::map<std::string, std::unique_ptr<views::ViewStore>> stores;
+  for (int p = 0; p < kPartitions; ++p) {
+    auto& store = stores[owner_db[p]];
+    if (!store) store = views::ViewStore::OpenReadOnly(owner_db[p]).value();
+    EXPECT_EQ(store->Digest(p).value(), replay->Digest(p).value()) << "partition " << p << " in " << owner_db[p];
+  }
+}
+
+TEST(ClusterTest, KillNineOfOneInstanceGivesCompleteAnswersOrErrorsNeverPartialOnes) {
+  const std::string topic = testing::UniqueTopic("cluster-kill");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const auto events = ctl::Synthetic({.events = 12000, .orgs = 2, .teams_per_org = 12, .seed = 9});
+  const std::vector<v1::Event> first(events.begin(), events.begin() + 4000), rest(events.begin() + 4000, events.end());
+  ASSERT_GT(testing::PublishEvents(topic, first), 3000);
+  TempDir dir("tf-cluster-kill");
+  std::vector<std::unique_ptr<Instance>> instances;
+  for (const char* id : {"a", "b", "c"}) instances.push_back(std::make_unique<Instance>(topic, topic, id, dir));
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, testing::EndOffsets(topic), seconds(120))) << i->Logs();
+
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> published{0};
+  std::thread stream([&] { Stream(topic, rest, 200, stop, published); });
+  std::this_thread::sleep_for(milliseconds(500));
+  instances[2]->KillNine();
+  const auto killed = std::chrono::steady_clock::now();
+
+  // Sample instance a until it answers completely again: each answer is OK and complete, or an
+  // explicit error.
+  struct Sample {
+    v1::GetOrgSnapshotResponse answer;
+  };
+  std::vector<Sample> complete;
+  int errors = 0, partial = 0;
+  std::optional<std::chrono::steady_clock::duration> recovered;
+  while (std::chrono::steady_clock::now() - killed < seconds(120)) {
+    v1::GetOrgSnapshotResponse resp;
+    grpc::Status s = Call(instances[0]->stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest("org0"), &resp);
+    if (!s.ok()) {
+      EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+          << s.error_code() << " " << s.error_message();
+      ++errors;
+    } else if (!CoversAll(resp.watermark())) {
+      ++partial;
+    } else {
+      if (complete.size() < 4 || errors > 0) complete.push_back({resp});
+      if (errors > 0 && !recovered) recovered = std::chrono::steady_clock::now() - killed;
+    }
+    if (recovered && complete.size() >= 6) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  stream.join();
+  EXPECT_EQ(partial, 0);
+  EXPECT_GT(errors, 0) << "the kill was not noticed: no answer in the gap failed";
+  ASSERT_TRUE(recovered.has_value()) << "no complete answer within 120 s of the kill\n" << instances[0]->Logs();
+  std::cerr << "complete answers again " << std::chrono::duration_cast<milliseconds>(*recovered).count()
+            << " ms after the kill (" << errors << " errors in between)\n";
+
+  // Each complete answer equals a single instance's at its watermark.
+  for (size_t k = 0; k < complete.size(); ++k) {
+    Reference at(topic, dir / ("at-" + std::to_string(k)), Applied(complete[k].answer.watermark()));
+    v1::GetOrgSnapshotResponse want;
+    ASSERT_TRUE(Call(at.stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest("org0"), &want).ok());
+    EXPECT_TRUE(SameAnswer(want, complete[k].answer)) << "sample " << k;
+  }
+
+  // After the stream: the survivors hold every partition, each equal to a clean replay's.
+  const auto ends = testing::EndOffsets(topic);
+  instances.pop_back();
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+  ExpectPartitionDigestsEqualReplay(topic, instances, dir);
+}
+
+TEST(ClusterTest, ScalingOneToThreeToOneUnderALiveStreamLosesAndDoublesNothing) {
+  const std::string topic = testing::UniqueTopic("cluster-scale");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const auto events = ctl::Synthetic({.events = 9000, .orgs = 2, .teams_per_org = 12, .seed = 5});
+  TempDir dir("tf-cluster-scale");
+  std::vector<std::unique_ptr<Instance>> instances;
+  instances.push_back(std::make_unique<Instance>(topic, topic, "a", dir));
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> published{0};
+  std::thread stream([&] { Stream(topic, events, 100, stop, published); });
+  ASSERT_TRUE(WaitFor([&] { return published.load() > 1000; }, seconds(60)));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "b", dir));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "c", dir));
+  // Up to three: the partitions are shared out and every instance answers completely.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto p = ProjectorProgress(instances[1]->projector_http());
+        auto q = ProjectorProgress(instances[2]->projector_http());
+        return p && q && p->partitions > 0 && q->partitions > 0;
+      },
+      seconds(60)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        v1::Watermark w;
+        return Call(instances[2]->stub(), &v1::QueryService::Stub::GetWatermark, v1::GetWatermarkRequest(), &w).ok() &&
+               CoversAll(w);
+      },
+      seconds(120)))
+      << instances[2]->Logs();
+  // Back to one, cleanly, while the stream goes on.
+  instances[2]->Stop();
+  instances[1]->Stop();
+  instances.resize(1);
+  stream.join();
+  const auto ends = testing::EndOffsets(topic);
+  ASSERT_TRUE(WaitServesAll(*instances[0], ends, seconds(120))) << instances[0]->Logs();
+  ExpectPartitionDigestsEqualReplay(topic, instances, dir);
+}
+
+}  // namespace
+}  // namespace talentflow::fault
