@@ -21,10 +21,14 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    std::vector<int32_t> moved;
+    for (RdKafka::TopicPartition* tp : partitions) moved.push_back(tp->partition());
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      // A standby copy stops first: from here on the owner's consumer applies the partition, from
+      // the offset the copy stored.
+      p_->UnfollowStandby(moved);
       for (RdKafka::TopicPartition* tp : partitions) {
-        auto stored = p_->store_->StoredOffset(tp->partition());
-        int64_t next = stored.ok() && stored->has_value() ? (*stored)->next_offset() : 0;
+        const int64_t next = p_->StoredNext(tp->partition());
         tp->set_offset(next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next);
         std::lock_guard<std::mutex> lock(p_->mu_);
         p_->next_offset_[tp->partition()] = next;
@@ -56,6 +60,7 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
       } else {
         consumer->unassign();
       }
+      if (!p_->options_.drop_revoked_state) p_->FollowStandby(moved);
       spdlog::info("revoked {} partition(s)", partitions.size());
     }
   }
@@ -97,11 +102,67 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Create(const ProjectorOpti
   p->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!p->consumer_) return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
   ASSIGN_OR_RETURN(p->applier_, RecordApplier::Create(options.kafka, options.dead_letter, &p->counters_));
+  if (options.standby) {
+    std::map<std::string, std::string> standby_props = props;
+    standby_props.erase("group.instance.id");
+    standby_props.erase("partition.assignment.strategy");
+    standby_props.erase("session.timeout.ms");
+    standby_props["group.id"] = options.group + "-standby-unused";  // required; never joined
+    ASSIGN_OR_RETURN(auto standby_conf, MakeKafkaConf(options.kafka, standby_props));
+    p->standby_.reset(RdKafka::KafkaConsumer::create(standby_conf.get(), err));
+    if (!p->standby_) return absl::InvalidArgumentError(absl::StrCat("kafka standby consumer: ", err));
+  }
   return p;
 }
 
 Projector::~Projector() {
   if (consumer_) consumer_->close();
+  if (standby_) standby_->close();
+}
+
+int64_t Projector::StoredNext(int32_t p) {
+  auto stored = store_->StoredOffset(p);
+  return stored.ok() && stored->has_value() ? (*stored)->next_offset() : 0;
+}
+
+void Projector::FollowStandby(const std::vector<int32_t>& partitions) {
+  if (!standby_ || partitions.empty()) return;
+  std::vector<RdKafka::TopicPartition*> tps;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int32_t p : partitions) {
+      if (next_offset_.contains(p) || standby_next_.contains(p)) continue;
+      const int64_t next = StoredNext(p);
+      standby_next_[p] = next;
+      tps.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p,
+                                                    next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next));
+    }
+  }
+  if (!tps.empty()) {
+    if (RdKafka::Error* e = standby_->incremental_assign(tps)) {
+      spdlog::error("standby: assign: {}", e->str());
+      delete e;
+    }
+  }
+  RdKafka::TopicPartition::destroy(tps);
+}
+
+void Projector::UnfollowStandby(const std::vector<int32_t>& partitions) {
+  if (!standby_ || partitions.empty()) return;
+  std::vector<RdKafka::TopicPartition*> tps;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int32_t p : partitions) {
+      if (standby_next_.erase(p) > 0) tps.push_back(RdKafka::TopicPartition::create(options_.kafka.topic, p));
+    }
+  }
+  if (!tps.empty()) {
+    if (RdKafka::Error* e = standby_->incremental_unassign(tps)) {
+      spdlog::error("standby: unassign: {}", e->str());
+      delete e;
+    }
+  }
+  RdKafka::TopicPartition::destroy(tps);
 }
 
 absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka::Message>>& messages) {
@@ -118,8 +179,11 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [p, records] : by_partition) {
       auto next = next_offset_.find(p);
-      if (next == next_offset_.end()) continue;  // revoked
-      cursors[p].next = next->second;
+      if (next != next_offset_.end()) {
+        cursors[p].next = next->second;
+      } else if (auto copy = standby_next_.find(p); copy != standby_next_.end()) {
+        cursors[p].next = copy->second;
+      }  // else revoked, and not followed as a copy
     }
   }
   struct Item {
@@ -160,7 +224,13 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
   }
   if (!status.ok()) return status;  // the caller rewinds to the stored offsets
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [p, c] : cursors) next_offset_[p] = c.next;
+  for (const auto& [p, c] : cursors) {
+    if (auto it = next_offset_.find(p); it != next_offset_.end()) {
+      it->second = c.next;
+    } else if (auto copy = standby_next_.find(p); copy != standby_next_.end()) {
+      copy->second = c.next;
+    }
+  }
   return status;
 }
 
@@ -178,18 +248,26 @@ absl::Status Projector::CommitParts(const std::vector<views::Batch::Part*>& part
 void Projector::Rewind() {
   // The batch was not stored: forget it and read its records again from the stored offsets.
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [p, next] : next_offset_) {
-    auto stored = store_->StoredOffset(p);
-    next = stored.ok() && stored->has_value() ? (*stored)->next_offset() : 0;
-    std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
-        options_.kafka.topic, p, next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next));
-    consumer_->seek(*tp, 5000);
+  for (auto* offsets : {&next_offset_, &standby_next_}) {
+    RdKafka::KafkaConsumer* consumer = offsets == &next_offset_ ? consumer_.get() : standby_.get();
+    for (auto& [p, next] : *offsets) {
+      next = StoredNext(p);
+      std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
+          options_.kafka.topic, p, next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next));
+      consumer->seek(*tp, 5000);
+    }
   }
 }
 
 absl::Status Projector::Run(const std::atomic<bool>& stop) {
   ASSIGN_OR_RETURN(const int32_t partitions, RecordPartitionCount(*consumer_, options_.kafka.topic, *store_));
   partition_count_ = partitions;
+  if (standby_) {
+    // Every partition until the group assigns some here (which stops their copies).
+    std::vector<int32_t> all;
+    for (int32_t p = 0; p < partitions; ++p) all.push_back(p);
+    FollowStandby(all);
+  }
   RETURN_IF_ERROR(FromKafka(consumer_->subscribe({options_.kafka.topic}), "subscribe"));
 
   bool lag_pending = false;  // batches applied since the last CommitLagSignal
@@ -205,7 +283,8 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
     while (static_cast<int>(messages.size()) < options_.max_batch_records) {
       const bool first = messages.empty();
       // consume(0) returns a record already fetched, else times out at once.
-      const int wait_ms = first ? 100
+      // With standby copies the group consumer waits half as long, and so does the standby one.
+      const int wait_ms = first ? (standby_ ? 50 : 100)
                                 : std::max(0, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                    deadline - std::chrono::steady_clock::now())
                                                                    .count()));
@@ -225,6 +304,7 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
         health_ = fatal;
         next_offset_.clear();
         catch_up_target_.clear();
+        standby_next_.clear();
         return fatal;
       }
       if (msg->err() != RdKafka::ERR_NO_ERROR) {
@@ -233,6 +313,20 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
       }
       if (first) deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.max_batch_ms);
       messages.push_back(std::move(msg));
+    }
+    if (standby_) {
+      // The copies' records, after the owned ones: whatever has arrived, waiting only when
+      // nothing else did. A standby consumer error is logged: its partitions are owned elsewhere.
+      const bool idle = messages.empty();
+      while (static_cast<int>(messages.size()) < options_.max_batch_records) {
+        std::unique_ptr<RdKafka::Message> msg(standby_->consume(idle && messages.empty() ? 50 : 0));
+        if (msg->err() == RdKafka::ERR__TIMED_OUT) break;
+        if (msg->err() != RdKafka::ERR_NO_ERROR) {
+          spdlog::warn("standby consume: {}", msg->errstr());
+          break;
+        }
+        messages.push_back(std::move(msg));
+      }
     }
     if (messages.empty()) continue;
     absl::Status s = ApplyAndCommit(messages);
@@ -314,6 +408,18 @@ std::vector<v1::OwnedPartition> Projector::Owned() {
       catch_up_target_.erase(target);
     }
     o.set_serving(!catch_up_target_.contains(p));
+    int64_t lo = -1, hi = -1;
+    consumer_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
+    o.set_end_offset(hi);
+  }
+  for (const auto& [p, next] : standby_next_) {
+    v1::OwnedPartition& o = out.emplace_back();
+    o.set_partition(p);
+    o.set_applied_offset(next);
+    o.set_standby(true);
+    int64_t lo = -1, hi = -1;
+    standby_->get_watermark_offsets(options_.kafka.topic, p, &lo, &hi);
+    o.set_end_offset(hi);
   }
   return out;
 }

@@ -44,6 +44,12 @@ struct ProjectorOptions {
   // fetched join it at once. Default: 0: a batch is what has arrived (up to max_batch_records when
   // the projector is behind, a few records at a trickle), and no record waits for later ones.
   int max_batch_ms = 0;
+  // Keep a warm copy of every partition this instance does not own: a second consumer, outside
+  // the group, follows them into the same DB (each partition's offset stored with its views, as
+  // for owned ones), so a partition that moves here is served at once instead of after a rebuild,
+  // and reads with max_lag may be answered from the copy. Costs the whole log's folding per
+  // standby instance. Default: false.
+  bool standby = false;
   // Threads that fold a batch (each takes whole partitions; batches under 512 records use one).
   // Default: 2.
   int fold_threads = 2;
@@ -65,7 +71,7 @@ class Projector {
 
   // The assigned partitions, ascending, with their applied offsets and whether each is serving:
   // applied up to the log's end as the projector first saw it after the assignment (a partition
-  // new to this DB is rebuilt first). Safe from any thread.
+  // new to this DB is rebuilt first); then the standby copies. Safe from any thread.
   std::vector<v1::OwnedPartition> Owned();
   // The topic's partition count (known once Run started).
   int32_t partition_count() const { return partition_count_.load(); }
@@ -91,6 +97,12 @@ class Projector {
   void Rewind();
   // A copy of next_offset_.
   std::map<int32_t, int64_t> NextOffsets();
+  // The stored offset of partition p (0 when none).
+  int64_t StoredNext(int32_t p);
+  // Standby: follow `partitions` (from their stored offsets) or stop following them.
+  // REQUIRES: mu_ not held; on the consuming thread.
+  void FollowStandby(const std::vector<int32_t>& partitions);
+  void UnfollowStandby(const std::vector<int32_t>& partitions);
   // Commits the applied offsets to the consumer group (a lag signal for Kafka's tools only: the
   // authoritative offsets are in the view store). At most once per kLagCommitInterval while
   // batches are applied: committing after every batch made the broker write __consumer_offsets up
@@ -107,6 +119,10 @@ class Projector {
 
   std::mutex mu_;  // guards the maps below and health_
   std::map<int32_t, int64_t> next_offset_;  // assigned partitions -> next offset to apply
+  // With options_.standby: every other partition -> next offset to apply (disjoint from
+  // next_offset_; both change on the consuming thread only).
+  std::map<int32_t, int64_t> standby_next_;
+  std::unique_ptr<RdKafka::KafkaConsumer> standby_;
   // Assigned partitions -> the log end to reach before serving (-1 until known, erased once reached).
   std::map<int32_t, int64_t> catch_up_target_;
   absl::Status health_;

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   run->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_PROJECTOR_HTTP_PORT)");
   run->add_flag("--drop-revoked-state", options.drop_revoked_state,
                 "delete a partition's views when it moves to another projector instance");
+  run->add_flag("--standby", options.standby,
+                "keep a warm copy of every partition this instance does not own (fast failover; reads with "
+                "max_lag may use it)");
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   run->add_option("--fold-threads", options.fold_threads, "threads folding each batch (default 2)")->check(CLI::Range(1, 16));
   CLI11_PARSE(app, argc, argv);

@@ -1,5 +1,7 @@
 #include "query/membership.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -89,7 +91,9 @@ Ownership Membership::Current() const {
     out.partition_count = std::max(out.partition_count, e.status.partition_count());
     for (const v1::OwnedPartition& p : e.status.partitions()) {
       if (!p.serving()) {
-        out.rebuilding.emplace(p.partition(), id);
+        if (!p.standby()) out.rebuilding.emplace(p.partition(), id);
+        const int64_t lag = p.end_offset() < 0 ? -1 : std::max<int64_t>(0, p.end_offset() - p.applied_offset());
+        out.replicas[p.partition()].push_back(Replica{id, e.status.query_address(), p.applied_offset(), lag});
         continue;
       }
       auto [it, inserted] = out.serving.try_emplace(p.partition(), Owner{id, e.status.query_address(), p.applied_offset()});
@@ -100,6 +104,11 @@ Ownership Membership::Current() const {
     }
   }
   for (const auto& [p, owner] : out.serving) out.rebuilding.erase(p);
+  for (auto& [p, copies] : out.replicas) {
+    std::stable_sort(copies.begin(), copies.end(), [](const Replica& a, const Replica& b) {
+      return (a.lag < 0 ? INT64_MAX : a.lag) < (b.lag < 0 ? INT64_MAX : b.lag);
+    });
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -27,6 +28,15 @@ struct Owner {
   int64_t applied_offset = 0;
 };
 
+// A copy of a partition that is not its owner's serving one: a standby copy, or an owner's that
+// is still being rebuilt.
+struct Replica {
+  std::string instance_id;
+  std::string address;
+  int64_t applied_offset = 0;
+  int64_t lag = -1;  // records behind the log's end as the instance last saw it; -1 unknown
+};
+
 // Who serves what, at one moment.
 struct Ownership {
   // The topic's partition count (0 while no instance has said).
@@ -36,6 +46,8 @@ struct Ownership {
   std::map<int32_t, Owner> serving;
   // Partition -> a live instance rebuilding it, for partitions nobody serves.
   std::map<int32_t, std::string> rebuilding;
+  // Partition -> its live copies other than the serving one, least lag first.
+  std::map<int32_t, std::vector<Replica>> replicas;
 };
 
 class Membership {

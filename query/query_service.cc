@@ -78,22 +78,6 @@ void FillWatermark(const std::map<int32_t, v1::PartitionOffset>& applied, const 
   if (newest > 0) *out->mutable_last_applied_time() = ToTimestamp(absl::FromUnixMillis(newest));
 }
 
-// Waits for `min` (read-your-writes, up to the call's deadline; only the scope's partitions),
-// takes one consistent read of the views, lets `answer` fill the response from it and writes the
-// watermark of that read to `watermark`. The first error of the three is returned.
-absl::Status Answer(ViewSource* source, grpc::ServerContext* ctx, const v1::MinOffsets& min, const Scope& scope,
-                    v1::Watermark* watermark, absl::FunctionRef<absl::Status(const views::Reader&)> answer) {
-  std::map<int32_t, int64_t> wanted;
-  for (const auto& [p, o] : min.offsets()) {
-    if (!scope || scope->contains(p)) wanted[p] = o;
-  }
-  if (!wanted.empty()) RETURN_IF_ERROR(source->WaitFor(wanted, DeadlineOf(ctx)));
-  ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source->Acquire());
-  RETURN_IF_ERROR(answer(h->reader()));
-  FillWatermark(h->watermark(), {}, scope, watermark);
-  return absl::OkStatus();
-}
-
 // Adds `part`'s partitions to `merged` (a gather's watermark); keeps the newest applied time.
 void MergeWatermark(const v1::Watermark& part, v1::Watermark* merged) {
   for (const auto& pw : part.partitions()) *merged->add_partitions() = pw;
@@ -242,45 +226,73 @@ grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::Funct
   return rpc::Serve(*gate_, ctx, auth::Role::kReader, body);
 }
 
+absl::Status QueryServiceImpl::Answer(grpc::ServerContext* ctx, const v1::MinOffsets& min, const Scope& scope,
+                                      v1::Watermark* watermark,
+                                      absl::FunctionRef<absl::Status(const views::Reader&)> answer) {
+  std::map<int32_t, int64_t> wanted;
+  for (const auto& [p, o] : min.offsets()) {
+    if (!scope || scope->contains(p)) wanted[p] = o;
+  }
+  if (!wanted.empty()) RETURN_IF_ERROR(source_->WaitFor(wanted, DeadlineOf(ctx)));
+  ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
+  RETURN_IF_ERROR(answer(h->reader()));
+  FillWatermark(h->watermark(), {}, scope, watermark);
+  Annotate(watermark);
+  return absl::OkStatus();
+}
+
+void QueryServiceImpl::Annotate(v1::Watermark* watermark) const {
+  if (router_ == nullptr) return;
+  for (auto& pw : *watermark->mutable_partitions()) {
+    pw.set_instance(router_->self());
+    pw.set_standby(!router_->ServesAsOwner(pw.partition()));
+  }
+}
+
 absl::StatusOr<QueryServiceImpl::Route> QueryServiceImpl::RouteTeam(const grpc::ServerContext& ctx,
-                                                                    const std::string& org, const std::string& team) {
+                                                                    const std::string& org, const std::string& team,
+                                                                    int64_t max_lag) {
   if (router_ == nullptr) return Route{};
   if (Router::IsForwarded(ctx)) {
     ASSIGN_OR_RETURN(const int32_t p, router_->PartitionOf(org, team));
-    if (!router_->LocalPartitions().contains(p)) {
-      return absl::UnavailableError(
-          absl::StrCat("instance ", router_->self(), " no longer serves partition ", p, " (", org, "/", team, ")"));
+    ASSIGN_OR_RETURN(std::set<int32_t> scope, router_->ForwardedScope(ctx, max_lag));
+    if (!scope.contains(p)) {
+      return absl::InvalidArgumentError(absl::StrCat("forwarded for other partitions than ", p, " (", org, "/", team, ")"));
     }
-    return Route{std::nullopt, std::set<int32_t>{p}};
+    return Route{std::nullopt, std::move(scope)};
   }
-  ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team));
-  if (!owner.local) return Route{std::move(owner.address), std::nullopt};
+  ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team, max_lag));
+  if (!owner.local) return Route{std::move(owner.address), std::nullopt, std::move(owner.partitions)};
   return Route{std::nullopt, std::move(owner.partitions)};
 }
 
 template <typename Request, typename Response>
 absl::Status QueryServiceImpl::Forward(
     grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const grpc::ServerContext& ctx, const std::string& address, const Request& req, Response* resp) {
-  std::unique_ptr<grpc::ClientContext> cctx = router_->ForwardContext(ctx);
+    const grpc::ServerContext& ctx, const std::string& address, const std::set<int32_t>& partitions,
+    const Request& req, Response* resp) {
+  std::unique_ptr<grpc::ClientContext> cctx = router_->ForwardContext(ctx, partitions);
   const absl::Status s = FromGrpc((router_->Stub(address).*method)(cctx.get(), req, resp));
   if (s.ok()) return s;
   return absl::Status(s.code(), absl::StrCat("instance at ", address, ": ", s.message()));
 }
 
 absl::Status QueryServiceImpl::Gather(
-    grpc::ServerContext* ctx, v1::Watermark* watermark,
+    grpc::ServerContext* ctx, int64_t max_lag, v1::Watermark* watermark,
     absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
-    absl::FunctionRef<absl::Status(const std::string& address, v1::Watermark* watermark)> remote) {
+    absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* watermark)> remote) {
   if (router_ == nullptr) return local(std::nullopt, watermark);
-  if (Router::IsForwarded(*ctx)) return local(router_->LocalPartitions(), watermark);
-  ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll());
+  if (Router::IsForwarded(*ctx)) {
+    ASSIGN_OR_RETURN(const std::set<int32_t> scope, router_->ForwardedScope(*ctx, max_lag));
+    return local(scope, watermark);
+  }
+  ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll(max_lag));
   std::vector<v1::Watermark> parts(targets.size());
   std::vector<std::future<absl::Status>> others;
   absl::Status status;
   for (size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].local) continue;
-    others.push_back(std::async(std::launch::async, [&, i] { return remote(targets[i].address, &parts[i]); }));
+    others.push_back(std::async(std::launch::async, [&, i] { return remote(targets[i], &parts[i]); }));
   }
   for (size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].local) status.Update(local(targets[i].partitions, &parts[i]));
@@ -294,13 +306,13 @@ absl::Status QueryServiceImpl::Gather(
 }
 
 absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day,
-                                         const v1::MinOffsets& min, std::vector<v1::TeamHealth>* teams,
-                                         v1::Watermark* watermark) {
+                                         const v1::MinOffsets& min, int64_t max_lag,
+                                         std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark) {
   std::mutex mu;  // guards `teams` while parts arrive
   RETURN_IF_ERROR(Gather(
-      ctx, watermark,
+      ctx, max_lag, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
-        return Answer(source_, ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
+        return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
           ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, reader.OrgHealth(org, day));
           std::lock_guard<std::mutex> lock(mu);
           for (auto& t : all) {
@@ -311,13 +323,15 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
           return absl::OkStatus();
         });
       },
-      [&](const std::string& address, v1::Watermark* part) -> absl::Status {
+      [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
         v1::GetOrgSnapshotRequest req;
         req.set_org(org);
         *req.mutable_as_of() = ToTimestamp(absl::FromUnixSeconds(day * 86400));
         *req.mutable_min_offsets() = min;
+        req.set_max_lag(max_lag);
         v1::GetOrgSnapshotResponse resp;
-        RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, address, req, &resp));
+        RETURN_IF_ERROR(
+            Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, target.address, target.partitions, req, &resp));
         std::lock_guard<std::mutex> lock(mu);
         for (auto& t : *resp.mutable_teams()) teams->push_back(std::move(t));
         *part = resp.watermark();
@@ -333,9 +347,9 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
-    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, *req, resp);
-    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, route.partitions, *req, resp);
+    return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
                     ASSIGN_OR_RETURN(*resp->mutable_health(), reader.TeamHealth(req->org(), req->team(), day));
                     return absl::OkStatus();
@@ -358,7 +372,7 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
     }
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
     if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
     const std::set<int> statuses(req->status().begin(), req->status().end());
     std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
@@ -383,7 +397,7 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
     // A forwarded call answers for its own partitions, which may hold none of the org's teams.
     if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
       return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
@@ -422,9 +436,9 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     }
     if (ends.size() > 1000) return absl::InvalidArgumentError("from/to: more than 1,000 points");
     std::reverse(ends.begin(), ends.end());
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
-    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, *req, resp);
-    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, route.partitions, *req, resp);
+    return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       // One read of the team's views up to `to`; every point is computed from it.
       ASSIGN_OR_RETURN(const views::TeamInputs inputs, reader.Inputs(req->org(), req->team(), days.to));
@@ -470,9 +484,9 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     std::mutex mu;  // guards `movers` while parts arrive
     std::vector<Mover> movers;
     RETURN_IF_ERROR(Gather(
-        ctx, resp->mutable_watermark(),
+        ctx, req->max_lag(), resp->mutable_watermark(),
         [&](const Scope& scope, v1::Watermark* part) {
-          return Answer(source_, ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+          return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
             ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
                              reader.Flows(MonthKey(days.from), MonthKey(days.to)));
             std::lock_guard<std::mutex> lock(mu);
@@ -491,9 +505,10 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
             return absl::OkStatus();
           });
         },
-        [&](const std::string& address, v1::Watermark* part) -> absl::Status {
+        [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
           v1::GetTalentFlowsResponse theirs;
-          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetTalentFlows, *ctx, address, *req, &theirs));
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetTalentFlows, *ctx, target.address, target.partitions,
+                                  *req, &theirs));
           std::lock_guard<std::mutex> lock(mu);
           for (auto& e : *theirs.mutable_edges()) {
             for (auto& m : *e.mutable_movers()) movers.push_back(Mover{e.from_org(), e.to_org(), std::move(m)});
@@ -520,9 +535,9 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
     if (req->has_from() && req->has_to() && ToAbslTime(req->from()) > ToAbslTime(req->to())) {
       return absl::InvalidArgumentError("from: after to");
     }
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team()));
-    if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, *req, resp);
-    return Answer(source_, ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
+    return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
       if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", req->org(), "/", req->team(), " not found"));
@@ -549,7 +564,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
   std::vector<v1::TeamHealth> teams;
   if (router_ == nullptr) {
     // One DB holds every partition: one consistent read.
-    RETURN_IF_ERROR(Answer(source_, ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
+    RETURN_IF_ERROR(Answer(ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
       if (req.teams().empty()) {
         if (auto all = reader.OrgHealth(req.org(), today); all.ok()) teams = *std::move(all);
       } else {
@@ -565,7 +580,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
   v1::MinOffsets min;
   for (const auto& [p, o] : router_->ServedOffsets()) (*min.mutable_offsets())[p] = o;
   if (req.teams().empty()) {
-    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, &teams, watermark));
+    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, &teams, watermark));
     return teams;
   }
   for (const auto& t : req.teams()) {
@@ -574,9 +589,10 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     one.set_team(t);
     *one.mutable_min_offsets() = min;
     v1::GetTeamHealthResponse resp;
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t));
-    absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, one, &resp)
-                                  : Answer(source_, ctx, min, route.scope, resp.mutable_watermark(),
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t, /*max_lag=*/0));
+    absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote,
+                                            route.partitions, one, &resp)
+                                  : Answer(ctx, min, route.scope, resp.mutable_watermark(),
                                            [&](const views::Reader& reader) -> absl::Status {
                                              ASSIGN_OR_RETURN(*resp.mutable_health(), reader.TeamHealth(req.org(), t, today));
                                              return absl::OkStatus();
@@ -634,14 +650,15 @@ grpc::Status QueryServiceImpl::GetWatermark(grpc::ServerContext* ctx, const v1::
                                             v1::Watermark* resp) {
   return Serve(*ctx, [&]() -> absl::Status {
     return Gather(
-        ctx, resp,
+        ctx, /*max_lag=*/0, resp,
         [&](const Scope& scope, v1::Watermark* part) -> absl::Status {
           ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
           FillWatermark(h->watermark(), log_ends_ ? log_ends_() : std::map<int32_t, int64_t>(), scope, part);
+          Annotate(part);
           return absl::OkStatus();
         },
-        [&](const std::string& address, v1::Watermark* part) {
-          return Forward(&v1::QueryService::Stub::GetWatermark, *ctx, address, *req, part);
+        [&](const Router::Target& target, v1::Watermark* part) {
+          return Forward(&v1::QueryService::Stub::GetWatermark, *ctx, target.address, target.partitions, *req, part);
         });
   });
 }

@@ -68,22 +68,35 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   struct Route {
     std::optional<std::string> remote;
     Scope scope;
+    std::set<int32_t> partitions;  // with `remote`: the team's partition, which the remote answers for
   };
-  absl::StatusOr<Route> RouteTeam(const grpc::ServerContext& ctx, const std::string& org, const std::string& team);
-  // Calls `method` on the instance at `address` as a forwarded call (router_ required).
+  absl::StatusOr<Route> RouteTeam(const grpc::ServerContext& ctx, const std::string& org, const std::string& team,
+                                  int64_t max_lag);
+  // Waits for `min` (read-your-writes, up to the call's deadline; only the scope's partitions),
+  // takes one consistent read of the views, lets `answer` fill the response from it and writes the
+  // watermark of that read to `watermark` (routed: naming this instance, and which partitions were
+  // standby copies). The first error of the three is returned.
+  absl::Status Answer(grpc::ServerContext* ctx, const v1::MinOffsets& min, const Scope& scope, v1::Watermark* watermark,
+                      absl::FunctionRef<absl::Status(const views::Reader&)> answer);
+  // Routed: names this instance on each partition of a local part's watermark, and which were
+  // standby copies.
+  void Annotate(v1::Watermark* watermark) const;
+  // Calls `method` on the instance at `address` as a forwarded call answering for `partitions`
+  // (router_ required).
   template <typename Request, typename Response>
   absl::Status Forward(grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                       const grpc::ServerContext& ctx, const std::string& address, const Request& req, Response* resp);
+                       const grpc::ServerContext& ctx, const std::string& address,
+                       const std::set<int32_t>& partitions, const Request& req, Response* resp);
   // An org-wide read: `local` answers over a scope of this DB, `remote` asks one owner (a forwarded
-  // call); each writes its part's watermark. Unrouted or forwarded calls are answered locally.
+  // call; or a copy, within max_lag); each writes its part's watermark. Unrouted or forwarded calls are answered locally.
   // Routed ones gather a part from every owner (concurrently) and fail unless the parts' watermarks
   // cover every partition once; `watermark` gets their union, by partition.
-  absl::Status Gather(grpc::ServerContext* ctx, v1::Watermark* watermark,
+  absl::Status Gather(grpc::ServerContext* ctx, int64_t max_lag, v1::Watermark* watermark,
                       absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
-                      absl::FunctionRef<absl::Status(const std::string& address, v1::Watermark* watermark)> remote);
+                      absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* watermark)> remote);
   // Every team of `org` at `day` that the gather covers, by team slug (empty when none).
   absl::Status GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day, const v1::MinOffsets& min,
-                         std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark);
+                         int64_t max_lag, std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark);
   // The teams a watch follows, today (unknown teams left out).
   absl::StatusOr<std::vector<v1::TeamHealth>> WatchedTeams(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest& req,
                                                            v1::Watermark* watermark);

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,13 +35,20 @@ class Router {
     bool local = false;  // this instance
     std::set<int32_t> partitions;
   };
-  // The partition holding `org`/`team` and its owner. Unavailable when nobody serves it.
-  absl::StatusOr<Target> OwnerOfTeam(const std::string& org, const std::string& team) const;
-  // Every partition grouped by owner. Unavailable naming the partitions nobody serves: an answer
-  // without them would look complete and not be.
-  absl::StatusOr<std::vector<Target>> OwnersOfAll() const;
-  // The partitions this instance serves now.
-  std::set<int32_t> LocalPartitions() const;
+  // Which copy answers for a partition, for a read accepting `max_lag` records of lag (0: owners
+  // only): this instance's own copy within the bound, else the serving owner's, else the least
+  // lagging copy within the bound.
+  //
+  // The partition holding `org`/`team` and where it is answered. Unavailable when nobody can.
+  absl::StatusOr<Target> OwnerOfTeam(const std::string& org, const std::string& team, int64_t max_lag = 0) const;
+  // Every partition grouped by the instance answering for it. Unavailable naming the partitions
+  // nobody can answer for: an answer without them would look complete and not be.
+  absl::StatusOr<std::vector<Target>> OwnersOfAll(int64_t max_lag = 0) const;
+  // The partitions this instance answers for now: those it serves as owner, and with max_lag its
+  // copies within the bound.
+  std::set<int32_t> LocalPartitions(int64_t max_lag = 0) const;
+  // True when this instance serves `p` as its owner (not a copy).
+  bool ServesAsOwner(int32_t p) const;
   // The partition of `org`/`team` (Unavailable while the partition count is unknown).
   absl::StatusOr<int32_t> PartitionOf(const std::string& org, const std::string& team) const;
   // The applied offset of every partition being served (what a gather may wait for).
@@ -50,14 +59,20 @@ class Router {
 
   // The stub of the query service at `address` (one channel per address, kept).
   v1::QueryService::Stub& Stub(const std::string& address);
-  // A context for forwarding the call `ctx`: its deadline, its authorization metadata and the
-  // forwarded mark.
-  std::unique_ptr<grpc::ClientContext> ForwardContext(const grpc::ServerContext& ctx) const;
+  // A context for forwarding the call `ctx` to answer for `partitions`: its deadline, its
+  // authorization metadata, and the forwarded mark naming the partitions.
+  std::unique_ptr<grpc::ClientContext> ForwardContext(const grpc::ServerContext& ctx,
+                                                      const std::set<int32_t>& partitions) const;
   // True for a call another instance forwarded: answer from the local DB only.
   static bool IsForwarded(const grpc::ServerContext& ctx);
+  // The partitions a forwarded call must answer for: those it names, if this instance answers
+  // for all of them (with `max_lag`); Unavailable naming the others. InvalidArgument for a bad mark.
+  absl::StatusOr<std::set<int32_t>> ForwardedScope(const grpc::ServerContext& ctx, int64_t max_lag) const;
 
  private:
-  static absl::Status NobodyServes(const std::set<int32_t>& partitions, const Ownership& ownership);
+  static absl::Status NobodyServes(const std::set<int32_t>& partitions, const Ownership& ownership, int64_t max_lag);
+  // Where `p` is answered (instance id, address), or nullopt.
+  std::optional<std::pair<std::string, std::string>> Choose(const Ownership& o, int32_t p, int64_t max_lag) const;
   Membership* membership_;
   std::string self_;
   std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;

@@ -49,18 +49,17 @@ grpc::Status Call(v1::QueryService::Stub& stub,
 // A projector and a query service on one DB, named `id`.
 class Instance {
  public:
-  Instance(const std::string& topic, const std::string& group, const std::string& id, const TempDir& dir)
+  // `standby`: the projector keeps warm copies of the partitions it does not own.
+  Instance(const std::string& topic, const std::string& group, const std::string& id, const TempDir& dir,
+           bool standby = false)
       : id_(id), db_(dir / ("views-" + id)), query_port_(FreePort()), query_http_(FreePort()),
         projector_http_(FreePort()), topic_(topic), group_(group), log_dir_(dir.path()) {
-    Start();
-  }
-
-  void Start() {
-    projector_ = std::make_unique<Process>(
-        std::vector<std::string>{kProjectorBin, "run", "--db", db_, "--topic", topic_, "--group", group_,
-                                 "--http-port", std::to_string(projector_http_), "--instance-id", id_, "--advertise",
-                                 address()},
-        std::map<std::string, std::string>{}, log_dir_ + "/projector-" + id_ + ".log");
+    std::vector<std::string> argv{kProjectorBin, "run", "--db", db_, "--topic", topic_, "--group", group_,
+                                  "--http-port", std::to_string(projector_http_), "--instance-id", id_,
+                                  "--advertise", address()};
+    if (standby) argv.push_back("--standby");
+    projector_ = std::make_unique<Process>(argv, std::map<std::string, std::string>{},
+                                           log_dir_ + "/projector-" + id_ + ".log");
     query_ = std::make_unique<Process>(
         std::vector<std::string>{kQueryBin, "serve", "--db", db_, "--listen", address(), "--http-port",
                                  std::to_string(query_http_), "--instance-id", id_},
@@ -421,6 +420,101 @@ TEST(ClusterTest, KillNineOfOneInstanceGivesCompleteAnswersOrErrorsNeverPartialO
   }
 
   // After the stream: the survivors hold every partition, each equal to a clean replay's.
+  const auto ends = testing::EndOffsets(topic);
+  instances.pop_back();
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+  ExpectPartitionDigestsEqualReplay(topic, instances, dir);
+}
+
+TEST(ClusterTest, WithStandbysAKilledOwnersPartitionsAreAnsweredByWarmCopies) {
+  const std::string topic = testing::UniqueTopic("cluster-standby");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const auto events = ctl::Synthetic({.events = 8000, .orgs = 2, .teams_per_org = 12, .seed = 11});
+  const std::vector<v1::Event> first(events.begin(), events.begin() + 4000), rest(events.begin() + 4000, events.end());
+  ASSERT_GT(testing::PublishEvents(topic, first), 3000);
+  TempDir dir("tf-cluster-standby");
+  // b and c keep copies of the partitions they do not own; a, which is asked, keeps none, so
+  // its reads of c's partitions go to c, then (with max_lag) to b's copies.
+  std::vector<std::unique_ptr<Instance>> instances;
+  instances.push_back(std::make_unique<Instance>(topic, topic, "a", dir));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "b", dir, /*standby=*/true));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "c", dir, /*standby=*/true));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (auto& i : instances) {
+          auto progress = ProjectorProgress(i->projector_http());
+          if (!progress || progress->partitions == 0) return false;
+        }
+        return true;
+      },
+      seconds(60)));
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, testing::EndOffsets(topic), seconds(120))) << i->Logs();
+
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> published{0};
+  std::thread stream([&] { Stream(topic, rest, 200, stop, published); });
+  std::this_thread::sleep_for(milliseconds(300));
+  instances[2]->KillNine();
+  const auto killed = std::chrono::steady_clock::now();
+
+  // Reads that accept copies (max_lag) and reads of owners only, side by side, until both answer
+  // completely again.
+  v1::GetOrgSnapshotRequest lagged = OrgRequest("org0");
+  lagged.set_max_lag(1000000);
+  std::optional<milliseconds> copies_back, owners_back;
+  std::vector<v1::GetOrgSnapshotResponse> from_copies;
+  bool copies_while_owners_failed = false;  // a complete answer from b's copies while owners-only reads failed
+  int partial = 0;
+  bool owners_failed = false;  // an owners-only read failed since the kill
+  while (std::chrono::steady_clock::now() - killed < seconds(120) && !(copies_back && owners_back)) {
+    const auto since = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - killed);
+    for (bool with_copies : {true, false}) {
+      v1::GetOrgSnapshotResponse resp;
+      grpc::Status s = Call(instances[0]->stub(), &v1::QueryService::Stub::GetOrgSnapshot,
+                            with_copies ? lagged : OrgRequest("org0"), &resp);
+      if (!s.ok()) {
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+        owners_failed |= !with_copies;
+        continue;
+      }
+      if (!CoversAll(resp.watermark())) {
+        ++partial;
+        continue;
+      }
+      bool used_copy = false;
+      for (const auto& pw : resp.watermark().partitions()) {
+        if (pw.standby()) {
+          used_copy = true;
+          EXPECT_EQ(pw.instance(), "b") << "only b keeps copies";
+        }
+      }
+      if (with_copies && used_copy) {
+        if (!copies_back) copies_back = since;
+        copies_while_owners_failed |= owners_failed && !owners_back;
+        if (from_copies.size() < 3) from_copies.push_back(resp);
+      }
+      if (!with_copies) {
+        EXPECT_FALSE(used_copy) << "an owners-only read was answered by a copy";
+        // Complete again once the group gave c's partitions to a or b.
+        if (owners_failed && !owners_back) owners_back = since;
+      }
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  stream.join();
+  EXPECT_EQ(partial, 0);
+  ASSERT_TRUE(copies_back.has_value()) << "no answer from a copy\n" << instances[0]->Logs();
+  ASSERT_TRUE(owners_back.has_value()) << "owners never answered completely again\n" << instances[0]->Logs();
+  EXPECT_TRUE(copies_while_owners_failed) << "the copies did not answer before the owners were back";
+  std::cerr << "with standby copies: reads with max_lag complete again " << copies_back->count()
+            << " ms after the kill, owners-only reads " << owners_back->count() << " ms\n";
+  // A copy's answer is a single instance's at its watermark.
+  for (size_t k = 0; k < from_copies.size(); ++k) {
+    Reference at(topic, dir / ("at-" + std::to_string(k)), Applied(from_copies[k].watermark()));
+    v1::GetOrgSnapshotResponse want;
+    ASSERT_TRUE(Call(at.stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest("org0"), &want).ok());
+    EXPECT_TRUE(SameAnswer(want, from_copies[k])) << "sample " << k;
+  }
   const auto ends = testing::EndOffsets(topic);
   instances.pop_back();
   for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
