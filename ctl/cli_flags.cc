@@ -42,6 +42,11 @@ void AddReadFlags(CLI::App* app, ReadFlags* flags) {
             [](const std::string& s) { return ParseOffsets(s); },
             "read your writes: wait until the views include these records (as printed by publish)")
       ->type_name("P:O,...");
+  app->add_option("--max-lag", flags->read.max_lag,
+                  "several instances: accept a standby copy this many records behind for partitions without a "
+                  "serving owner (0: owners only)")
+      ->check(Quiet(CLI::NonNegativeNumber))
+      ->type_name("RECORDS");
   app->add_option("--timeout", flags->timeout_seconds, "deadline of each call, in seconds")
       ->check(Quiet(CLI::PositiveNumber))
       ->type_name("SECONDS")

@@ -63,6 +63,8 @@ bool Reached(const v1::Watermark& wm, const std::map<int32_t, int64_t>& min_offs
 }
 
 // GetWatermark, repeated until the views include `read.min_offsets` (at once when there are none).
+// UNAVAILABLE (views not open yet, or partitions between owners) is asked again like offsets not
+// reached yet; at the deadline it is the answer.
 grpc::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm) {
   const absl::Time deadline = absl::Now() + read.timeout;
   while (true) {
@@ -70,7 +72,9 @@ grpc::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInter
     ctx.set_deadline(absl::ToChronoTime(deadline));
     wm->Clear();
     grpc::Status s = stub.GetWatermark(&ctx, v1::GetWatermarkRequest(), wm);
-    if (!s.ok() || Reached(*wm, read.min_offsets)) return s;
+    const bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE && !read.min_offsets.empty() &&
+                       absl::Now() + absl::Milliseconds(100) < deadline;
+    if ((!s.ok() && !retry) || (s.ok() && Reached(*wm, read.min_offsets))) return s;
     if (absl::Now() + absl::Milliseconds(100) >= deadline) {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           absl::StrCat("min offsets ", FormatOffsets(read.min_offsets), " not reached within ",
@@ -171,6 +175,7 @@ int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryServic
   req.set_team(options.team.team);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
   v1::GetTeamHealthResponse resp;
@@ -188,6 +193,7 @@ int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryServ
   req.set_include_inactive(options.include_inactive);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   v1::ListTeamsResponse all;  // every page; the watermark of the last
   do {
     grpc::ClientContext ctx;
@@ -210,6 +216,7 @@ int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService:
   req.set_org(options.org);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
   v1::GetOrgSnapshotResponse resp;
@@ -226,6 +233,7 @@ int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.to) *req.mutable_to() = *options.to;
   req.set_granularity(options.granularity);
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
   v1::GetTeamTrendResponse resp;
@@ -241,6 +249,7 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.from) *req.mutable_from() = *options.from;
   if (options.to) *req.mutable_to() = *options.to;
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
   v1::GetTalentFlowsResponse resp;
@@ -257,6 +266,7 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
   if (options.to) *req.mutable_to() = *options.to;
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
   v1::ListEventsResponse all;  // every page; the watermark of the last
   do {
     grpc::ClientContext ctx;

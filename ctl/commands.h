@@ -66,6 +66,9 @@ struct ReadOptions {
   // Read-your-writes: the records the read must include, partition -> offset, as printed by
   // `publish`. The read waits (up to `timeout`) until the views include them. Default: none.
   std::map<int32_t, int64_t> min_offsets;
+  // Several instances (docs/SCALING.md): partitions without a serving owner may be answered by a
+  // standby copy at most this many records behind. Default: 0 (owners only).
+  int64_t max_lag = 0;
   // Deadline of each call (a walk over pages gives each page its own). For `watch`, only the wait
   // for min_offsets has one. Default: 10 s.
   absl::Duration timeout = absl::Seconds(10);

@@ -6,6 +6,9 @@
 #   ./deploy/bench.sh --quick  every stage at a tiny size, 1 round, no file written (run by ./deploy/test.sh)
 #   ./deploy/bench.sh --large  also loads 10,000,000 events and replays them once (1M vs 10M cost per
 #                              event); adds about 3 minutes
+#   ./deploy/bench.sh --scaling  only the scale-out stage (three instances: routing cost, gathered org
+#                              snapshots, failover; deploy/lib/bench-scaling.sh), about 3 minutes;
+#                              replaces that section of docs/BENCHMARKS.md. Every full run includes it.
 # Sizes (env): BENCH_EVENTS (feed/replay events), BENCH_ROUNDS, BENCH_GRPC_EVENTS (gRPC ingest),
 # BENCH_FRESH_SECONDS (per freshness run), BENCH_QUERY_SECONDS (per ghz run), BENCH_LARGE_EVENTS
 # (0 = no large replay). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from
@@ -13,12 +16,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
-quick=0 large=0
+quick=0 large=0 scaling_only=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
     --large) large=1 ;;
-    *) echo "usage: $0 [--quick] [--large]" >&2; exit 2 ;;
+    --scaling) scaling_only=1 ;;
+    *) echo "usage: $0 [--quick] [--large] [--scaling]" >&2; exit 2 ;;
   esac
 done
 defaults="1000000 3 200000 10 10"
@@ -80,6 +84,25 @@ measure() {
   awk -v m="$(awk -v a="$m0" -v b="$(machine_cpu)" 'BEGIN { printf "%.2f", b - a }')" \
     '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, m}' "$work/t" >>"$out"
 }
+
+if ((scaling_only)); then
+  source deploy/lib/bench-scaling.sh
+  ((quick)) && exit 0
+  # Replace the scale-out section of docs/BENCHMARKS.md (or add it before the commands).
+  python3 - "$root/docs/BENCHMARKS.md" "$work/scaling.md" <<'PY'
+import re, sys
+doc, new = open(sys.argv[1]).read(), open(sys.argv[2]).read().rstrip("\n") + "\n\n"
+m = re.search(r"^## Scale-out.*?(?=^## |\Z)", doc, flags=re.S | re.M)
+if m:
+    doc = doc[: m.start()] + new + doc[m.end():]
+else:
+    i = doc.find("## Commands")
+    doc = doc[:i] + new + doc[i:] if i >= 0 else doc + "\n" + new
+open(sys.argv[1], "w").write(doc)
+PY
+  echo "bench: wrote the scale-out section of docs/BENCHMARKS.md"
+  exit 0
+fi
 
 echo "bench: generating $events synthetic events"
 "$ctl" gen --events "$events" >"$work/feed.jsonl"
@@ -251,6 +274,7 @@ if ((large_events > 0)); then
   put large 1 records "$large_records"; put large 1 wall "$wall"; put large 1 cpu "$cpu"; put large 1 rss_mib $((rss / 1024))
   put large 1 machine_cpu "$machine"
 fi
+source deploy/lib/bench-scaling.sh
 elapsed=$(($(date +%s) - started))
 
 table=$(python3 "$root/deploy/lib/bench_table.py" "$work" "$events" "$records" "$grpc_events" "$large_events")
@@ -276,6 +300,8 @@ fi
   echo "librdkafka $(dpkg-query -W -f='${Version}' librdkafka-dev), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev), gRPC $(dpkg-query -W -f='${Version}' libgrpc++-dev), kcat $(dpkg-query -W -f='${Version}' kcat), ghz ${ghz_version}."
   echo
   echo "$table"
+  echo
+  cat "$work/scaling.md"
   echo
   echo "## Commands (per round; ports and directories are the run's own)"
   echo

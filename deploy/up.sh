@@ -13,6 +13,9 @@ bin="$root/build"
 ingest_http="${TALENTFLOW_INGEST_HTTP_PORT:-7411}"
 export TALENTFLOW_INGEST_ADDR="${TALENTFLOW_INGEST_ADDR:-${TALENTFLOW_INGEST_LISTEN:-127.0.0.1:7401}}"
 export TALENTFLOW_QUERY_ADDR="${TALENTFLOW_QUERY_ADDR:-${TALENTFLOW_QUERY_LISTEN:-127.0.0.1:7402}}"
+# One instance (projector + query service on one DB) named local-1; README "Several instances"
+# shows how to add a second on this machine.
+export TALENTFLOW_INSTANCE_ID="${TALENTFLOW_INSTANCE_ID:-local-1}"
 
 ./deploy/build.sh
 ./deploy/kafka/start.sh
@@ -30,7 +33,7 @@ start() {
   echo "$name: started (pid $!, log $TALENTFLOW_HOME/logs/$name.log)"
 }
 start ingest "$bin/ingest/talentflow-ingest" serve --aliases "$root/deploy/aliases.json"
-start projector "$bin/projector/talentflow-projector" run --db "$TALENTFLOW_HOME/views"
+start projector "$bin/projector/talentflow-projector" run --db "$TALENTFLOW_HOME/views" --advertise "$TALENTFLOW_QUERY_ADDR"
 start query "$bin/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views"
 
 # Wait until ingest answers (its /healthz), at most 30 s, or until it exits.

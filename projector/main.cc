@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "absl/strings/match.h"
 #include "common/http/http_endpoint.h"
 #include "common/http/metrics.h"
 #include "common/log/logging.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   store_options.path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   int http_port = std::atoi(EnvOr("TALENTFLOW_PROJECTOR_HTTP_PORT", "7412").c_str());
   options.instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
+  options.standby = EnvOr("TALENTFLOW_STANDBY", "0") == "1";
   std::string advertise = EnvOr("TALENTFLOW_ADVERTISE", EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402"));
   AddKafkaFlags(app, &options.kafka);
   auto* run = app.add_subcommand("run", "consume the log and keep the views up to date");
@@ -42,7 +44,7 @@ int main(int argc, char** argv) {
                 "delete a partition's views when it moves to another projector instance");
   run->add_flag("--standby", options.standby,
                 "keep a warm copy of every partition this instance does not own (fast failover; reads with "
-                "max_lag may use it)");
+                "max_lag may use it) (env TALENTFLOW_STANDBY=1)");
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   run->add_option("--fold-threads", options.fold_threads, "threads folding each batch (default 2)")->check(CLI::Range(1, 16));
   CLI11_PARSE(app, argc, argv);
@@ -58,6 +60,11 @@ int main(int argc, char** argv) {
   if (!projector.ok()) {
     spdlog::error("{}", projector.status().message());
     return 2;
+  }
+  if (absl::StartsWith(advertise, "0.0.0.0:") || absl::StartsWith(advertise, "[::]:")) {
+    spdlog::warn("--advertise {}: other instances cannot reach a wildcard address; set the host name they reach "
+                 "this instance's query service at (docs/SCALING.md)",
+                 advertise);
   }
   auto announcer = projector::Announcer::Create(options.kafka);
   if (!announcer.ok()) {
