@@ -6,10 +6,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/logging.h"
 #include "common/base/status.h"
+#include "projector/replayer.h"
 
 namespace talentflow::projector {
 
@@ -40,8 +42,23 @@ class Projector::Rebalancer : public RdKafka::RebalanceCb {
         consumer->assign(partitions);
       }
       spdlog::info("assigned {} partition(s)", partitions.size());
+      // Far behind: rebuilt through the replay fast path while the live consumer holds it paused.
+      for (RdKafka::TopicPartition* tp : partitions) {
+        if (p_->options_.rebuild_threshold <= 0) break;
+        int64_t lo = 0, hi = 0;
+        if (consumer->query_watermark_offsets(p_->options_.kafka.topic, tp->partition(), &lo, &hi, 5000) !=
+            RdKafka::ERR_NO_ERROR) {
+          continue;  // the live consumer applies it
+        }
+        const int64_t next = p_->StoredNext(tp->partition());
+        if (hi - std::max(next, lo) < p_->options_.rebuild_threshold) continue;
+        std::vector<RdKafka::TopicPartition*> one = {tp};
+        consumer->pause(one);
+        p_->StartRebuild(tp->partition(), hi);
+      }
     } else {
       // Nothing is pending here: every poll batch is applied and committed before the next poll.
+      for (int32_t p : moved) p_->StopRebuild(p);
       p_->CommitLagSignal();  // every applied offset, the leaving partitions' included, before they are forgotten
       {
         std::lock_guard<std::mutex> lock(p_->mu_);
@@ -178,6 +195,7 @@ absl::Status Projector::ApplyAndCommit(const std::vector<std::unique_ptr<RdKafka
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [p, records] : by_partition) {
+      if (rebuilds_.contains(p)) continue;  // paused: only its rebuild writes it
       auto next = next_offset_.find(p);
       if (next != next_offset_.end()) {
         cursors[p].next = next->second;
@@ -272,7 +290,11 @@ absl::Status Projector::Run(const std::atomic<bool>& stop) {
 
   bool lag_pending = false;  // batches applied since the last CommitLagSignal
   auto lag_committed = std::chrono::steady_clock::now() - kLagCommitInterval;
+  absl::Cleanup stop_rebuilds = [this] {
+    while (!rebuilds_.empty()) StopRebuild(rebuilds_.begin()->first);
+  };
   while (!stop.load()) {
+    FinishRebuilds();
     if (lag_pending && std::chrono::steady_clock::now() - lag_committed >= kLagCommitInterval) {
       CommitLagSignal();
       lag_pending = false;
@@ -370,6 +392,9 @@ void Projector::RegisterMetrics(MetricsRegistry& metrics) {
       .Add({{"outcome", "duplicate"}}, &counters_.duplicates)
       .Add({{"outcome", "retraction"}}, &counters_.retractions)
       .Add({{"outcome", "dead_lettered"}}, &counters_.dead_lettered);
+  metrics.AddCounter("talentflow_projector_rebuilt_records_total",
+                     "records of newly assigned partitions applied through the replay fast path (table files)")
+      .Add(&rebuilt_records_);
   metrics.AddCounter("talentflow_projector_batches_total", "batches committed to the view store")
       .Add(&counters_.batches);
   metrics.AddCounter("talentflow_projector_commit_seconds_total", "time spent committing batches")
@@ -388,6 +413,68 @@ void Projector::RegisterMetrics(MetricsRegistry& metrics) {
           if (hi >= 0) out.Add({{"partition", absl::StrCat(p)}}, std::max<int64_t>(0, hi - next));
         }
       });
+}
+
+void Projector::StartRebuild(int32_t p, int64_t end) {
+  auto rebuild = std::make_unique<Rebuild>();
+  Rebuild* r = rebuild.get();
+  spdlog::info("partition {}: rebuilding up to offset {} through table files before the live consumer takes it", p, end);
+  r->thread = std::thread([this, p, end, r] {
+    projector::ReplayerOptions options;
+    options.kafka = options_.kafka;
+    options.partitions = {p};
+    options.until_offsets = {{p, end}};
+    options.table_files = true;
+    options.dead_letter = options_.dead_letter;
+    options.threads = 1;
+    auto replayer = Replayer::Create(options, store_);
+    r->status = replayer.ok() ? (*replayer)->Run(r->stop) : replayer.status();
+    if (replayer.ok()) {
+      const ProjectorCounters& c = (*replayer)->counters();
+      counters_.applied += c.applied.load();
+      counters_.duplicates += c.duplicates.load();
+      counters_.retractions += c.retractions.load();
+      counters_.dead_lettered += c.dead_lettered.load();
+      rebuilt_records_ += (*replayer)->records_seen();
+    }
+    r->done = true;
+  });
+  rebuilds_[p] = std::move(rebuild);
+}
+
+void Projector::FinishRebuilds() {
+  for (auto it = rebuilds_.begin(); it != rebuilds_.end();) {
+    if (!it->second->done.load()) {
+      ++it;
+      continue;
+    }
+    const int32_t p = it->first;
+    it->second->thread.join();
+    if (!it->second->status.ok()) {
+      spdlog::error("partition {}: rebuild failed, the live consumer goes on from the stored offset: {}", p,
+                    it->second->status.message());
+    }
+    const int64_t next = StoredNext(p);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      next_offset_[p] = next;
+    }
+    std::vector<RdKafka::TopicPartition*> tps = {
+        RdKafka::TopicPartition::create(options_.kafka.topic, p, next == 0 ? RdKafka::Topic::OFFSET_BEGINNING : next)};
+    consumer_->seek(*tps[0], 5000);
+    consumer_->resume(tps);
+    RdKafka::TopicPartition::destroy(tps);
+    spdlog::info("partition {}: rebuilt up to offset {}; the live consumer goes on from there", p, next);
+    it = rebuilds_.erase(it);
+  }
+}
+
+void Projector::StopRebuild(int32_t p) {
+  auto it = rebuilds_.find(p);
+  if (it == rebuilds_.end()) return;
+  it->second->stop = true;
+  it->second->thread.join();
+  rebuilds_.erase(it);
 }
 
 std::vector<v1::OwnedPartition> Projector::Owned() {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
@@ -50,6 +51,11 @@ struct ProjectorOptions {
   // and reads with max_lag may be answered from the copy. Costs the whole log's folding per
   // standby instance. Default: false.
   bool standby = false;
+  // A newly assigned partition at least this many records behind the log's end is rebuilt through
+  // the replay fast path (a Replayer of that partition, its changes stored as sorted table files)
+  // while the live consumer holds it paused, then handed to the live consumer. 0: never. Default:
+  // 10,000.
+  int64_t rebuild_threshold = 10000;
   // Threads that fold a batch (each takes whole partitions; batches under 512 records use one).
   // Default: 2.
   int fold_threads = 2;
@@ -82,6 +88,8 @@ class Projector {
   // OK while batches commit; the last commit error otherwise.
   absl::Status Health();
   const ProjectorCounters& counters() const { return counters_; }
+  // Records applied by rebuilds of newly assigned partitions (the replay fast path).
+  int64_t rebuilt_records() const { return rebuilt_records_.load(); }
 
  private:
   class Rebalancer;
@@ -103,6 +111,21 @@ class Projector {
   // REQUIRES: mu_ not held; on the consuming thread.
   void FollowStandby(const std::vector<int32_t>& partitions);
   void UnfollowStandby(const std::vector<int32_t>& partitions);
+
+  // A rebuild of one newly assigned partition, on a thread of its own, while the live consumer
+  // holds the partition paused. Started and finished on the consuming thread.
+  struct Rebuild {
+    std::thread thread;
+    std::atomic<bool> stop{false};
+    std::atomic<bool> done{false};
+    absl::Status status;  // set before done
+  };
+  // Starts rebuilding `p` from its stored offset up to `end` (the partition is paused).
+  void StartRebuild(int32_t p, int64_t end);
+  // Hands finished rebuilds to the live consumer: seek to the stored offset and resume.
+  void FinishRebuilds();
+  // Stops the rebuild of `p` (revoked, or shutting down), keeping what it stored.
+  void StopRebuild(int32_t p);
   // Commits the applied offsets to the consumer group (a lag signal for Kafka's tools only: the
   // authoritative offsets are in the view store). At most once per kLagCommitInterval while
   // batches are applied: committing after every batch made the broker write __consumer_offsets up
@@ -127,6 +150,8 @@ class Projector {
   std::map<int32_t, int64_t> catch_up_target_;
   absl::Status health_;
   std::atomic<int32_t> partition_count_{0};
+  std::map<int32_t, std::unique_ptr<Rebuild>> rebuilds_;  // consuming thread only
+  std::atomic<int64_t> rebuilt_records_{0};
 };
 
 }  // namespace talentflow::projector

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   run->add_flag("--standby", options.standby,
                 "keep a warm copy of every partition this instance does not own (fast failover; reads with "
                 "max_lag may use it) (env TALENTFLOW_STANDBY=1)");
+  run->add_option("--rebuild-threshold", options.rebuild_threshold,
+                  "rebuild a newly assigned partition at least this many records behind through table files before "
+                  "the live consumer takes it (0: never; default 10000)")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--sync", store_options.sync, "fsync every batch (survive power loss, not only crashes)");
   run->add_option("--fold-threads", options.fold_threads, "threads folding each batch (default 2)")->check(CLI::Range(1, 16));
   CLI11_PARSE(app, argc, argv);

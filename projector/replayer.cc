@@ -49,7 +49,11 @@ Replayer::~Replayer() {
 absl::Status Replayer::Plan() {
   ASSIGN_OR_RETURN(const int32_t partitions, RecordPartitionCount(*planner_, options_.kafka.topic, *store_));
   int64_t total = 0;
-  for (int32_t p = 0; p < partitions; ++p) {
+  std::vector<int32_t> planned = options_.partitions;
+  if (planned.empty()) {
+    for (int32_t p = 0; p < partitions; ++p) planned.push_back(p);
+  }
+  for (int32_t p : planned) {
     int64_t lo = 0, hi = 0;
     // Right after a topic is created its partitions' leaders may not be known yet: retry those
     // errors for a few seconds before giving up.
@@ -118,7 +122,8 @@ absl::Status Replayer::ReplayPartitions(const std::vector<int32_t>& queue, std::
   // changes with the offset, as a table file when the store is fresh.
   auto store = [&](views::Batch::Part& part) -> absl::Status {
     RETURN_IF_ERROR(applier_->FlushDeadLetters());
-    return store_->fresh() ? store_->Ingest(part) : store_->Commit(std::vector<views::Batch::Part*>{&part});
+    return store_->fresh() || options_.table_files ? store_->Ingest(part)
+                                                   : store_->Commit(std::vector<views::Batch::Part*>{&part});
   };
   for (size_t i = taken++; i < queue.size() && !stopping(); i = taken++) {
     const int32_t p = queue[i];

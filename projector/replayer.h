@@ -24,6 +24,12 @@ struct ReplayerOptions {
   KafkaOptions kafka;
   // Stop partition p at offset until_offsets[p] (exclusive). Default: the end offsets at start.
   std::map<int32_t, int64_t> until_offsets;
+  // Rebuild only these partitions. Default: empty, every partition.
+  std::vector<int32_t> partitions;
+  // Store the changes as table files (ViewStore::Ingest) even in a store that is not fresh; the
+  // caller guarantees nothing else writes the partitions meanwhile. Default: false (a fresh store
+  // takes table files, another commits).
+  bool table_files = false;
   // Write undecodable/invalid records to "<topic>.dlq" as the live projector does. Default: false
   // (a rebuild only counts them: the live projector has dead-lettered them already).
   bool dead_letter = false;

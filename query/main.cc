@@ -112,11 +112,25 @@ int main(int argc, char** argv) {
       .Add([&] { return source.catch_ups(); });
   metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")
       .Add([&] { return source.version(); });
-  // Healthy: this service can answer. Routed, that needs an owner for every partition and, when
-  // some are this instance's, the local views.
+  if (router) {
+    metrics.AddCounter("talentflow_query_forwarded_calls_total", "calls forwarded to the instance serving the partitions")
+        .Add([&] { return router->forwarded(); });
+    metrics.AddGauge("talentflow_query_partitions_without_owner",
+                     "partitions no live instance serves (reads that need them answer UNAVAILABLE)")
+        .Add([&] {
+          const query::Ownership o = router->membership().Current();
+          return static_cast<int64_t>(o.partition_count - static_cast<int32_t>(o.serving.size()));
+        });
+  }
+  // Healthy: this service can answer. Routed, that needs the instances' statuses and, when some
+  // partitions are this instance's, its views. A partition nobody serves is not this instance's
+  // fault: reads that need it answer UNAVAILABLE naming it, while the others (and reads with
+  // max_lag) go on, so a load balancer must not take every instance out.
   HttpEndpoint http(&metrics, [&]() -> absl::Status {
     if (!router) return source.Acquire().status();
-    RETURN_IF_ERROR(router->OwnersOfAll().status());
+    if (router->membership().Current().partition_count <= 0) {
+      return absl::UnavailableError(absl::StrCat("no instance has announced itself in ", kafka.instances_topic(), " yet"));
+    }
     if (router->LocalPartitions().empty()) return absl::OkStatus();
     return source.Acquire().status();
   });

@@ -213,13 +213,6 @@ void BuildEdges(std::vector<Mover> movers, google::protobuf::RepeatedPtrField<v1
   for (auto& e : sorted) *out->Add() = std::move(e);
 }
 
-// The merged parts of a gather: the answer's data and the watermark covering it.
-template <typename T>
-struct Gathered {
-  std::vector<T> items;
-  v1::Watermark watermark;
-};
-
 }  // namespace
 
 grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body) {

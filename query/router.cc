@@ -127,6 +127,7 @@ v1::QueryService::Stub& Router::Stub(const std::string& address) {
 
 std::unique_ptr<grpc::ClientContext> Router::ForwardContext(const grpc::ServerContext& ctx,
                                                             const std::set<int32_t>& partitions) const {
+  forwarded_.fetch_add(1, std::memory_order_relaxed);
   auto out = std::make_unique<grpc::ClientContext>();
   if (ctx.deadline() != std::chrono::system_clock::time_point::max()) out->set_deadline(ctx.deadline());
   const auto& metadata = ctx.client_metadata();

@@ -4,6 +4,7 @@
 // The owner gets the caller's deadline and bearer token. Who serves what comes from Membership.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,8 @@ class Router {
   std::map<int32_t, int64_t> ServedOffsets() const;
 
   const std::string& self() const { return self_; }
+  // Calls forwarded to other instances so far (for /metrics).
+  int64_t forwarded() const { return forwarded_.load(); }
   Membership& membership() const { return *membership_; }
 
   // The stub of the query service at `address` (one channel per address, kept).
@@ -76,6 +79,7 @@ class Router {
   Membership* membership_;
   std::string self_;
   std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
+  mutable std::atomic<int64_t> forwarded_{0};
   std::mutex mu_;  // guards stubs_
   std::map<std::string, std::unique_ptr<v1::QueryService::Stub>> stubs_;
 };

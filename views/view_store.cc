@@ -234,7 +234,6 @@ absl::Status ViewStore::Commit(const std::vector<Batch::Part*>& parts) {
 }
 
 absl::Status ViewStore::Ingest(Batch::Part& part) {
-  if (!options_.fresh) return absl::FailedPreconditionError("ingest: only a fresh store takes table files");
   RETURN_IF_ERROR(part.status_);
   std::vector<std::pair<std::string_view, const std::optional<std::string>*>> records;
   records.reserve(part.changes_.size() + 1);

@@ -167,11 +167,12 @@ class ViewStore {
   // its offset. Commits of disjoint parts may run concurrently (RocksDB inserts them into the
   // memtable in parallel).
   absl::Status Commit(const std::vector<Batch::Part*>& parts);
-  // A fresh store only (a rebuild): writes the part's changes and offset as one sorted table file
-  // and adds it to the database, past the memtable (RocksDB's IngestExternalFile), then empties
-  // the part. A partition rebuilt in one part is written once, with no compaction; its later
-  // parts are placed above the earlier ones. Parts of different partitions may be ingested
-  // concurrently; FailedPrecondition for a store that is not fresh.
+  // A rebuild's write: the part's changes and offset as one sorted table file, added to the
+  // database past the memtable (RocksDB's IngestExternalFile, which flushes the memtable first when
+  // it holds keys of the file's range), then empties the part. A partition rebuilt in one part is
+  // written once, with no compaction; its later parts are placed above the earlier ones. Parts of
+  // different partitions may be ingested concurrently. REQUIRES: nothing else writes the part's
+  // partition meanwhile (a fresh store, or a live projector rebuilding a partition it holds paused).
   absl::Status Ingest(Batch::Part& part);
   // A fresh store only, before the first Commit or Ingest: from now on remembers every key a batch
   // writes in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it

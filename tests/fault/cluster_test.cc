@@ -49,15 +49,15 @@ grpc::Status Call(v1::QueryService::Stub& stub,
 // A projector and a query service on one DB, named `id`.
 class Instance {
  public:
-  // `standby`: the projector keeps warm copies of the partitions it does not own.
+  // `projector_args` are added to the projector's (e.g. --standby).
   Instance(const std::string& topic, const std::string& group, const std::string& id, const TempDir& dir,
-           bool standby = false)
+           const std::vector<std::string>& projector_args = {})
       : id_(id), db_(dir / ("views-" + id)), query_port_(FreePort()), query_http_(FreePort()),
         projector_http_(FreePort()), topic_(topic), group_(group), log_dir_(dir.path()) {
     std::vector<std::string> argv{kProjectorBin, "run", "--db", db_, "--topic", topic_, "--group", group_,
                                   "--http-port", std::to_string(projector_http_), "--instance-id", id_,
                                   "--advertise", address()};
-    if (standby) argv.push_back("--standby");
+    argv.insert(argv.end(), projector_args.begin(), projector_args.end());
     projector_ = std::make_unique<Process>(argv, std::map<std::string, std::string>{},
                                            log_dir_ + "/projector-" + id_ + ".log");
     query_ = std::make_unique<Process>(
@@ -437,8 +437,8 @@ TEST(ClusterTest, WithStandbysAKilledOwnersPartitionsAreAnsweredByWarmCopies) {
   // its reads of c's partitions go to c, then (with max_lag) to b's copies.
   std::vector<std::unique_ptr<Instance>> instances;
   instances.push_back(std::make_unique<Instance>(topic, topic, "a", dir));
-  instances.push_back(std::make_unique<Instance>(topic, topic, "b", dir, /*standby=*/true));
-  instances.push_back(std::make_unique<Instance>(topic, topic, "c", dir, /*standby=*/true));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "b", dir, std::vector<std::string>{"--standby"}));
+  instances.push_back(std::make_unique<Instance>(topic, topic, "c", dir, std::vector<std::string>{"--standby"}));
   ASSERT_TRUE(WaitFor(
       [&] {
         for (auto& i : instances) {
@@ -518,6 +518,35 @@ TEST(ClusterTest, WithStandbysAKilledOwnersPartitionsAreAnsweredByWarmCopies) {
   const auto ends = testing::EndOffsets(topic);
   instances.pop_back();
   for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+  ExpectPartitionDigestsEqualReplay(topic, instances, dir);
+}
+
+TEST(ClusterTest, ANewlyAssignedPartitionIsRebuiltThroughTableFilesThenFollowedLive) {
+  const std::string topic = testing::UniqueTopic("cluster-rebuild");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const auto events = ctl::Synthetic({.events = 7000, .orgs = 2, .teams_per_org = 12, .seed = 13});
+  const std::vector<v1::Event> first(events.begin(), events.begin() + 6000), later(events.begin() + 6000, events.end());
+  ASSERT_GT(testing::PublishEvents(topic, first), 5000);
+  const auto ends = testing::EndOffsets(topic);
+  // Partitions with at least 100 records are rebuilt through table files; the others live.
+  int64_t expected_rebuilt = 0;
+  for (const auto& [p, end] : ends) expected_rebuilt += end >= 100 ? end : 0;
+  ASSERT_GT(expected_rebuilt, 0);
+  TempDir dir("tf-cluster-rebuild");
+  std::vector<std::unique_ptr<Instance>> instances;
+  instances.push_back(
+      std::make_unique<Instance>(topic, topic, "a", dir, std::vector<std::string>{"--rebuild-threshold", "100"}));
+  ASSERT_TRUE(WaitServesAll(*instances[0], ends, seconds(120))) << instances[0]->Logs();
+  const auto metrics = HttpGet(instances[0]->projector_http(), "/metrics").second;
+  EXPECT_EQ(MetricSum(metrics, "talentflow_projector_rebuilt_records_total"), expected_rebuilt) << metrics;
+  EXPECT_NE(instances[0]->Logs().find("through table files"), std::string::npos);
+
+  // Records after the rebuild are the live consumer's.
+  ASSERT_GT(testing::PublishEvents(topic, later), 500);
+  ASSERT_TRUE(WaitServesAll(*instances[0], testing::EndOffsets(topic), seconds(120))) << instances[0]->Logs();
+  EXPECT_EQ(MetricSum(HttpGet(instances[0]->projector_http(), "/metrics").second,
+                      "talentflow_projector_rebuilt_records_total"),
+            expected_rebuilt);
   ExpectPartitionDigestsEqualReplay(topic, instances, dir);
 }
 

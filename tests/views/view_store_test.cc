@@ -166,11 +166,32 @@ TEST_F(ViewStoreTest, IngestedPartsReadLikeCommittedOnes) {
   EXPECT_EQ((*history)[0].status(), v1::EVENT_STATUS_RETRACTED);
 }
 
-TEST_F(ViewStoreTest, OnlyAFreshStoreTakesTableFiles) {
+TEST_F(ViewStoreTest, ATableFileInALiveStoreReplacesAndDeletesItsPartitionsRecords) {
   auto store = Open();
+  {
+    auto batch = store->NewBatch();
+    batch->Partition(3).Put("t/acme/kept", "old");
+    batch->Partition(3).Put("t/acme/gone", "old");
+    batch->Partition(4).Put("t/acme/other", "p4");
+    batch->Partition(3).SetOffset(10, 0);
+    batch->Partition(4).SetOffset(7, 0);
+    ASSERT_TRUE(store->Commit(*batch).ok());
+  }
+  // The rebuild's part reads the stored records through the batch, then changes them.
   auto batch = store->NewBatch();
-  batch->Partition(3).SetOffset(1, 0);
-  EXPECT_EQ(store->Ingest(batch->Partition(3)).code(), absl::StatusCode::kFailedPrecondition);
+  auto& part = batch->Partition(3);
+  EXPECT_EQ(part.Get("t/acme/kept"), "old");
+  part.Put("t/acme/kept", "new");
+  part.Delete("t/acme/gone");
+  part.SetOffset(25, 0);
+  ASSERT_TRUE(store->Ingest(part).ok());
+
+  auto after = store->NewBatch();
+  EXPECT_EQ(after->Partition(3).Get("t/acme/kept"), "new");
+  EXPECT_EQ(after->Partition(3).Get("t/acme/gone"), std::nullopt);
+  EXPECT_EQ(after->Partition(4).Get("t/acme/other"), "p4");
+  EXPECT_EQ(store->StoredOffset(3)->value().next_offset(), 25);
+  EXPECT_EQ(store->StoredOffset(4)->value().next_offset(), 7);
 }
 
 TEST_F(ViewStoreTest, FreshRefusesAnExistingDatabase) {
