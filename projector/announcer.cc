@@ -18,12 +18,7 @@ absl::StatusOr<std::unique_ptr<Announcer>> Announcer::Create(const KafkaOptions&
   std::string err;
   a->producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!a->producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
-  RETURN_IF_ERROR(CreateTopicIfMissing(*a->producer_, a->topic_, 1,
-                                       {{"cleanup.policy", "compact"},
-                                        {"segment.ms", "600000"},
-                                        {"min.cleanable.dirty.ratio", "0.1"},
-                                        {"message.timestamp.type", "CreateTime"}},
-                                       absl::Now() + absl::Seconds(30)));
+  RETURN_IF_ERROR(CreateInstancesTopicIfMissing(*a->producer_, kafka));
   return a;
 }
 

@@ -22,12 +22,7 @@ absl::StatusOr<std::unique_ptr<Membership>> Membership::Create(const KafkaOption
   std::string err;
   m->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!m->consumer_) return absl::InvalidArgumentError(absl::StrCat("kafka consumer: ", err));
-  RETURN_IF_ERROR(CreateTopicIfMissing(*m->consumer_, m->topic_, 1,
-                                       {{"cleanup.policy", "compact"},
-                                        {"segment.ms", "600000"},
-                                        {"min.cleanable.dirty.ratio", "0.1"},
-                                        {"message.timestamp.type", "CreateTime"}},
-                                       absl::Now() + absl::Seconds(30)));
+  RETURN_IF_ERROR(CreateInstancesTopicIfMissing(*m->consumer_, kafka));
   ASSIGN_OR_RETURN(const int32_t partitions, AwaitTopicPartitions(*m->consumer_, m->topic_, absl::Now() + absl::Seconds(10)));
   std::vector<RdKafka::TopicPartition*> tps;
   for (int32_t p = 0; p < partitions; ++p) {

@@ -569,9 +569,12 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     }));
     return teams;
   }
-  // Routed: the owners' views must include what their projectors announced.
+  // Routed: the owners' views must include what their projectors announced: the last applied
+  // record of each partition (min_offsets names records; an announced offset is the next one).
   v1::MinOffsets min;
-  for (const auto& [p, o] : router_->ServedOffsets()) (*min.mutable_offsets())[p] = o;
+  for (const auto& [p, next] : router_->ServedOffsets()) {
+    if (next > 0) (*min.mutable_offsets())[p] = next - 1;
+  }
   if (req.teams().empty()) {
     RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, &teams, watermark));
     return teams;

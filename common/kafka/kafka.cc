@@ -181,6 +181,15 @@ absl::Status CreateTopicIfMissing(RdKafka::Handle& handle, const std::string& to
   return AwaitTopicPartitions(handle, topic, deadline).status();
 }
 
+absl::Status CreateInstancesTopicIfMissing(RdKafka::Handle& handle, const KafkaOptions& options) {
+  return CreateTopicIfMissing(handle, options.instances_topic(), 1,
+                              {{"cleanup.policy", "compact"},
+                               {"segment.ms", "600000"},
+                               {"min.cleanable.dirty.ratio", "0.1"},
+                               {"message.timestamp.type", "CreateTime"}},
+                              absl::Now() + absl::Seconds(30));
+}
+
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const KafkaOptions& options, const std::map<std::string, std::string>& overrides) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));

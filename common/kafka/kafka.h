@@ -59,6 +59,11 @@ absl::StatusOr<int32_t> AwaitTopicPartitions(RdKafka::Handle& handle, const std:
 absl::Status CreateTopicIfMissing(RdKafka::Handle& handle, const std::string& topic, int partitions,
                                   const std::map<std::string, std::string>& configs, absl::Time deadline);
 
+// The instances topic (KafkaOptions::instances_topic) as projectors and query services both
+// create it when missing: 1 partition, compacted, record timestamps set by the writer (a status's
+// age is its liveness).
+absl::Status CreateInstancesTopicIfMissing(RdKafka::Handle& handle, const KafkaOptions& options);
+
 // Builds a global librdkafka configuration: bootstrap servers, the config file's properties, then
 // `overrides` (which win), and an event callback that sends librdkafka's logs and errors to spdlog.
 // InvalidArgument naming the property on a bad one; the value is left out when it may be a secret
