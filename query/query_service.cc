@@ -46,10 +46,17 @@ absl::StatusOr<int64_t> DayOrDefault(bool has, const google::protobuf::Timestamp
   return DayOf(ts);
 }
 
-absl::Time DeadlineOf(grpc::ServerContext* ctx) {
-  const auto d = ctx->deadline();
+absl::Time DeadlineOf(const grpc::ServerContext& ctx) {
+  const auto d = ctx.deadline();
   if (d == std::chrono::system_clock::time_point::max()) return absl::Now() + absl::Seconds(30);
   return absl::FromChrono(d);
+}
+absl::Time DeadlineOf(grpc::ServerContext* ctx) { return DeadlineOf(*ctx); }
+
+// How long a routed read waits for its partitions to be served: a read with min_offsets
+// (read-your-writes) waits up to its deadline, as for its records; others not at all.
+absl::Time OwnersDeadline(const grpc::ServerContext& ctx, const v1::MinOffsets& min) {
+  return min.offsets().empty() ? absl::InfinitePast() : DeadlineOf(ctx);
 }
 
 // Fills `out` from the views' applied offsets and the log's `ends` (may be empty). With a scope,
@@ -244,7 +251,7 @@ void QueryServiceImpl::Annotate(v1::Watermark* watermark) const {
 
 absl::StatusOr<QueryServiceImpl::Route> QueryServiceImpl::RouteTeam(const grpc::ServerContext& ctx,
                                                                     const std::string& org, const std::string& team,
-                                                                    int64_t max_lag) {
+                                                                    int64_t max_lag, const v1::MinOffsets& min) {
   if (router_ == nullptr) return Route{};
   if (Router::IsForwarded(ctx)) {
     ASSIGN_OR_RETURN(const int32_t p, router_->PartitionOf(org, team));
@@ -254,7 +261,7 @@ absl::StatusOr<QueryServiceImpl::Route> QueryServiceImpl::RouteTeam(const grpc::
     }
     return Route{std::nullopt, std::move(scope)};
   }
-  ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team, max_lag));
+  ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team, max_lag, OwnersDeadline(ctx, min)));
   if (!owner.local) return Route{std::move(owner.address), std::nullopt, std::move(owner.partitions)};
   return Route{std::nullopt, std::move(owner.partitions)};
 }
@@ -271,7 +278,7 @@ absl::Status QueryServiceImpl::Forward(
 }
 
 absl::Status QueryServiceImpl::Gather(
-    grpc::ServerContext* ctx, int64_t max_lag, v1::Watermark* watermark,
+    grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min, v1::Watermark* watermark,
     absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
     absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* watermark)> remote) {
   if (router_ == nullptr) return local(std::nullopt, watermark);
@@ -279,7 +286,7 @@ absl::Status QueryServiceImpl::Gather(
     ASSIGN_OR_RETURN(const std::set<int32_t> scope, router_->ForwardedScope(*ctx, max_lag));
     return local(scope, watermark);
   }
-  ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll(max_lag));
+  ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll(max_lag, OwnersDeadline(*ctx, min)));
   std::vector<v1::Watermark> parts(targets.size());
   std::vector<std::future<absl::Status>> others;
   absl::Status status;
@@ -303,7 +310,7 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
                                          std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark) {
   std::mutex mu;  // guards `teams` while parts arrive
   RETURN_IF_ERROR(Gather(
-      ctx, max_lag, watermark,
+      ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
           ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, reader.OrgHealth(org, day));
@@ -340,7 +347,7 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, route.partitions, *req, resp);
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
@@ -429,7 +436,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     }
     if (ends.size() > 1000) return absl::InvalidArgumentError("from/to: more than 1,000 points");
     std::reverse(ends.begin(), ends.end());
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, route.partitions, *req, resp);
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
@@ -477,7 +484,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     std::mutex mu;  // guards `movers` while parts arrive
     std::vector<Mover> movers;
     RETURN_IF_ERROR(Gather(
-        ctx, req->max_lag(), resp->mutable_watermark(),
+        ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(),
         [&](const Scope& scope, v1::Watermark* part) {
           return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
             ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
@@ -528,7 +535,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
     if (req->has_from() && req->has_to() && ToAbslTime(req->from()) > ToAbslTime(req->to())) {
       return absl::InvalidArgumentError("from: after to");
     }
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag()));
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
@@ -575,7 +582,10 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
   for (const auto& [p, next] : router_->ServedOffsets()) {
     if (next > 0) (*min.mutable_offsets())[p] = next - 1;
   }
+  // A round does not wait for partitions without an owner (the next change tries again); only for
+  // the announced records.
   if (req.teams().empty()) {
+    RETURN_IF_ERROR(router_->OwnersOfAll().status());
     RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, &teams, watermark));
     return teams;
   }
@@ -585,7 +595,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     one.set_team(t);
     *one.mutable_min_offsets() = min;
     v1::GetTeamHealthResponse resp;
-    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t, /*max_lag=*/0));
+    ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t, /*max_lag=*/0, v1::MinOffsets()));
     absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote,
                                             route.partitions, one, &resp)
                                   : Answer(ctx, min, route.scope, resp.mutable_watermark(),
@@ -646,7 +656,7 @@ grpc::Status QueryServiceImpl::GetWatermark(grpc::ServerContext* ctx, const v1::
                                             v1::Watermark* resp) {
   return Serve(*ctx, [&]() -> absl::Status {
     return Gather(
-        ctx, /*max_lag=*/0, resp,
+        ctx, /*max_lag=*/0, v1::MinOffsets(), resp,
         [&](const Scope& scope, v1::Watermark* part) -> absl::Status {
           ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
           FillWatermark(h->watermark(), log_ends_ ? log_ends_() : std::map<int32_t, int64_t>(), scope, part);

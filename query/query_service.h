@@ -70,8 +70,9 @@ class QueryServiceImpl final : public v1::QueryService::Service {
     Scope scope;
     std::set<int32_t> partitions;  // with `remote`: the team's partition, which the remote answers for
   };
+  // With `min` (read-your-writes), a partition not served yet is waited for up to the deadline.
   absl::StatusOr<Route> RouteTeam(const grpc::ServerContext& ctx, const std::string& org, const std::string& team,
-                                  int64_t max_lag);
+                                  int64_t max_lag, const v1::MinOffsets& min);
   // Waits for `min` (read-your-writes, up to the call's deadline; only the scope's partitions),
   // takes one consistent read of the views, lets `answer` fill the response from it and writes the
   // watermark of that read to `watermark` (routed: naming this instance, and which partitions were
@@ -91,7 +92,7 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   // call; or a copy, within max_lag); each writes its part's watermark. Unrouted or forwarded calls are answered locally.
   // Routed ones gather a part from every owner (concurrently) and fail unless the parts' watermarks
   // cover every partition once; `watermark` gets their union, by partition.
-  absl::Status Gather(grpc::ServerContext* ctx, int64_t max_lag, v1::Watermark* watermark,
+  absl::Status Gather(grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min, v1::Watermark* watermark,
                       absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
                       absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* watermark)> remote);
   // Every team of `org` at `day` that the gather covers, by team slug (empty when none).

@@ -1,7 +1,10 @@
 #include "query/router.h"
 
 #include "absl/strings/str_cat.h"
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/base/record_key.h"
@@ -57,17 +60,31 @@ absl::StatusOr<int32_t> Router::PartitionOf(const std::string& org, const std::s
   return KafkaPartitionFor(RecordKey(org, team), n);
 }
 
-absl::StatusOr<Router::Target> Router::OwnerOfTeam(const std::string& org, const std::string& team,
-                                                   int64_t max_lag) const {
+template <typename T>
+absl::StatusOr<T> Router::Await(absl::Time wait_until, const std::function<absl::StatusOr<T>()>& answer) const {
+  while (true) {
+    const uint64_t seen = membership_->version();
+    absl::StatusOr<T> out = answer();
+    const absl::Time now = absl::Now();
+    if (!absl::IsUnavailable(out.status()) || now >= wait_until) return out;
+    membership_->WaitForChange(seen, std::min(wait_until, now + absl::Milliseconds(250)));
+  }
+}
+
+absl::StatusOr<Router::Target> Router::OwnerOfTeam(const std::string& org, const std::string& team, int64_t max_lag,
+                                                   absl::Time wait_until) const {
+  return Await<Target>(wait_until, [&]() -> absl::StatusOr<Target> {
   const Ownership o = membership_->Current();
   if (o.partition_count <= 0) return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
   const int32_t p = KafkaPartitionFor(RecordKey(org, team), o.partition_count);
   auto chosen = Choose(o, p, max_lag);
   if (!chosen) return NobodyServes({p}, o, max_lag);
   return Target{chosen->first, chosen->second, chosen->first == self_, {p}};
+  });
 }
 
-absl::StatusOr<std::vector<Router::Target>> Router::OwnersOfAll(int64_t max_lag) const {
+absl::StatusOr<std::vector<Router::Target>> Router::OwnersOfAll(int64_t max_lag, absl::Time wait_until) const {
+  return Await<std::vector<Target>>(wait_until, [&]() -> absl::StatusOr<std::vector<Target>> {
   const Ownership o = membership_->Current();
   if (o.partition_count <= 0) return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
   std::map<std::string, Target> by_instance;
@@ -88,6 +105,7 @@ absl::StatusOr<std::vector<Router::Target>> Router::OwnersOfAll(int64_t max_lag)
   std::vector<Target> out;
   for (auto& [id, t] : by_instance) out.push_back(std::move(t));
   return out;
+  });
 }
 
 std::set<int32_t> Router::LocalPartitions(int64_t max_lag) const {

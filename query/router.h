@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "query/membership.h"
 #include "talentflow/v1/query.grpc.pb.h"
 
@@ -41,10 +43,15 @@ class Router {
   // lagging copy within the bound.
   //
   // The partition holding `org`/`team` and where it is answered. Unavailable when nobody can.
-  absl::StatusOr<Target> OwnerOfTeam(const std::string& org, const std::string& team, int64_t max_lag = 0) const;
+  // Until `wait_until` (read-your-writes: a request with min_offsets waits for its partitions to be
+  // served, as it waits for its records), an Unavailable answer is asked again whenever the
+  // ownership changes, at least every 250 ms; the default does not wait.
+  absl::StatusOr<Target> OwnerOfTeam(const std::string& org, const std::string& team, int64_t max_lag = 0,
+                                     absl::Time wait_until = absl::InfinitePast()) const;
   // Every partition grouped by the instance answering for it. Unavailable naming the partitions
   // nobody can answer for: an answer without them would look complete and not be.
-  absl::StatusOr<std::vector<Target>> OwnersOfAll(int64_t max_lag = 0) const;
+  absl::StatusOr<std::vector<Target>> OwnersOfAll(int64_t max_lag = 0,
+                                                 absl::Time wait_until = absl::InfinitePast()) const;
   // The partitions this instance answers for now: those it serves as owner, and with max_lag its
   // copies within the bound.
   std::set<int32_t> LocalPartitions(int64_t max_lag = 0) const;
@@ -73,6 +80,9 @@ class Router {
   absl::StatusOr<std::set<int32_t>> ForwardedScope(const grpc::ServerContext& ctx, int64_t max_lag) const;
 
  private:
+  // Calls `answer` until it is not Unavailable or `wait_until` passes (see OwnerOfTeam).
+  template <typename T>
+  absl::StatusOr<T> Await(absl::Time wait_until, const std::function<absl::StatusOr<T>()>& answer) const;
   static absl::Status NobodyServes(const std::set<int32_t>& partitions, const Ownership& ownership, int64_t max_lag);
   // Where `p` is answered (instance id, address), or nullopt.
   std::optional<std::pair<std::string, std::string>> Choose(const Ownership& o, int32_t p, int64_t max_lag) const;
