@@ -54,9 +54,13 @@ std::optional<std::pair<std::string, std::string>> Router::Choose(const Ownershi
   return std::nullopt;
 }
 
+absl::Status Router::NotAnnounced() {
+  return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
+}
+
 absl::StatusOr<int32_t> Router::PartitionOf(const std::string& org, const std::string& team) const {
   const int32_t n = membership_->Current().partition_count;
-  if (n <= 0) return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
+  if (n <= 0) return NotAnnounced();
   return KafkaPartitionFor(RecordKey(org, team), n);
 }
 
@@ -74,37 +78,37 @@ absl::StatusOr<T> Router::Await(absl::Time wait_until, const std::function<absl:
 absl::StatusOr<Router::Target> Router::OwnerOfTeam(const std::string& org, const std::string& team, int64_t max_lag,
                                                    absl::Time wait_until) const {
   return Await<Target>(wait_until, [&]() -> absl::StatusOr<Target> {
-  const Ownership o = membership_->Current();
-  if (o.partition_count <= 0) return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
-  const int32_t p = KafkaPartitionFor(RecordKey(org, team), o.partition_count);
-  auto chosen = Choose(o, p, max_lag);
-  if (!chosen) return NobodyServes({p}, o, max_lag);
-  return Target{chosen->first, chosen->second, chosen->first == self_, {p}};
+    const Ownership o = membership_->Current();
+    if (o.partition_count <= 0) return NotAnnounced();
+    const int32_t p = KafkaPartitionFor(RecordKey(org, team), o.partition_count);
+    auto chosen = Choose(o, p, max_lag);
+    if (!chosen) return NobodyServes({p}, o, max_lag);
+    return Target{chosen->first, chosen->second, chosen->first == self_, {p}};
   });
 }
 
 absl::StatusOr<std::vector<Router::Target>> Router::OwnersOfAll(int64_t max_lag, absl::Time wait_until) const {
   return Await<std::vector<Target>>(wait_until, [&]() -> absl::StatusOr<std::vector<Target>> {
-  const Ownership o = membership_->Current();
-  if (o.partition_count <= 0) return absl::UnavailableError("no instance has announced itself yet: nobody serves any partition");
-  std::map<std::string, Target> by_instance;
-  std::set<int32_t> missing;
-  for (int32_t p = 0; p < o.partition_count; ++p) {
-    auto chosen = Choose(o, p, max_lag);
-    if (!chosen) {
-      missing.insert(p);
-      continue;
+    const Ownership o = membership_->Current();
+    if (o.partition_count <= 0) return NotAnnounced();
+    std::map<std::string, Target> by_instance;
+    std::set<int32_t> missing;
+    for (int32_t p = 0; p < o.partition_count; ++p) {
+      auto chosen = Choose(o, p, max_lag);
+      if (!chosen) {
+        missing.insert(p);
+        continue;
+      }
+      Target& t = by_instance[chosen->first];
+      t.instance_id = chosen->first;
+      t.address = chosen->second;
+      t.local = t.instance_id == self_;
+      t.partitions.insert(p);
     }
-    Target& t = by_instance[chosen->first];
-    t.instance_id = chosen->first;
-    t.address = chosen->second;
-    t.local = t.instance_id == self_;
-    t.partitions.insert(p);
-  }
-  if (!missing.empty()) return NobodyServes(missing, o, max_lag);
-  std::vector<Target> out;
-  for (auto& [id, t] : by_instance) out.push_back(std::move(t));
-  return out;
+    if (!missing.empty()) return NobodyServes(missing, o, max_lag);
+    std::vector<Target> out;
+    for (auto& [id, t] : by_instance) out.push_back(std::move(t));
+    return out;
   });
 }
 

@@ -83,6 +83,7 @@ class Router {
   // Calls `answer` until it is not Unavailable or `wait_until` passes (see OwnerOfTeam).
   template <typename T>
   absl::StatusOr<T> Await(absl::Time wait_until, const std::function<absl::StatusOr<T>()>& answer) const;
+  static absl::Status NotAnnounced();
   static absl::Status NobodyServes(const std::set<int32_t>& partitions, const Ownership& ownership, int64_t max_lag);
   // Where `p` is answered (instance id, address), or nullopt.
   std::optional<std::pair<std::string, std::string>> Choose(const Ownership& o, int32_t p, int64_t max_lag) const;
