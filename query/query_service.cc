@@ -51,7 +51,6 @@ absl::Time DeadlineOf(const grpc::ServerContext& ctx) {
   if (d == std::chrono::system_clock::time_point::max()) return absl::Now() + absl::Seconds(30);
   return absl::FromChrono(d);
 }
-absl::Time DeadlineOf(grpc::ServerContext* ctx) { return DeadlineOf(*ctx); }
 
 // How long a routed read waits for its partitions to be served: a read with min_offsets
 // (read-your-writes) waits up to its deadline, as for its records; others not at all.
@@ -233,7 +232,7 @@ absl::Status QueryServiceImpl::Answer(grpc::ServerContext* ctx, const v1::MinOff
   for (const auto& [p, o] : min.offsets()) {
     if (!scope || scope->contains(p)) wanted[p] = o;
   }
-  if (!wanted.empty()) RETURN_IF_ERROR(source_->WaitFor(wanted, DeadlineOf(ctx)));
+  if (!wanted.empty()) RETURN_IF_ERROR(source_->WaitFor(wanted, DeadlineOf(*ctx)));
   ASSIGN_OR_RETURN(std::unique_ptr<ReadHandle> h, source_->Acquire());
   RETURN_IF_ERROR(answer(h->reader()));
   FillWatermark(h->watermark(), {}, scope, watermark);
@@ -243,9 +242,11 @@ absl::Status QueryServiceImpl::Answer(grpc::ServerContext* ctx, const v1::MinOff
 
 void QueryServiceImpl::Annotate(v1::Watermark* watermark) const {
   if (router_ == nullptr) return;
+  // One look at the ownership for the whole watermark, not one per partition.
+  const std::set<int32_t> owned = router_->LocalPartitions();
   for (auto& pw : *watermark->mutable_partitions()) {
     pw.set_instance(router_->self());
-    pw.set_standby(!router_->ServesAsOwner(pw.partition()));
+    pw.set_standby(!owned.contains(pw.partition()));
   }
 }
 

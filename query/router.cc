@@ -128,12 +128,6 @@ std::set<int32_t> Router::LocalPartitions(int64_t max_lag) const {
   return out;
 }
 
-bool Router::ServesAsOwner(int32_t p) const {
-  const Ownership o = membership_->Current();
-  auto it = o.serving.find(p);
-  return it != o.serving.end() && it->second.instance_id == self_;
-}
-
 std::map<int32_t, int64_t> Router::ServedOffsets() const {
   std::map<int32_t, int64_t> out;
   for (const auto& [p, owner] : membership_->Current().serving) out[p] = owner.applied_offset;

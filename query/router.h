@@ -55,8 +55,6 @@ class Router {
   // The partitions this instance answers for now: those it serves as owner, and with max_lag its
   // copies within the bound.
   std::set<int32_t> LocalPartitions(int64_t max_lag = 0) const;
-  // True when this instance serves `p` as its owner (not a copy).
-  bool ServesAsOwner(int32_t p) const;
   // The partition of `org`/`team` (Unavailable while the partition count is unknown).
   absl::StatusOr<int32_t> PartitionOf(const std::string& org, const std::string& team) const;
   // The applied offset of every partition being served (what a gather may wait for).
