@@ -51,5 +51,9 @@ void AddGenCommand(CLI::App& app, CliContext& context);
 void AddReplayCommands(CLI::App& app, CliContext& context);
 // audit verify|snapshot|history (cli_audit.cc).
 void AddAuditCommands(CLI::App& app, CliContext& context);
+// event, retract (cli_retract.cc).
+void AddRetractCommands(CLI::App& app, CliContext& context);
+// audit pending, under `audit` (cli_retract.cc; AddAuditCommands calls it).
+void AddAuditPendingCommand(CLI::App& audit, CliContext& context);
 
 }  // namespace talentflow::ctl

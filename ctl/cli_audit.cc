@@ -48,6 +48,8 @@ void AddAuditCommands(CLI::App& app, CliContext& context) {
       return RunEvents(hist->options, read, stub, std::cout, std::cerr);
     });
   });
+
+  AddAuditPendingCommand(*audit, context);
 }
 
 }  // namespace talentflow::ctl

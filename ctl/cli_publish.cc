@@ -27,14 +27,24 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
       ->capture_default_str();
   publish->add_flag("--dry-run", flags->options.dry_run,
                     "validate and dedupe through the service only: same summary and exit codes, nothing written");
+  auto check_options = std::make_shared<ingest::RetractionCheckOptions>();
+  publish->add_flag("--allow-pending", check_options->allow_pending,
+                    "publish a retraction whose target is unknown anyway (pending until the target arrives)");
   publish->footer(
       "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
+      "Each retraction's target is looked up first (GetEvent on --query): a target under another\n"
+      "org/team, or unknown (without --allow-pending), rejects the line.\n"
       "Exit: 0; 3 when some line was rejected; 1 when a call failed or an event was not delivered.");
-  context.OnRun(publish, [&context, flags] {
+  context.OnRun(publish, [&context, flags, check_options] {
     flags->options.timeout = absl::Seconds(flags->timeout_seconds);
     auto channel = CreateClientChannel(context.ingest_addr, context.security);
     if (!channel.ok()) return ReportError(channel.status(), std::cerr);
     auto stub = v1::IngestService::NewStub(*channel);
+    auto query_channel = CreateClientChannel(context.query_addr, context.security);
+    if (!query_channel.ok()) return ReportError(query_channel.status(), std::cerr);
+    auto query = v1::QueryService::NewStub(*query_channel);
+    ingest::RetractionCheck check(query.get(), /*aliases=*/nullptr, *check_options);
+    flags->options.retraction_check = &check;
     return RunPublish(flags->options, *stub, std::cout, std::cerr);
   });
 }

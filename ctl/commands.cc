@@ -431,6 +431,14 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
       err << "line " << line.number << ": " << parsed.message() << "\n";
       continue;
     }
+    if (options.retraction_check != nullptr) {
+      if (absl::Status checked = options.retraction_check->Check(event); !checked.ok()) {
+        counts.Count(v1::EventResult::STATUS_REJECTED);
+        err << "line " << line.number << ": " << checked.message() << "\n";
+        continue;
+      }
+      options.retraction_check->Note(event);
+    }
     if (!batch.events().empty() && batch.ByteSizeLong() + event.ByteSizeLong() + 16 > options.batch_bytes) {
       if (grpc::Status s = send(); !s.ok()) {
         summary();

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "ctl/args.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "ingest/retraction_check.h"
 #include "talentflow/v1/ingest.grpc.pb.h"
 #include "talentflow/v1/query.grpc.pb.h"
 
@@ -186,6 +187,9 @@ struct PublishOptions {
   // Send every batch as a dry run (PublishRequest.dry_run): validated and deduped by the service,
   // nothing written; the summary counts valid lines. Default: false.
   bool dry_run = false;
+  // Checks each retraction's target before it is sent (ingest/retraction_check.h); a line it
+  // refuses is reported and counted as rejected. Not owned. Default: none.
+  ingest::RetractionCheck* retraction_check = nullptr;
 };
 // Publishes the feed in batches, read with ingest's FeedReader. Prints its ingest::FeedSummary line,
 // "accepted N, duplicates D, rejected R" (", not delivered F" when some were not), and

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   ctl::AddGenCommand(app, context);
   ctl::AddReplayCommands(app, context);
   ctl::AddAuditCommands(app, context);
+  ctl::AddRetractCommands(app, context);
 
   try {
     app.parse(argc, argv);

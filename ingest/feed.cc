@@ -114,6 +114,20 @@ class ChunkWorkers {
   std::vector<std::thread> threads_;
 };
 
+// Refuses `p` (keeping its text for the rejects file) when `check` refuses one of its records;
+// else notes its records as earlier in the feed. In feed order, on the feed's thread.
+void CheckRetraction(RetractionCheck& check, PreparedLine& p, FeedLine& line) {
+  if (!p.records.ok()) return;
+  for (const v1::Event& record : *p.records) {
+    if (absl::Status s = check.Check(record); !s.ok()) {
+      p.records = s;
+      p.text = std::move(line.text);
+      return;
+    }
+  }
+  for (const v1::Event& record : *p.records) check.Note(record);
+}
+
 }  // namespace
 
 absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& options,
@@ -147,7 +161,10 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
   auto take_oldest = [&] {
     Chunk chunk = pending.front().get();
     pending.pop_front();
-    for (PreparedLine& p : chunk.prepared) publish(p);
+    for (size_t i = 0; i < chunk.prepared.size(); ++i) {
+      if (options.retraction_check != nullptr) CheckRetraction(*options.retraction_check, chunk.prepared[i], chunk.lines[i]);
+      publish(chunk.prepared[i]);
+    }
     spent = std::move(chunk.prepared);
     free_lines = std::move(chunk.lines);
   };

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "ingest/feed_source.h"
 #include "ingest/publisher.h"
+#include "ingest/retraction_check.h"
 
 namespace talentflow::ingest {
 
@@ -26,6 +27,9 @@ struct FeedOptions {
   bool dry_run = false;
   // recordedBy of the published events. Default: "feed".
   std::string principal = "feed";
+  // Checks every retraction's target before it is published (feed --query); a line it refuses is
+  // rejected like an invalid one. Not owned. Default: none (retractions are not checked).
+  RetractionCheck* retraction_check = nullptr;
 };
 
 // Reads the feed and publishes every valid line; returns once every written record is

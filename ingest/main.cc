@@ -65,6 +65,14 @@ int main(int argc, char** argv) {
   feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
   feed->add_flag("--dry-run", feed_options.dry_run,
                  "validate and dedupe only: same summary and exit codes, nothing written (needs no broker)");
+  std::string feed_query = EnvOr("TALENTFLOW_QUERY_ADDR", "");
+  ingest::RetractionCheckOptions check_options;
+  feed->add_option("--query", feed_query,
+                   "QueryService to check every retraction's target against before publishing (plaintext; env "
+                   "TALENTFLOW_QUERY_ADDR); default: no check")
+      ->type_name("HOST:PORT");
+  feed->add_flag("--allow-pending", check_options.allow_pending,
+                 "with --query: publish a retraction of an unknown target anyway (pending until it arrives)");
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-ingest");
 
@@ -104,6 +112,13 @@ int main(int argc, char** argv) {
   ingest::Publisher publisher(sink.get(), &aliases, &counters);
 
   if (*feed) {
+    std::unique_ptr<v1::QueryService::Stub> query;
+    std::unique_ptr<ingest::RetractionCheck> check;
+    if (!feed_query.empty()) {
+      query = v1::QueryService::NewStub(grpc::CreateChannel(feed_query, grpc::InsecureChannelCredentials()));
+      check = std::make_unique<ingest::RetractionCheck>(query.get(), &aliases, check_options);
+      feed_options.retraction_check = check.get();
+    }
     auto summary = ingest::RunFeed(publisher, feed_options, g_stop);
     if (!summary.ok()) {
       spdlog::error("{}", summary.status().message());

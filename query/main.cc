@@ -19,6 +19,7 @@
 #include "query/log_ends.h"
 #include "query/membership.h"
 #include "query/query_service.h"
+#include "query/pending_retractions.h"
 #include "query/router.h"
 
 int main(int argc, char** argv) {
@@ -112,6 +113,15 @@ int main(int argc, char** argv) {
       .Add([&] { return source.catch_ups(); });
   metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")
       .Add([&] { return source.version(); });
+  // Retractions whose target has not arrived in 7 days: most likely filed under the wrong team or
+  // with a mistyped target id (`talentflowctl audit pending` lists them). Routed: this instance's
+  // partitions only; sum the instances.
+  metrics.AddGauge("talentflow_pending_retractions_stale", "retractions waiting for their target for more than 7 days")
+      .Add([&] {
+        const query::Scope scope = router ? query::Scope(router->LocalPartitions()) : std::nullopt;
+        absl::StatusOr<int64_t> stale = query::CountStalePending(source, scope, absl::Now());
+        return stale.ok() ? *stale : 0;
+      });
   if (router) {
     metrics.AddCounter("talentflow_query_forwarded_calls_total", "calls forwarded to the instance serving the partitions")
         .Add([&] { return router->forwarded(); });

@@ -21,6 +21,7 @@
 #include "common/log/logging.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
+#include "query/pending_retractions.h"
 #include "views/keys.h"
 
 namespace talentflow::query {
@@ -667,6 +668,87 @@ grpc::Status QueryServiceImpl::GetWatermark(grpc::ServerContext* ctx, const v1::
         [&](const Router::Target& target, v1::Watermark* part) {
           return Forward(&v1::QueryService::Stub::GetWatermark, *ctx, target.address, target.partitions, *req, part);
         });
+  });
+}
+
+grpc::Status QueryServiceImpl::GetEvent(grpc::ServerContext* ctx, const v1::GetEventRequest* req,
+                                        v1::GetEventResponse* resp) {
+  return Serve(*ctx, [&]() -> absl::Status {
+    if (req->event_id().empty()) return absl::InvalidArgumentError("event_id: required");
+    std::mutex mu;  // guards `found` while parts arrive
+    std::vector<v1::EventRecord> found;
+    RETURN_IF_ERROR(Gather(
+        ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(),
+        [&](const Scope& scope, v1::Watermark* part) {
+          return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+            ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> entries, reader.FindEvent(req->event_id()));
+            std::lock_guard<std::mutex> lock(mu);
+            for (auto& e : entries) {
+              if (!scope || scope->contains(e.partition())) ToEventRecord(std::move(e), &found.emplace_back());
+            }
+            return absl::OkStatus();
+          });
+        },
+        [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
+          v1::GetEventResponse theirs;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetEvent, *ctx, target.address, target.partitions, *req,
+                                  &theirs));
+          std::lock_guard<std::mutex> lock(mu);
+          if (theirs.has_record()) found.push_back(std::move(*theirs.mutable_record()));
+          *part = theirs.watermark();
+          return absl::OkStatus();
+        }));
+    if (found.empty()) {
+      // A forwarded call answers for its own partitions; the gathering instance decides.
+      if (router_ != nullptr && Router::IsForwarded(*ctx)) return absl::OkStatus();
+      return absl::NotFoundError(absl::StrCat("event ", req->event_id(), " not found in any team"));
+    }
+    // An id is in one partition unless two teams' events shared it: the first in log order wins.
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return std::make_pair(a.partition(), a.offset()) < std::make_pair(b.partition(), b.offset());
+    });
+    *resp->mutable_record() = std::move(found.front());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status QueryServiceImpl::ListPendingRetractions(grpc::ServerContext* ctx,
+                                                      const v1::ListPendingRetractionsRequest* req,
+                                                      v1::ListPendingRetractionsResponse* resp) {
+  return Serve(*ctx, [&]() -> absl::Status {
+    const absl::Time before = req->has_recorded_before() ? ToAbslTime(req->recorded_before()) : absl::InfiniteFuture();
+    std::mutex mu;  // guards `found` while parts arrive
+    std::vector<v1::EventRecord> found;
+    RETURN_IF_ERROR(Gather(
+        ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(),
+        [&](const Scope& scope, v1::Watermark* part) {
+          return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+            ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> entries, reader.PendingRetractions());
+            std::lock_guard<std::mutex> lock(mu);
+            for (auto& e : entries) {
+              if (scope && !scope->contains(e.partition())) continue;
+              if (!RecordedBefore(e.event(), before)) continue;
+              ToEventRecord(std::move(e), &found.emplace_back());
+            }
+            return absl::OkStatus();
+          });
+        },
+        [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
+          v1::ListPendingRetractionsResponse theirs;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::ListPendingRetractions, *ctx, target.address,
+                                  target.partitions, *req, &theirs));
+          std::lock_guard<std::mutex> lock(mu);
+          for (auto& r : *theirs.mutable_retractions()) found.push_back(std::move(r));
+          *part = theirs.watermark();
+          return absl::OkStatus();
+        }));
+    auto recorded = [](const v1::EventRecord& r) { return ToAbslTime(r.event().recorded_time()); };
+    std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+      return std::make_tuple(recorded(a), a.partition(), a.offset()) <
+             std::make_tuple(recorded(b), b.partition(), b.offset());
+    });
+    for (auto& r : found) *resp->add_retractions() = std::move(r);
+    return absl::OkStatus();
   });
 }
 

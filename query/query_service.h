@@ -58,6 +58,10 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                                grpc::ServerWriter<v1::TeamHealthUpdate>* writer) override;
   grpc::Status GetWatermark(grpc::ServerContext* ctx, const v1::GetWatermarkRequest* req,
                             v1::Watermark* resp) override;
+  grpc::Status GetEvent(grpc::ServerContext* ctx, const v1::GetEventRequest* req,
+                        v1::GetEventResponse* resp) override;
+  grpc::Status ListPendingRetractions(grpc::ServerContext* ctx, const v1::ListPendingRetractionsRequest* req,
+                                     v1::ListPendingRetractionsResponse* resp) override;
 
  private:
   // Admits the call as a reader and runs `body` (rpc::Serve).

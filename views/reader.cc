@@ -345,4 +345,52 @@ absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Reader::Watermark() const
   return out;
 }
 
+absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::FindEvent(const std::string& event_id) const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  std::vector<v1::HistoryEntry> out;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  // Any partition may hold the id: it is filed under whatever team its event named.
+  for (int32_t p = 0; p < partitions_; ++p) {
+    const std::string pp = keys::PartitionPrefix(p);
+    rocksdb::PinnableSlice history_key;
+    rocksdb::Status s =
+        store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), pp + keys::EventIndex(event_id), &history_key);
+    if (s.IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(s, "read event index"));
+    rocksdb::PinnableSlice value;
+    s = store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), pp + history_key.ToString(), &value);
+    if (s.IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(s, "read history"));
+    Parse(View(value), out.emplace_back());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::PendingRetractions() const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  std::vector<v1::HistoryEntry> out;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  for (int32_t p = 0; p < partitions_; ++p) {
+    const std::string pp = keys::PartitionPrefix(p);
+    const std::string prefix = pp + keys::KindPrefix('r');
+    std::vector<std::string> history_keys;
+    RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) {
+      return ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view, absl::string_view v) {
+        history_keys.push_back(pp + std::string(v));
+        return true;
+      });
+    }));
+    for (const std::string& key : history_keys) {
+      rocksdb::PinnableSlice value;
+      rocksdb::Status s = store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), key, &value);
+      if (s.IsNotFound()) continue;
+      RETURN_IF_ERROR(FromRocks(s, "read history"));
+      Parse(View(value), out.emplace_back());
+    }
+  }
+  return out;
+}
+
 }  // namespace talentflow::views

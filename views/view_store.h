@@ -123,6 +123,12 @@ class Reader {
   absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team) const;
   // Applied offset per partition.
   absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark() const;
+  // The history records of the event `event_id` (the e/ index of every partition), by partition;
+  // empty when no partition knows the id. An id is normally in one partition only.
+  absl::StatusOr<std::vector<v1::HistoryEntry>> FindEvent(const std::string& event_id) const;
+  // Every retraction still waiting for its target (the r/ keys of every partition), by partition
+  // and then target id.
+  absl::StatusOr<std::vector<v1::HistoryEntry>> PendingRetractions() const;
   // The topic's partition count as the DB recorded it (0 before the first).
   int32_t partition_count() const { return partitions_; }
 

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <google/protobuf/util/message_differencer.h>
@@ -285,6 +287,29 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListEvents, history, &got_history).ok());
       EXPECT_TRUE(SameAnswer(want_history, got_history)) << org << "/" << team;
     }
+    // GetEvent finds an event of every partition on any instance, as a single instance does.
+    std::set<int32_t> event_partitions;
+    for (const auto& e : events) {
+      const int32_t p = KafkaPartitionFor(RecordKey(e.org(), e.team()), kPartitions);
+      if (event_partitions.contains(p)) continue;
+      v1::GetEventRequest req;
+      req.set_event_id(e.event_id());
+      v1::GetEventResponse want, got;
+      // Events ingest did not write (duplicates in a batch) are in no view.
+      if (!Call(reference.stub(), &v1::QueryService::Stub::GetEvent, req, &want).ok()) continue;
+      event_partitions.insert(p);
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::GetEvent, req, &got);
+      ASSERT_TRUE(s.ok()) << e.event_id() << ": " << s.error_message();
+      EXPECT_EQ(got.record().partition(), p);
+      EXPECT_EQ(got.record().SerializeAsString(), want.record().SerializeAsString()) << e.event_id();
+      EXPECT_TRUE(CoversAll(got.watermark(), ends));
+    }
+    EXPECT_EQ(event_partitions.size(), 12u);
+    v1::GetEventRequest no_event;
+    no_event.set_event_id("no-such-event");
+    v1::GetEventResponse no_record;
+    EXPECT_EQ(Call(i->stub(), &v1::QueryService::Stub::GetEvent, no_event, &no_record).error_code(),
+              grpc::StatusCode::NOT_FOUND);
     // NOT_FOUND means an unknown team, wherever its partition is served.
     v1::GetTeamHealthRequest unknown;
     unknown.set_org("org0");
@@ -408,6 +433,16 @@ TEST(ClusterTest, KillNineOfOneInstanceGivesCompleteAnswersOrErrorsNeverPartialO
   for (const char* id : {"a", "b", "c"}) instances.push_back(std::make_unique<Instance>(topic, topic, id, dir));
   for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, testing::EndOffsets(topic), seconds(120))) << i->Logs();
 
+  // An event of each partition, as found before the kill.
+  std::map<int32_t, std::string> known_events;
+  for (const auto& e : first) {
+    const int32_t p = KafkaPartitionFor(RecordKey(e.org(), e.team()), kPartitions);
+    if (known_events.contains(p)) continue;
+    v1::GetEventRequest find;
+    find.set_event_id(e.event_id());
+    v1::GetEventResponse found;
+    if (Call(instances[0]->stub(), &v1::QueryService::Stub::GetEvent, find, &found).ok()) known_events[p] = e.event_id();
+  }
   std::atomic<bool> stop{false};
   std::atomic<int64_t> published{0};
   std::thread stream([&] { Stream(topic, rest, 200, stop, published); });
@@ -435,6 +470,14 @@ TEST(ClusterTest, KillNineOfOneInstanceGivesCompleteAnswersOrErrorsNeverPartialO
     } else {
       if (complete.size() < 4 || errors > 0) complete.push_back({resp});
       if (errors > 0 && !recovered) recovered = std::chrono::steady_clock::now() - killed;
+    }
+    // An event of the killed instance's partitions is found or UNAVAILABLE, never NOT_FOUND.
+    for (const auto& [p, id] : known_events) {
+      v1::GetEventRequest find;
+      find.set_event_id(id);
+      v1::GetEventResponse found;
+      grpc::Status f = Call(instances[0]->stub(), &v1::QueryService::Stub::GetEvent, find, &found);
+      EXPECT_NE(f.error_code(), grpc::StatusCode::NOT_FOUND) << id << " of partition " << p << ": " << f.error_message();
     }
     if (recovered && complete.size() >= 6) break;
     std::this_thread::sleep_for(milliseconds(100));
