@@ -13,7 +13,7 @@
 namespace talentflow::ctl {
 
 void AddAuditCommands(CLI::App& app, CliContext& context) {
-  auto* audit = app.add_subcommand("audit", "verify the live views, snapshot what was known when, list a team's history");
+  auto* audit = app.add_subcommand("audit", "verify the live views, snapshot what was known when, list a team's history or pending retractions");
   audit->require_subcommand(1);
 
   auto* verify = audit->add_subcommand("verify", "replay up to the live views' watermark and compare digests (exit 4 on mismatch)");

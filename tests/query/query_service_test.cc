@@ -10,6 +10,7 @@
 
 #include "common/base/record_key.h"
 #include "common/base/time_util.h"
+#include "query/pending_retractions.h"
 #include "tests/common/event_builders.h"
 #include "views/fold.h"
 #include "views/view_store.h"
@@ -293,6 +294,100 @@ TEST_F(QueryServiceTest, AReadWaitsForMinOffsetsUntilTheDeadline) {
   grpc::ClientContext ctx2;
   ctx2.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
   EXPECT_EQ(stub_->GetTeamHealth(&ctx2, req, &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST_F(QueryServiceTest, GetEventFindsAnEventInAnyPartition) {
+  v1::GetEventRequest req;
+  req.set_event_id("evt-2");
+  v1::GetEventResponse sora, codex;
+  grpc::ClientContext c1, c2, c3;
+  ASSERT_TRUE(stub_->GetEvent(&c1, req, &sora).ok());
+  EXPECT_EQ(sora.record().event().team(), "sora");
+  EXPECT_EQ(sora.record().status(), v1::EVENT_STATUS_RETRACTED);
+  EXPECT_EQ(sora.record().note(), "retracted by evt-4: story corrected");
+  EXPECT_EQ(sora.record().partition(), kSoraPartition);
+  EXPECT_EQ(sora.record().offset(), 41);
+  req.set_event_id("evt-9");
+  ASSERT_TRUE(stub_->GetEvent(&c2, req, &codex).ok());
+  EXPECT_EQ(codex.record().event().team(), "codex");
+  EXPECT_EQ(codex.record().partition(), kCodexPartition);
+  EXPECT_EQ(codex.record().offset(), 7);
+  req.set_event_id("evt-0");
+  v1::GetEventResponse none;
+  const grpc::Status s = stub_->GetEvent(&c3, req, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "event evt-0 not found in any team");
+}
+
+// Pending retractions with old and recent record times, in two partitions: listed oldest first,
+// filtered by record time, and counted stale after 7 days (what /metrics reports).
+TEST(PendingRetractions, ListedOldestFirstAndCountedStaleAfterSevenDays) {
+  const std::string path = ::testing::TempDir() + "/pending_retractions_test_" + std::to_string(getpid());
+  std::filesystem::remove_all(path);
+  const absl::Time now = absl::Now();
+  {
+    views::ViewStoreOptions options;
+    options.path = path;
+    std::unique_ptr<views::ViewStore> store = views::ViewStore::Open(options).value();
+    ASSERT_TRUE(store->SetPartitionCount(12).ok());
+    auto batch = store->NewBatch();
+    auto retraction = [&](int32_t p, int64_t offset, const std::string& id, const std::string& team,
+                          const std::string& target, absl::Time recorded) {
+      v1::Event e = WithKey(testing::Retraction(id, team, Day(2026, 2, 11), target), "ik-" + id);
+      *e.mutable_recorded_time() = ToTimestamp(recorded);
+      ASSERT_TRUE(views::Apply(e, views::RecordMeta{p, offset}, batch->Partition(p)).ok()) << id;
+    };
+    retraction(kSoraPartition, 0, "evt-recent", "sora", "evt-typo-1", now - absl::Hours(24));
+    retraction(kSoraPartition, 1, "evt-old", "sora", "evt-typo-2", Day(2026, 1, 1));
+    retraction(kCodexPartition, 0, "evt-codex", "codex", "evt-typo-3", now - absl::Hours(7 * 24 + 1));
+    batch->Partition(kSoraPartition).SetOffset(2, kSoraAppliedMs);
+    batch->Partition(kCodexPartition).SetOffset(1, kCodexAppliedMs);
+    ASSERT_TRUE(store->Commit(*batch).ok());
+  }
+  ViewSource source(ViewSourceOptions{.db_path = path, .read_only = true});
+  source.Start();
+  source.WaitForChange(0, absl::Now() + absl::Seconds(10));
+  QueryServiceImpl service(&source, LogEndsFn());
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  auto stub = v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+
+  auto ids = [](const v1::ListPendingRetractionsResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& e : r.retractions()) out.push_back(e.event().event_id());
+    return out;
+  };
+  v1::ListPendingRetractionsRequest all;
+  v1::ListPendingRetractionsResponse every;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(stub->ListPendingRetractions(&c1, all, &every).ok());
+  EXPECT_THAT(ids(every), ElementsAre("evt-old", "evt-codex", "evt-recent"));
+  EXPECT_EQ(every.retractions(0).status(), v1::EVENT_STATUS_RETRACTION_PENDING);
+  EXPECT_EQ(every.retractions(0).event().retraction().target_event_id(), "evt-typo-2");
+  EXPECT_EQ(every.retractions(0).partition(), kSoraPartition);
+  EXPECT_EQ(every.retractions(0).offset(), 1);
+
+  v1::ListPendingRetractionsRequest week;
+  *week.mutable_recorded_before() = ToTimestamp(now - absl::Hours(7 * 24));
+  v1::ListPendingRetractionsResponse old;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(stub->ListPendingRetractions(&c2, week, &old).ok());
+  EXPECT_THAT(ids(old), ElementsAre("evt-old", "evt-codex"));
+
+  EXPECT_EQ(CountStalePending(source, std::nullopt, now).value(), 2);
+  EXPECT_EQ(CountStalePending(source, std::set<int32_t>{kSoraPartition}, now).value(), 1);
+
+  // A pending retraction is found by id like any event.
+  v1::GetEventRequest get;
+  get.set_event_id("evt-codex");
+  v1::GetEventResponse found;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(stub->GetEvent(&c3, get, &found).ok());
+  EXPECT_EQ(found.record().event().team(), "codex");
+  EXPECT_EQ(found.record().partition(), kCodexPartition);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  std::filesystem::remove_all(path);
 }
 
 }  // namespace
