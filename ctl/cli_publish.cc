@@ -27,6 +27,8 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
       ->capture_default_str();
   publish->add_flag("--dry-run", flags->options.dry_run,
                     "validate and dedupe through the service only: same summary and exit codes, nothing written");
+  publish->add_flag("--require-evidence", flags->options.require_evidence,
+                    "have the service reject lines without evidence (otherwise they are only counted in the summary)");
   publish->footer(
       "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
       "Exit: 0; 3 when some line was rejected; 1 when a call failed or an event was not delivered.");

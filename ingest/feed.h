@@ -26,6 +26,9 @@ struct FeedOptions {
   bool dry_run = false;
   // recordedBy of the published events. Default: "feed".
   std::string principal = "feed";
+  // Reject every line without evidence (CheckEvidenceRequired). Default: false (such lines are only
+  // counted in the summary).
+  bool require_evidence = false;
 };
 
 // Reads the feed and publishes every valid line; returns once every written record is

@@ -151,6 +151,9 @@ std::string FeedSummary::ToString() const {
   std::string s = dry_run ? absl::StrCat("dry run, nothing written: valid ", valid)
                           : absl::StrCat("accepted ", accepted);
   absl::StrAppend(&s, ", duplicates ", duplicates, ", rejected ", rejected);
+  if (without_evidence > 0) {
+    absl::StrAppend(&s, ", ", without_evidence, without_evidence == 1 ? " line" : " lines", " without evidence");
+  }
   if (not_delivered > 0) absl::StrAppend(&s, ", not delivered ", not_delivered);
   if (not_delivered > 0 && first_not_delivered_line > 0) {
     absl::StrAppend(&s, " (first not acknowledged: line ", first_not_delivered_line, "; rerun from there: tail -n +",

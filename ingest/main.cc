@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   feed->add_flag("--follow", feed_options.follow, "keep reading as the file grows (until SIGINT/SIGTERM)");
   feed->add_flag("--dry-run", feed_options.dry_run,
                  "validate and dedupe only: same summary and exit codes, nothing written (needs no broker)");
+  feed->add_flag("--require-evidence", feed_options.require_evidence,
+                 "reject lines without evidence (otherwise they are only counted in the summary)");
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-ingest");
 

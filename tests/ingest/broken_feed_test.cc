@@ -43,11 +43,11 @@ class BrokenFeed : public ::testing::Test {
     publisher_ = std::make_unique<Publisher>(sink_.get(), &aliases_, &counters_);
   }
 
-  // Runs feed mode over `text`; the rejects file's lines go to `*rejects`.
-  FeedSummary Run(const std::string& text, std::vector<std::string>* rejects) {
+  // Runs feed mode over `text` with `options` (its path and rejects file set here); the rejects file's
+  // lines go to `*rejects`.
+  FeedSummary Run(const std::string& text, std::vector<std::string>* rejects, FeedOptions options = {}) {
     const std::string dir = ::testing::TempDir();
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    FeedOptions options;
     options.path = dir + "/" + name + ".jsonl";
     options.rejects_path = dir + "/" + name + ".rejects";
     options.delivery_timeout = absl::Milliseconds(200);
@@ -132,6 +132,45 @@ TEST_F(BrokenFeed, EveryLineOfTheCorpusIsRejectedWithItsLineNumber) {
   EXPECT_EQ(summary.ExitCode(), 3);
   EXPECT_EQ(counters_.rejected.load(), 25);
   EXPECT_EQ(sink_->in_flight(), 0);  // nothing was written
+}
+
+// Line 3 fails validation and line 8 parsing; the rejects file lists them in line order. Line 1 has no
+// evidence: counted in the summary, and rejected under --require-evidence.
+TEST_F(BrokenFeed, RejectionsInLineOrderAndLinesWithoutEvidence) {
+  std::string feed;
+  const std::string evidence = R"("evidence":[{"outlet":"Reuters","url":"https://example.com/a"}],)";
+  for (int line = 1; line <= 9; ++line) {
+    const std::string person = absl::StrCat(R"("person":{"id":"p-)", line, R"("},)");
+    if (line == 3) {
+      absl::StrAppend(&feed, R"({"team":"sora","effectiveTime":"2026-02-10",)", person, evidence, R"("hire":{}})", "\n");
+    } else if (line == 8) {
+      absl::StrAppend(&feed, R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10",)", person, evidence,
+                      R"("departure":{"regretted":"yes"}})", "\n");
+    } else {
+      absl::StrAppend(&feed, R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10",)", person,
+                      line == 1 ? "" : evidence, R"("hire":{}})", "\n");
+    }
+  }
+  FeedOptions options;
+  options.dry_run = true;
+  std::vector<std::string> rejects;
+  FeedSummary summary = Run(feed, &rejects, options);
+  ASSERT_EQ(rejects.size(), 2u);
+  EXPECT_THAT(rejects[0], StartsWith("line 3: org: required\t"));
+  EXPECT_THAT(rejects[1],
+              StartsWith("line 8: departure.regretted: the string \"yes\"; expected true or false (a JSON boolean, "
+                         "without quotes)\t"));
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 7, duplicates 0, rejected 2, 1 line without evidence");
+
+  options.require_evidence = true;
+  rejects.clear();
+  summary = Run(feed, &rejects, options);
+  ASSERT_EQ(rejects.size(), 3u);
+  EXPECT_THAT(rejects[0],
+              StartsWith("line 1: evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}\t"));
+  EXPECT_THAT(rejects[1], StartsWith("line 3: org: required\t"));
+  EXPECT_THAT(rejects[2], StartsWith("line 8: departure.regretted: "));
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 6, duplicates 0, rejected 3");
 }
 
 TEST_F(BrokenFeed, BinaryAndHugeLines) {
