@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "ingest/json_event.h"
 #include "ingest/validator.h"
@@ -30,6 +31,8 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 
 constexpr char kTimestampExample[] = "\"2025-03-20T00:00:00Z\"";
+// The longest line whose keys are ordered by where they appear (see CheckMessage).
+constexpr size_t kMaxSearchedLine = 16 * 1024;
 
 // What a JSON value is, in a user's words: `the string "yes"`, `the number 42`, `a list`.
 std::string Describe(const Value& v) {
@@ -97,8 +100,9 @@ std::string EnumNames(const EnumDescriptor* e) {
 std::string NearestEnumName(const EnumDescriptor* e, absl::string_view written) {
   const std::string upper = absl::AsciiStrToUpper(written);
   if (const auto* v = e->FindValueByName(upper); v != nullptr && v->number() != 0) return v->name();
-  std::string prefix = e->value(0)->name();  // "SENIORITY_UNSPECIFIED" -> "SENIORITY_"
-  prefix.resize(prefix.size() - std::string("UNSPECIFIED").size());
+  absl::string_view zero = e->value(0)->name();  // "SENIORITY_UNSPECIFIED" -> "SENIORITY_"
+  if (!absl::ConsumeSuffix(&zero, "UNSPECIFIED")) return "";
+  const std::string prefix(zero);
   if (const auto* v = e->FindValueByName(prefix + upper); v != nullptr && v->number() != 0) return v->name();
   return "";
 }
@@ -138,14 +142,20 @@ class Checker {
 
   absl::Status CheckMessage(Struct& object, const Descriptor* d, const std::string& path) {
     // In the order the keys appear in the line (found by their quoted text; a key written with escapes
-    // goes last), so the first problem reported is the first one a reader of the line meets.
+    // goes last), so the first problem reported is the first one a reader of the line meets. Searching
+    // is bounded: in a long line, or an object with more keys than its message has names, the keys are
+    // taken in name order.
+    const bool by_position = line_.size() <= kMaxSearchedLine && object.fields_size() <= 2 * d->field_count();
     std::vector<std::pair<size_t, std::string>> keys;
-    for (const auto& [key, unused] : object.fields()) keys.emplace_back(line_.find(absl::StrCat("\"", key, "\"")), key);
+    for (const auto& [key, unused] : object.fields()) {
+      keys.emplace_back(by_position ? line_.find(absl::StrCat("\"", key, "\"")) : 0, key);
+    }
     std::sort(keys.begin(), keys.end());
     std::string payload_key;  // the oneof member already seen
     absl::flat_hash_map<const FieldDescriptor*, std::string> seen;  // the key each field was given under
     for (const auto& [unused, key] : keys) {
-      const std::string field_path = path.empty() ? key : absl::StrCat(path, ".", key);
+      const std::string shown = key.empty() ? "\"\"" : key;  // a FieldError names a field
+      const std::string field_path = path.empty() ? shown : absl::StrCat(path, ".", shown);
       const FieldDescriptor* f = FindField(d, key);
       if (f == nullptr) {
         const std::string near = NearestField(d, key);
@@ -299,7 +309,7 @@ absl::Status SyntaxError(const std::string& tokenizer_message) {
   if (const size_t at = tokenizer_message.find(kRepeated); at != std::string::npos) {
     const size_t start = at + kRepeated.size();
     const size_t end = tokenizer_message.find('\'', start);
-    if (end != std::string::npos) {
+    if (end != std::string::npos && end > start) {
       return FieldError(tokenizer_message.substr(start, end - start),
                         "given twice in one object; expected each field at most once");
     }

@@ -453,6 +453,10 @@ TEST(ParseFeedLine, SaysWhatIsWrongAndWhatIsExpected) {
             "object per line (e.g. {\"org\":\"openai\",\"team\":\"sora\",\"effectiveTime\":\"2025-03-20T00:00:00Z\","
             "\"hire\":{}})");
   EXPECT_EQ(message(R"("team":"other","hire":{}})"), "team: given twice in one object; expected each field at most once");
+  EXPECT_EQ(message(R"("hire":{"fromOrg":"a","from_org":"b"}})"),
+            "hire.from_org: the same field as `fromOrg` (one is its JSON name, the other its proto name); expected it "
+            "once");
+  EXPECT_EQ(message(R"("hire":{},"":1})"), "\"\": unknown field");
   auto list = ParseFeedLine("[1,2,3]");
   ASSERT_FALSE(list.ok());
   EXPECT_EQ(list.status().message(),
