@@ -121,16 +121,24 @@ TEST_F(BrokenFeed, EveryLineOfTheCorpusIsRejectedWithItsLineNumber) {
       "\"team\":\"sora\",…})\t",
       "line 24: line: null; expected one JSON object per line (e.g. {\"org\":\"openai\",\"team\":\"sora\",…})\t",
       "line 25: line: empty line\t\xEF\xBB\xBF",              // a byte-order mark and nothing else
+      "line 26: departure.regretted: the string \"yes\"; expected true or false (a JSON boolean, without quotes)\t",
+      "line 27: departure.destination: unknown field; did you mean `destinationOrg`?\t",
+      "line 28: person.seniority: \"LEADERSHIP\" is not a Seniority; expected one of SENIORITY_JUNIOR, SENIORITY_MID, "
+      "SENIORITY_SENIOR, SENIORITY_STAFF, SENIORITY_PRINCIPAL, SENIORITY_LEADERSHIP (did you mean "
+      "SENIORITY_LEADERSHIP?)\t",
+      "line 29: effectiveTime: the string \"2025-03-20 10:00\" is not a time; expected a time as "
+      "\"YYYY-MM-DDTHH:MM:SSZ\" (e.g. \"2025-03-20T00:00:00Z\"; an offset such as +02:00 instead of Z also works) or "
+      "a bare date (e.g. \"2025-03-20\", read as midnight UTC)\t",
   };
   ASSERT_EQ(rejects.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_THAT(rejects[i], StartsWith(expected[i]));
-  EXPECT_EQ(summary.rejected, 25);
+  EXPECT_EQ(summary.rejected, 29);
   EXPECT_EQ(summary.accepted, 0);
   EXPECT_EQ(summary.duplicates, 0);
   EXPECT_EQ(summary.not_delivered, 0);
-  EXPECT_EQ(summary.ToString(), "accepted 0, duplicates 0, rejected 25");
+  EXPECT_EQ(summary.ToString(), "accepted 0, duplicates 0, rejected 29");
   EXPECT_EQ(summary.ExitCode(), 3);
-  EXPECT_EQ(counters_.rejected.load(), 25);
+  EXPECT_EQ(counters_.rejected.load(), 29);
   EXPECT_EQ(sink_->in_flight(), 0);  // nothing was written
 }
 
