@@ -30,6 +30,8 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
   auto check_options = std::make_shared<ingest::RetractionCheckOptions>();
   publish->add_flag("--allow-pending", check_options->allow_pending,
                     "publish a retraction whose target is unknown anyway (pending until the target arrives)");
+  publish->add_flag("--require-evidence", flags->options.require_evidence,
+                    "have the service reject lines without evidence (otherwise they are only counted in the summary)");
   publish->footer(
       "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
       "Each retraction's target is looked up first (GetEvent on --query): a target under another\n"

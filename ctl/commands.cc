@@ -1,5 +1,6 @@
 #include "ctl/commands.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -383,14 +384,31 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
 
   v1::PublishRequest batch;
   std::vector<int64_t> lines;  // the line of each event of `batch`
+  // Rejections wait for the answer to their batch, so that `err` lists them in line order: a line the
+  // client could not parse is reported among the service's rejections of the lines around it.
+  std::vector<std::pair<int64_t, std::string>> rejections;  // line, "<field>: <reason>"
+  auto report = [&] {
+    std::stable_sort(rejections.begin(), rejections.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [number, text] : rejections) err << "line " << number << ": " << text << "\n";
+    rejections.clear();
+  };
   auto send = [&]() -> grpc::Status {
-    if (batch.events().empty()) return grpc::Status::OK;
+    if (batch.events().empty()) {
+      report();
+      return grpc::Status::OK;
+    }
     grpc::ClientContext ctx;
     SetDeadline(ctx, options.timeout);
     v1::PublishResponse resp;
     batch.set_dry_run(options.dry_run);
+    batch.set_require_evidence(options.require_evidence);
     grpc::Status s = stub.Publish(&ctx, batch, &resp);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      report();
+      return s;
+    }
+    counts.without_evidence += resp.without_evidence();
     for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
       const v1::EventResult& r = resp.results(i);
       counts.Count(r.status());
@@ -406,14 +424,16 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
           break;
         case v1::EventResult::STATUS_REJECTED:
           // The reason usually names the field already ("org: …"); name it only when it does not.
-          err << "line " << lines[i] << ": "
-              << (r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? "" : r.field() + ": ")
-              << r.reason() << "\n";
+          rejections.emplace_back(
+              lines[i], absl::StrCat(r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? ""
+                                                                                                        : r.field() + ": ",
+                                     r.reason()));
           break;
         default:
-          err << "line " << lines[i] << ": not delivered: " << r.reason() << "\n";
+          rejections.emplace_back(lines[i], absl::StrCat("not delivered: ", r.reason()));
       }
     }
+    report();
     if (resp.results_size() != batch.events_size()) {
       return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("Publish returned ", resp.results_size(),
                                                                    " results for ", batch.events_size(), " events"));
@@ -428,13 +448,13 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     v1::Event event;
     if (absl::Status parsed = ingest::ParseFeedLineInto(line, &event); !parsed.ok()) {
       counts.Count(v1::EventResult::STATUS_REJECTED);
-      err << "line " << line.number << ": " << parsed.message() << "\n";
+      rejections.emplace_back(line.number, std::string(parsed.message()));
       continue;
     }
     if (options.retraction_check != nullptr) {
       if (absl::Status checked = options.retraction_check->Check(event); !checked.ok()) {
         counts.Count(v1::EventResult::STATUS_REJECTED);
-        err << "line " << line.number << ": " << checked.message() << "\n";
+        rejections.emplace_back(line.number, std::string(checked.message()));
         continue;
       }
       options.retraction_check->Note(event);

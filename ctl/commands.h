@@ -190,12 +190,15 @@ struct PublishOptions {
   // Checks each retraction's target before it is sent (ingest/retraction_check.h); a line it
   // refuses is reported and counted as rejected. Not owned. Default: none.
   ingest::RetractionCheck* retraction_check = nullptr;
+  // Have the service reject every line without evidence (PublishRequest.require_evidence). Default:
+  // false (such lines are counted in the summary: ", N lines without evidence").
+  bool require_evidence = false;
 };
 // Publishes the feed in batches, read with ingest's FeedReader. Prints its ingest::FeedSummary line,
 // "accepted N, duplicates D, rejected R" (", not delivered F" when some were not), and
 // "offsets: P:O,…", the highest offset written per partition (pass it to
 // --min-offsets to read these writes). Each rejected line is reported on `err` as
-// "line N: <field>: <reason>". Exit: kExitOk; kExitRejected when some line was rejected;
+// "line N: <field>: <reason>", in line order (whether the client's parse or the service rejected it). Exit: kExitOk; kExitRejected when some line was rejected;
 // kExitFailed when a call failed (nothing more is sent) or an event was not delivered;
 // with options.dry_run the summary is "dry run, nothing written: valid N, …" and "offsets:" is empty;
 // kExitUsage when the feed cannot be opened.

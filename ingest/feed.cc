@@ -39,8 +39,8 @@ struct Chunk {
 // Parses and prepares `lines`. The events of `spent` (lines already published) are reused: parsing
 // into them keeps their strings' and evidence's allocations, and what is left of `spent` is freed
 // here, on a worker, rather than on the feed's one reading and producing thread.
-Chunk PrepareChunk(Publisher& publisher, const std::string& principal, std::vector<FeedLine> lines,
-                   std::vector<PreparedLine> spent) {
+Chunk PrepareChunk(Publisher& publisher, const std::string& principal, bool require_evidence,
+                   std::vector<FeedLine> lines, std::vector<PreparedLine> spent) {
   std::vector<v1::Event> reuse;
   reuse.reserve(spent.size());
   for (PreparedLine& p : spent) {
@@ -58,7 +58,7 @@ Chunk PrepareChunk(Publisher& publisher, const std::string& principal, std::vect
       reuse.pop_back();
     }
     absl::Status parsed = ParseFeedLineInto(lines[i], &event);
-    p.records = parsed.ok() ? publisher.Prepare(std::move(event), principal) : parsed;
+    p.records = parsed.ok() ? publisher.Prepare(std::move(event), principal, require_evidence) : parsed;
     if (!p.records.ok()) p.text = std::move(lines[i].text);
   }
   out.lines = std::move(lines);
@@ -175,8 +175,9 @@ absl::StatusOr<FeedSummary> RunFeed(Publisher& publisher, const FeedOptions& opt
     if (pending.size() >= max_pending) take_oldest();
     lines.resize(used);
     pending.push_back(workers.Submit(
-        [&publisher, &principal = options.principal, lines = std::move(lines), spent = std::move(spent)]() mutable {
-          return PrepareChunk(publisher, principal, std::move(lines), std::move(spent));
+        [&publisher, &principal = options.principal, require_evidence = options.require_evidence,
+         lines = std::move(lines), spent = std::move(spent)]() mutable {
+          return PrepareChunk(publisher, principal, require_evidence, std::move(lines), std::move(spent));
         }));
     spent = std::vector<PreparedLine>();
     lines = std::move(free_lines);

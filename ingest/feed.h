@@ -30,6 +30,9 @@ struct FeedOptions {
   // Checks every retraction's target before it is published (feed --query); a line it refuses is
   // rejected like an invalid one. Not owned. Default: none (retractions are not checked).
   RetractionCheck* retraction_check = nullptr;
+  // Reject every line without evidence (CheckEvidenceRequired). Default: false (such lines are only
+  // counted in the summary).
+  bool require_evidence = false;
 };
 
 // Reads the feed and publishes every valid line; returns once every written record is

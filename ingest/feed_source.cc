@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/utf8.h"
 #include "ingest/json_event.h"
+#include "ingest/json_event_check.h"
 #include "ingest/validator.h"
 
 namespace talentflow::ingest {
@@ -58,24 +59,9 @@ absl::Status ParseFeedLineInto(absl::string_view line, v1::Event* event) {
     if (line.find('\0') != absl::string_view::npos) return FieldError("line", "contains a NUL byte");
   }
   // The fast parser takes the lines it fully understands; every other line, and so every rejection,
-  // is protobuf's (json_event.h).
+  // goes through the field-by-field check (json_event_check.h).
   if (ParseEventJsonFast(line, event)) return absl::OkStatus();
-  event->Clear();
-  if (absl::Status st = ParseEventJsonReference(line, event); !st.ok()) {
-    // protobuf reports "(field.path): reason" for mapping errors and a position for syntax errors.
-    const std::string msg(st.message());
-    if (!msg.empty() && msg[0] == '(') {
-      size_t close = msg.find(')');
-      if (close != std::string::npos) {
-        std::string field = msg.substr(1, close - 1);
-        absl::string_view rest = absl::string_view(msg).substr(close + 1);
-        while (!rest.empty() && (rest[0] == ':' || rest[0] == ' ')) rest.remove_prefix(1);
-        return FieldError(field.empty() ? "line" : field, rest);
-      }
-    }
-    return FieldError("line", absl::StrCat("not a talentflow.v1.Event in JSON: ", msg));
-  }
-  return absl::OkStatus();
+  return ParseEventJsonChecked(line, event);
 }
 
 LineReader::Result LineReader::Next(std::string* line) {
@@ -165,6 +151,9 @@ std::string FeedSummary::ToString() const {
   std::string s = dry_run ? absl::StrCat("dry run, nothing written: valid ", valid)
                           : absl::StrCat("accepted ", accepted);
   absl::StrAppend(&s, ", duplicates ", duplicates, ", rejected ", rejected);
+  if (without_evidence > 0) {
+    absl::StrAppend(&s, ", ", without_evidence, without_evidence == 1 ? " line" : " lines", " without evidence");
+  }
   if (not_delivered > 0) absl::StrAppend(&s, ", not delivered ", not_delivered);
   if (not_delivered > 0 && first_not_delivered_line > 0) {
     absl::StrAppend(&s, " (first not acknowledged: line ", first_not_delivered_line, "; rerun from there: tail -n +",

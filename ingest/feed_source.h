@@ -99,11 +99,13 @@ struct FeedSummary {
   int64_t first_not_delivered_line = 0;  // 0 when every valid line was delivered, or when it is not known
   bool dry_run = false;     // nothing was written: valid lines count in `valid`, not `accepted`
   int64_t valid = 0;        // dry run: lines that would be accepted
+  int64_t without_evidence = 0;  // accepted (in a dry run: valid) lines that carry no evidence entry
 
   // Counts one line by its result: ACCEPTED, VALID, DUPLICATE_IN_BATCH or REJECTED; any other status
   // is not delivered.
   void Count(v1::EventResult::Status status);
-  // "accepted N, duplicates D, rejected R", then ", not delivered F" when some were not, followed by
+  // "accepted N, duplicates D, rejected R", then ", E lines without evidence" when some were (", 1 line
+  // without evidence" for one), then ", not delivered F" when some were not, followed by
   // " (first not acknowledged: line L; rerun from there: tail -n +L)" when that line is known. A dry
   // run: "dry run, nothing written: valid N, duplicates D, rejected R".
   std::string ToString() const;

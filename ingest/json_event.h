@@ -24,13 +24,13 @@ namespace talentflow::ingest {
 // objects for repeated messages.
 //
 // Returns false for anything else (null, numbers as strings, unknown fields, duplicate keys, syntax
-// errors, …): the caller then parses the line with JsonStringToMessage, which accepts or rejects it
-// with its own message. After false, `*event` holds a partial result: discard it.
+// errors, …): the caller then parses the line with ParseEventJsonChecked (json_event_check.h), which
+// checks it field by field and says in our words what is wrong. After false, `*event` holds a partial result: discard it.
 // Thread-safe; allocates only for the message's own fields.
 bool ParseEventJsonFast(absl::string_view json, v1::Event* event);
 
 // Protobuf's JSON mapping with the options feed lines use (unknown fields are errors): the parser
-// of every line ParseEventJsonFast declines, and the reference it is tested against. On failure
+// ParseEventJsonChecked ends with, and the reference ParseEventJsonFast is tested against. On failure
 // InvalidArgument with protobuf's own message, e.g. "(person.seniority): invalid value …".
 absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event);
 

@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
       ->type_name("HOST:PORT");
   feed->add_flag("--allow-pending", check_options.allow_pending,
                  "with --query: publish a retraction of an unknown target anyway (pending until it arrives)");
+  feed->add_flag("--require-evidence", feed_options.require_evidence,
+                 "reject lines without evidence (otherwise they are only counted in the summary)");
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(logging, "talentflow-ingest");
 

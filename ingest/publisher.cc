@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status.h"
 #include "common/log/logging.h"
 
 namespace talentflow::ingest {
@@ -27,12 +28,15 @@ absl::Status Publisher::CheckBatch(const v1::PublishRequest& request) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const std::string& principal) {
+absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const std::string& principal,
+                                                          bool require_evidence) {
   Stamp stamp;
   stamp.now = absl::Now();
   stamp.principal = principal;
   if (event.event_id().empty()) stamp.event_id = ids_.Next(stamp.now);
-  return Normalise(std::move(event), *aliases_, stamp, options_.limits);
+  absl::StatusOr<std::vector<v1::Event>> records = Normalise(std::move(event), *aliases_, stamp, options_.limits);
+  if (records.ok() && require_evidence) RETURN_IF_ERROR(CheckEvidenceRequired(records->front()));
+  return records;
 }
 
 v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
@@ -40,7 +44,7 @@ v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::s
   v1::PublishResponse response;
   PublishSession session(*this, {.response = &response, .dry_run = request.dry_run()});
   for (int i = 0; i < request.events_size(); ++i) {
-    session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal));
+    session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal, request.require_evidence()));
   }
   session.Drain(deadline);
   return response;
@@ -68,6 +72,7 @@ struct PublishSession::State {
     int result = -1;    // its index in response->results()
     int remaining = 0;  // records not yet reported
     bool failed = false;
+    bool no_evidence = false;  // counted in accepted_without_evidence once accepted
   };
 
   bool log_not_delivered = false;
@@ -85,6 +90,7 @@ struct PublishSession::State {
   uint64_t base = 0;
   int64_t unresolved = 0;
   int64_t accepted = 0;
+  int64_t accepted_without_evidence = 0;
   int64_t failed = 0;
   int64_t first_failed_line = 0;
   std::shared_ptr<State> self;
@@ -122,6 +128,7 @@ struct PublishSession::State {
       if (first_failed_line == 0 || w.line < first_failed_line) first_failed_line = w.line;
     } else {
       ++accepted;
+      if (w.no_evidence) ++accepted_without_evidence;
     }
     while (!written.empty() && written.front().remaining == 0) {
       written.pop_front();
@@ -183,6 +190,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     }
     if (dry_run_) {
       ++valid_;
+      if (first.evidence_size() == 0) ++valid_without_evidence_;
       if (r != nullptr) r->set_status(v1::EventResult::STATUS_VALID);
       return v1::EventResult::STATUS_VALID;
     }
@@ -193,7 +201,8 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     s.in_flight += n;
     if (!s.self) s.self = state_;
     seq = s.base + s.written.size();
-    s.written.push_back(State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false});
+    s.written.push_back(
+        State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false, first.evidence_size() == 0});
     ++s.unresolved;
     if (r != nullptr) {
       for (const v1::Event& e : *records) {
@@ -228,6 +237,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
   summary.rejected = rejected_;
   summary.dry_run = dry_run_;
   summary.valid = valid_;
+  summary.without_evidence = dry_run_ ? valid_without_evidence_ : s.accepted_without_evidence;
   summary.not_delivered = s.failed + s.unresolved;
   summary.first_not_delivered_line = s.first_failed_line;
   for (const State::Written& w : s.written) {
@@ -259,6 +269,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
     response->set_rejected(summary.rejected);
     response->set_not_delivered(summary.not_delivered);
     response->set_valid(summary.valid);
+    response->set_without_evidence(static_cast<int32_t>(summary.without_evidence));
     s.response = nullptr;
   }
   s.counters = nullptr;

@@ -58,8 +58,10 @@ class Publisher {
                               absl::Time deadline = absl::InfiniteFuture());
 
   // Validates one event and stamps it (recordedTime = now, recordedBy = principal, ids): the records
-  // to write (see Normalise), or a FieldError. Thread-safe.
-  absl::StatusOr<std::vector<v1::Event>> Prepare(v1::Event event, const std::string& principal);
+  // to write (see Normalise), or a FieldError; with `require_evidence`, an otherwise valid event without
+  // evidence is the FieldError of CheckEvidenceRequired. Thread-safe.
+  absl::StatusOr<std::vector<v1::Event>> Prepare(v1::Event event, const std::string& principal,
+                                                 bool require_evidence = false);
 
  private:
   friend class PublishSession;
@@ -112,7 +114,7 @@ class PublishSession {
 
   // Waits until every written event is acknowledged or failed, or until `deadline`: the events still
   // unresolved then count as not delivered (their records may still land). Returns the session's
-  // counts, first_not_delivered_line being the first line that failed or is unresolved, and adds them
+  // counts (without_evidence: the accepted, in a dry run valid, events that carry no evidence), first_not_delivered_line being the first line that failed or is unresolved, and adds them
   // to the Publisher's counters. Call once, after the last Submit.
   FeedSummary Drain(absl::Time deadline);
 
@@ -128,6 +130,7 @@ class PublishSession {
   int64_t duplicates_ = 0;
   int64_t rejected_ = 0;
   int64_t valid_ = 0;  // dry run
+  int64_t valid_without_evidence_ = 0;  // dry run: valid events that carry no evidence
 };
 
 }  // namespace talentflow::ingest

@@ -207,6 +207,11 @@ std::string RejectedField(const absl::Status& status) {
   return p ? std::string(*p) : std::string();
 }
 
+absl::Status CheckEvidenceRequired(const v1::Event& event) {
+  if (event.evidence_size() > 0) return absl::OkStatus();
+  return FieldError("evidence", "required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}");
+}
+
 std::string DeriveIdempotencyKey(const v1::Event& e) {
   // Appended in place: this runs for every event that comes without a key.
   std::string material;

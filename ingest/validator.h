@@ -44,6 +44,11 @@ absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event event, const Aliases&
                                                   const Stamp& stamp,
                                                   const ValidationLimits& limits = {});
 
+// The rule of --require-evidence (PublishRequest.require_evidence): OK when `event` has at least one
+// evidence entry, else the FieldError "evidence: required by --require-evidence; add at least one
+// {"outlet":…,"url":…}".
+absl::Status CheckEvidenceRequired(const v1::Event& event);
+
 // The idempotency key derived for an event without one: a hash of org, team, payload type, the
 // person (id, else lower-cased name) or the payload's discriminating value, and the effective
 // date at its precision — so the same story from two outlets gets the same key.

@@ -43,11 +43,11 @@ class BrokenFeed : public ::testing::Test {
     publisher_ = std::make_unique<Publisher>(sink_.get(), &aliases_, &counters_);
   }
 
-  // Runs feed mode over `text`; the rejects file's lines go to `*rejects`.
-  FeedSummary Run(const std::string& text, std::vector<std::string>* rejects) {
+  // Runs feed mode over `text` with `options` (its path and rejects file set here); the rejects file's
+  // lines go to `*rejects`.
+  FeedSummary Run(const std::string& text, std::vector<std::string>* rejects, FeedOptions options = {}) {
     const std::string dir = ::testing::TempDir();
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    FeedOptions options;
     options.path = dir + "/" + name + ".jsonl";
     options.rejects_path = dir + "/" + name + ".rejects";
     options.delivery_timeout = absl::Milliseconds(200);
@@ -82,46 +82,103 @@ TEST_F(BrokenFeed, EveryLineOfTheCorpusIsRejectedWithItsLineNumber) {
   ASSERT_FALSE(corpus.empty());
   std::vector<std::string> rejects;
   const FeedSummary summary = Run(corpus, &rejects);
-  // Worked out from the corpus, line by line: the field each line fails on, and the reason where
-  // ingest (not protobuf's JSON parser) words it. protobuf names the fields of mapping errors by their
-  // proto names ("effective_time"), and some type errors only in its message.
+  // Worked out from the corpus, line by line: the field each line fails on (its JSON name) and the
+  // reason, in ingest's words (json_event_check.h, validator.h).
+  const std::string one_object =
+      "; expected one JSON object per line (e.g. {\"org\":\"openai\",\"team\":\"sora\",\"effectiveTime\":"
+      "\"2025-03-20T00:00:00Z\",\"hire\":{}})\t";
   const std::vector<std::string> expected = {
       "line 1: line: empty line\t",
       "line 2: line: empty line\t   ",
-      "line 3: line: not a talentflow.v1.Event in JSON: ",  // truncated object
-      "line 4: line: not a talentflow.v1.Event in JSON: ",  // text after the object
-      "line 5: org: ",                                      // a number for a string
-      "line 6: line: not a talentflow.v1.Event in JSON: team: ",  // a list for a string
-      "line 7: effective_time: ",                                 // not a timestamp
+      "line 3: line: not valid JSON (Unexpected end of string. Expected a value)" + one_object,
+      "line 4: line: not valid JSON (Parsing terminated before end of input)" + one_object,
+      "line 5: org: the number 42; expected a string (in quotes)\t",
+      "line 6: team: a list; expected a string (in quotes)\t",
+      "line 7: effectiveTime: the string \"yesterday\" is not a time; expected a time as \"YYYY-MM-DDTHH:MM:SSZ\" "
+      "(e.g. \"2025-03-20T00:00:00Z\"; an offset such as +02:00 instead of Z also works) or a bare date (e.g. "
+      "\"2025-03-20\", read as midnight UTC)\t",
       "line 8: effectiveTime: more than 1 day in the future\t",
       "line 9: effectiveTime: before 1990-01-01\t",
-      "line 10: departure.destination_kind: ",  // unknown enum name
-      "line 11: person.seniority: ",           // unknown enum name
-      "line 12: line: ",                       // two payloads of the oneof
+      "line 10: departure.destinationKind: \"DESTINATION_KIND_MARS\" is not a DestinationKind; expected one of "
+      "DESTINATION_KIND_COMPETITOR, DESTINATION_KIND_NEW_VENTURE, DESTINATION_KIND_ACADEMIA, DESTINATION_KIND_OTHER, "
+      "DESTINATION_KIND_UNKNOWN\t",
+      "line 11: person.seniority: \"SENIORITY_GOD\" is not a Seniority; expected one of SENIORITY_JUNIOR, "
+      "SENIORITY_MID, SENIORITY_SENIOR, SENIORITY_STAFF, SENIORITY_PRINCIPAL, SENIORITY_LEADERSHIP\t",
+      "line 12: departure: a second payload after `hire`; expected exactly one payload per event, one of hire, "
+      "departure, transferOut, transferIn, reprioritisation, budgetChange, computeReallocation, retentionAction, "
+      "teamChange, headcountReport, retraction\t",
       "line 13: payload: required: exactly one of ",
       "line 14: org: ",  // "Acme Labs!" is no slug
       "line 15: org: required\t",
-      "line 16: line: not a talentflow.v1.Event in JSON: ",  // unknown field "colour"
+      "line 16: colour: unknown field\t",
       "line 17: retraction.targetEventId: required\t",
       "line 18: transferOut.toTeam: must differ from team\t",
       "line 19: headcountReport.headcount: must be >= 0\t",
       "line 20: computeReallocation.share: must be in (0, 1]\t",
       "line 21: eventId: must be 1-64 characters of [A-Za-z0-9._:-]\t",
-      "line 22: line: not a talentflow.v1.Event in JSON: ",  // an array
-      "line 23: line: not a talentflow.v1.Event in JSON: ",  // a string
-      "line 24: line: not a talentflow.v1.Event in JSON: ",  // null
+      "line 22: line: a list; expected one JSON object per line (e.g. {\"org\":\"openai\",\"team\":\"sora\",…})\t",
+      "line 23: line: the string \"just a string\"; expected one JSON object per line (e.g. {\"org\":\"openai\","
+      "\"team\":\"sora\",…})\t",
+      "line 24: line: null; expected one JSON object per line (e.g. {\"org\":\"openai\",\"team\":\"sora\",…})\t",
       "line 25: line: empty line\t\xEF\xBB\xBF",              // a byte-order mark and nothing else
+      "line 26: departure.regretted: the string \"yes\"; expected true or false (a JSON boolean, without quotes)\t",
+      "line 27: departure.destination: unknown field; did you mean `destinationOrg`?\t",
+      "line 28: person.seniority: \"LEADERSHIP\" is not a Seniority; expected one of SENIORITY_JUNIOR, SENIORITY_MID, "
+      "SENIORITY_SENIOR, SENIORITY_STAFF, SENIORITY_PRINCIPAL, SENIORITY_LEADERSHIP (did you mean "
+      "SENIORITY_LEADERSHIP?)\t",
+      "line 29: effectiveTime: the string \"2025-03-20 10:00\" is not a time; expected a time as "
+      "\"YYYY-MM-DDTHH:MM:SSZ\" (e.g. \"2025-03-20T00:00:00Z\"; an offset such as +02:00 instead of Z also works) or "
+      "a bare date (e.g. \"2025-03-20\", read as midnight UTC)\t",
   };
   ASSERT_EQ(rejects.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_THAT(rejects[i], StartsWith(expected[i]));
-  EXPECT_EQ(summary.rejected, 25);
+  EXPECT_EQ(summary.rejected, 29);
   EXPECT_EQ(summary.accepted, 0);
   EXPECT_EQ(summary.duplicates, 0);
   EXPECT_EQ(summary.not_delivered, 0);
-  EXPECT_EQ(summary.ToString(), "accepted 0, duplicates 0, rejected 25");
+  EXPECT_EQ(summary.ToString(), "accepted 0, duplicates 0, rejected 29");
   EXPECT_EQ(summary.ExitCode(), 3);
-  EXPECT_EQ(counters_.rejected.load(), 25);
+  EXPECT_EQ(counters_.rejected.load(), 29);
   EXPECT_EQ(sink_->in_flight(), 0);  // nothing was written
+}
+
+// Line 3 fails validation and line 8 parsing; the rejects file lists them in line order. Line 1 has no
+// evidence: counted in the summary, and rejected under --require-evidence.
+TEST_F(BrokenFeed, RejectionsInLineOrderAndLinesWithoutEvidence) {
+  std::string feed;
+  const std::string evidence = R"("evidence":[{"outlet":"Reuters","url":"https://example.com/a"}],)";
+  for (int line = 1; line <= 9; ++line) {
+    const std::string person = absl::StrCat(R"("person":{"id":"p-)", line, R"("},)");
+    if (line == 3) {
+      absl::StrAppend(&feed, R"({"team":"sora","effectiveTime":"2026-02-10",)", person, evidence, R"("hire":{}})", "\n");
+    } else if (line == 8) {
+      absl::StrAppend(&feed, R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10",)", person, evidence,
+                      R"("departure":{"regretted":"yes"}})", "\n");
+    } else {
+      absl::StrAppend(&feed, R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10",)", person,
+                      line == 1 ? "" : evidence, R"("hire":{}})", "\n");
+    }
+  }
+  FeedOptions options;
+  options.dry_run = true;
+  std::vector<std::string> rejects;
+  FeedSummary summary = Run(feed, &rejects, options);
+  ASSERT_EQ(rejects.size(), 2u);
+  EXPECT_THAT(rejects[0], StartsWith("line 3: org: required\t"));
+  EXPECT_THAT(rejects[1],
+              StartsWith("line 8: departure.regretted: the string \"yes\"; expected true or false (a JSON boolean, "
+                         "without quotes)\t"));
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 7, duplicates 0, rejected 2, 1 line without evidence");
+
+  options.require_evidence = true;
+  rejects.clear();
+  summary = Run(feed, &rejects, options);
+  ASSERT_EQ(rejects.size(), 3u);
+  EXPECT_THAT(rejects[0],
+              StartsWith("line 1: evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}\t"));
+  EXPECT_THAT(rejects[1], StartsWith("line 3: org: required\t"));
+  EXPECT_THAT(rejects[2], StartsWith("line 8: departure.regretted: "));
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 6, duplicates 0, rejected 3");
 }
 
 TEST_F(BrokenFeed, BinaryAndHugeLines) {

@@ -212,6 +212,18 @@ TEST(FeedSummary, CountsResultsAndSaysHowTheRunEnded) {
             "there: tail -n +12)");
 }
 
+TEST(FeedSummary, NamesLinesWithoutEvidenceOnlyWhenThereAreSome) {
+  FeedSummary s;
+  s.accepted = 69;
+  s.duplicates = 4;
+  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0");
+  s.without_evidence = 1;
+  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0, 1 line without evidence");
+  s.without_evidence = 2;
+  s.not_delivered = 1;
+  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0, 2 lines without evidence, not delivered 1");
+}
+
 TEST(FeedSummary, ADryRunCountsValidLinesAndSaysNothingWasWritten) {
   FeedSummary s;
   s.dry_run = true;

@@ -55,6 +55,16 @@ TEST_F(ValidatorTest, AcceptsValidEventAndStampsIt) {
   EXPECT_EQ(out.idempotency_key().size(), 4u + 32u);
 }
 
+TEST_F(ValidatorTest, RequiringEvidenceRejectsAnEventWithoutAny) {
+  v1::Event e = Valid();
+  e.clear_evidence();
+  const absl::Status st = CheckEvidenceRequired(e);
+  EXPECT_EQ(st.message(), "evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}");
+  EXPECT_EQ(RejectedField(st), "evidence");
+  e.add_evidence()->set_url("https://example.com/a");
+  EXPECT_TRUE(CheckEvidenceRequired(e).ok());
+}
+
 TEST_F(ValidatorTest, AssignsEventIdWhenAbsent) {
   v1::Event e = Valid();
   e.clear_event_id();
