@@ -37,7 +37,8 @@ CLI::Option* AddDate(CLI::App* app, const std::string& name, std::optional<googl
 }
 
 void AddOrg(CLI::App* app, std::string* org) {
-  AddParsed(app, "org", "ORG", org, [](const std::string& s) { return ParseOrg(s); }, "org: a slug or a name the server resolves (OpenAI)")
+  AddParsed(app, "org", "ORG", org, [](const std::string& s) { return ParseOrg(s); },
+            "org: a slug or a name the server resolves (OpenAI)")
       ->type_name("ORG")
       ->required();
 }

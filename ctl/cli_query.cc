@@ -150,6 +150,10 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddReadFlags(watch, &cmd->read);
     watch->footer(kColumnsFooter);
     context.OnRun(watch, [&context, cmd] {
+      if (cmd->read.read.csv) {
+        std::cerr << "error: watch has no --csv (a CSV has one header); --json prints one line per update" << std::endl;
+        return kExitUsage;
+      }
       cmd->options.clear_screen = !cmd->read.read.json && isatty(STDOUT_FILENO);
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         StopOnSignals();

@@ -399,7 +399,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
 int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err) {
   v1::Watermark wm;
   if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
-  return Emit(read, wm, [&] { return RenderWatermark(wm); }, out, err);
+  return Emit(read, wm, [&] { return RenderWatermark(wm); }, [&] { return WatermarkCsv(wm); }, out, err);
 }
 
 int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,

@@ -113,6 +113,16 @@ std::string EventsCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>&
   return out;
 }
 
+std::string WatermarkCsv(const v1::Watermark& watermark) {
+  std::string out = CsvRow({"partition", "applied_offset", "end_offset", "lag", "instance", "standby"});
+  for (const auto& p : watermark.partitions()) {
+    out += CsvRow({absl::StrCat(p.partition()), absl::StrCat(p.applied_offset()),
+                   p.end_offset() < 0 ? "" : absl::StrCat(p.end_offset()), p.lag() < 0 ? "" : absl::StrCat(p.lag()),
+                   p.instance(), p.standby() ? "true" : "false"});
+  }
+  return out;
+}
+
 std::string OrgsCsv(const v1::ListOrgsResponse& orgs) {
   std::string out = CsvRow({"org", "teams"});
   for (const auto& o : orgs.orgs()) out += CsvRow({o.org(), absl::StrCat(o.teams())});

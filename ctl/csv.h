@@ -34,6 +34,9 @@ std::string FlowsCsv(const v1::GetTalentFlowsResponse& flows);
 // destination_kind a departure's; target_event_id a retraction's; evidence "outlet <url>" joined
 // by " | ".
 std::string EventsCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events);
+// A watermark (lag): partition,applied_offset,end_offset,lag,instance,standby ("" for an unknown
+// end or lag).
+std::string WatermarkCsv(const v1::Watermark& watermark);
 // Orgs: org,teams.
 std::string OrgsCsv(const v1::ListOrgsResponse& orgs);
 

@@ -97,8 +97,11 @@ std::vector<std::string> NearestNames(absl::string_view wanted, const std::vecto
   }
   std::sort(near.begin(), near.end());
   near.erase(std::unique(near.begin(), near.end()), near.end());
+  // Only the nearest: "teamm7" suggests team7, not every teamN two edits away.
   std::vector<std::string> out;
-  for (size_t i = 0; i < near.size() && i < limit; ++i) out.push_back(std::move(near[i].second));
+  for (size_t i = 0; i < near.size() && i < limit && near[i].first == near[0].first; ++i) {
+    out.push_back(std::move(near[i].second));
+  }
   return out;
 }
 

@@ -29,9 +29,9 @@ std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NameResol
     const Aliases* aliases);
 
 // The names among `known` nearest to `wanted` by edit distance (insertions, deletions,
-// substitutions, and swaps of neighbours, each 1), at most max(2, |wanted| / 3) away, nearest
-// first then by name; at most `limit`. Empty when none is that near.
-// Example: NearestNames("soraa", {"sora", "codex"}) -> {"sora"}.
+// substitutions, and swaps of neighbours, each 1), at most max(2, |wanted| / 3) away: those at the
+// smallest distance found, by name, at most `limit`. Empty when none is that near.
+// Example: NearestNames("teamm7", {"team7", "team1", "codex"}) -> {"team7"}.
 std::vector<std::string> NearestNames(absl::string_view wanted, const std::vector<std::string>& known,
                                       size_t limit = 3);
 

@@ -120,7 +120,7 @@ TEST(FlowsCsv, OneRowPerMoverWithItsTeam) {
             "openai,anthropic,superalignment,2024-05,jan,\"Leike, Jan\",SENIORITY_LEADERSHIP\n");
 }
 
-TEST(TrendAndOrgsCsv, HeaderThenRows) {
+TEST(TrendOrgsAndWatermarkCsv, HeaderThenRows) {
   v1::GetTeamTrendResponse trend;
   auto* p = trend.add_points();
   p->set_date("2026-02-01");
@@ -138,6 +138,23 @@ TEST(TrendAndOrgsCsv, HeaderThenRows) {
   o->set_org("openai");
   o->set_teams(7);
   EXPECT_EQ(OrgsCsv(orgs), "org,teams\nopenai,7\n");
+  v1::Watermark wm;
+  auto* pw = wm.add_partitions();
+  pw->set_partition(5);
+  pw->set_applied_offset(44);
+  pw->set_end_offset(-1);
+  pw->set_lag(-1);
+  pw = wm.add_partitions();
+  pw->set_partition(11);
+  pw->set_applied_offset(8);
+  pw->set_end_offset(10);
+  pw->set_lag(2);
+  pw->set_instance("local-1");
+  pw->set_standby(true);
+  EXPECT_EQ(WatermarkCsv(wm),
+            "partition,applied_offset,end_offset,lag,instance,standby\n"
+            "5,44,,,,false\n"
+            "11,8,10,2,local-1,true\n");
 }
 
 }  // namespace

@@ -195,6 +195,16 @@ TEST_F(QueryServiceTest, NotFoundSuggestsTheNearestTeamsAndOrgs) {
   EXPECT_EQ(s.error_message(), "team openai/codx not found; did you mean openai/codex?");
 }
 
+TEST(NearestNames, OnlyTheNearestWithinAThirdOfTheName) {
+  EXPECT_THAT(NearestNames("soraa", {"sora", "codex"}), ElementsAre("sora"));
+  EXPECT_THAT(NearestNames("sroa", {"sora", "codex"}), ElementsAre("sora"));  // a swap is one edit
+  EXPECT_THAT(NearestNames("teamm7", {"team1", "team7", "team10"}), ElementsAre("team7"));
+  EXPECT_THAT(NearestNames("team", {"team2", "team1"}), ElementsAre("team1", "team2"));  // ties by name
+  EXPECT_TRUE(NearestNames("robotics", {"sora", "codex"}).empty());
+  EXPECT_EQ(DidYouMean({}), "");
+  EXPECT_EQ(DidYouMean({"a", "b", "c"}), "; did you mean a, b or c?");
+}
+
 TEST_F(QueryServiceTest, ListOrgsCountsTheTeamsOfEachOrg) {
   v1::ListOrgsResponse resp;
   grpc::ClientContext ctx;
