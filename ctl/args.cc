@@ -18,7 +18,9 @@ namespace {
 absl::StatusOr<std::string> ParseName(absl::string_view what, absl::string_view text) {
   const absl::string_view name = absl::StripAsciiWhitespace(text);
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": empty name"));
-  if (name.size() > 200) return absl::InvalidArgumentError(absl::StrCat(what, " \"", name.substr(0, 20), "…\": longer than 200 bytes"));
+  if (name.size() > 200) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " \"", name.substr(0, 20), "…\": longer than 200 bytes"));
+  }
   return std::string(name);
 }
 

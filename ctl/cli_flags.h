@@ -61,8 +61,8 @@ struct ReadFlags {
 void AddReadFlags(CLI::App* app, ReadFlags* flags);
 
 // Completes `flags.read` (the timeout; colour when stdout is a terminal, not --json or --csv and
-// NO_COLOR is unset; the table width, TableWidth of stdout, --wide, $COLUMNS and the terminal's), opens the QueryService (in-process over --db, else --query with the context's TLS and
-// token) and returns `read(options, stub)`; kExitFailed, reported on stderr, when it cannot open.
+// NO_COLOR is unset; the table width, TableWidth of stdout, --wide, $COLUMNS and the terminal's),
+// opens the QueryService (in-process over --db, else --query with the context's TLS and token) and returns `read(options, stub)`; kExitFailed, reported on stderr, when it cannot open.
 int RunRead(const CliContext& context, ReadFlags& flags,
             const std::function<int(const ReadOptions&, v1::QueryService::StubInterface&)>& read);
 

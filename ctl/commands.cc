@@ -321,8 +321,8 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
   } while (!req.page_token().empty());
   ReadOptions as_csv = read;
   as_csv.csv = read.csv || options.csv;
-  return Emit(as_csv, all, [&] { return RenderEvents(all.events(), read.width); }, [&] { return EventsCsv(all.events()); },
-              out, err);
+  return Emit(as_csv, all, [&] { return RenderEvents(all.events(), read.width); },
+              [&] { return EventsCsv(all.events()); }, out, err);
 }
 
 int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,

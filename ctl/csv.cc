@@ -10,7 +10,8 @@ namespace talentflow::ctl {
 namespace {
 
 std::string TimeText(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() == 0 && ts.nanos() == 0 ? "" : absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", ToAbslTime(ts), absl::UTCTimeZone());
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", ToAbslTime(ts), absl::UTCTimeZone());
 }
 
 // The enum value's name, or "" for the unspecified value 0.

@@ -554,8 +554,9 @@ std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecor
     std::vector<std::string> notes;
     if (std::string detail = EventDetail(e); !detail.empty()) notes.push_back(std::move(detail));
     if (!entry.note().empty()) notes.push_back(entry.note());
-    table.AddRow({e.event_id().empty() ? "-" : e.event_id(), EffectiveDate(e), EventType(e), person.empty() ? "-" : person,
-                  EntryStatus(entry.status()), notes.empty() ? "-" : absl::StrJoin(notes, "; ")});
+    table.AddRow({e.event_id().empty() ? "-" : e.event_id(), EffectiveDate(e), EventType(e),
+                  person.empty() ? "-" : person, EntryStatus(entry.status()),
+                  notes.empty() ? "-" : absl::StrJoin(notes, "; ")});
   }
   return table.Render(false, width);
 }

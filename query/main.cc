@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
                     "PEM CA that signed the other instances' query certificates; dial them with TLS (env "
                     "TALENTFLOW_PEER_TLS_CA; default: plaintext, or this server's --tls-cert when it has one)");
   serve->add_option("--aliases", aliases_path,
-                    "org/team aliases JSON, as ingest's: reads resolve the names the feed takes (env TALENTFLOW_ALIASES)");
+                    "org/team aliases JSON, as ingest's: reads resolve the names the feed takes "
+                    "(env TALENTFLOW_ALIASES)");
   ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
   AddServerSecurityFlags(serve, &security_options);
   CLI11_PARSE(app, argc, argv);

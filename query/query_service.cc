@@ -293,7 +293,8 @@ absl::Status QueryServiceImpl::GatherOrgs(grpc::ServerContext* ctx, const v1::Mi
         *req.mutable_min_offsets() = min;
         req.set_max_lag(max_lag);
         v1::ListOrgsResponse theirs;
-        RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::ListOrgs, *ctx, target.address, target.partitions, req, &theirs));
+        RETURN_IF_ERROR(
+            Forward(&v1::QueryService::Stub::ListOrgs, *ctx, target.address, target.partitions, req, &theirs));
         std::lock_guard<std::mutex> lock(mu);
         for (const auto& o : theirs.orgs()) (*orgs)[o.org()] += o.teams();
         *part = theirs.watermark();

@@ -33,7 +33,8 @@ TEST(EventsCsv, IdsTeamsOriginDestinationAndKindWithANoteQuoted) {
   e->set_team("sora");
   *e->mutable_effective_time() = ToTimestamp(absl::FromCivil(absl::CivilDay(2026, 2, 10), absl::UTCTimeZone()));
   e->set_date_precision(v1::DATE_PRECISION_DAY);
-  *e->mutable_recorded_time() = ToTimestamp(absl::FromCivil(absl::CivilSecond(2026, 2, 11, 9, 30, 0), absl::UTCTimeZone()));
+  *e->mutable_recorded_time() =
+      ToTimestamp(absl::FromCivil(absl::CivilSecond(2026, 2, 11, 9, 30, 0), absl::UTCTimeZone()));
   e->set_confidence(v1::CONFIDENCE_REPORTED);
   e->mutable_person()->set_id("p-2");
   e->mutable_person()->set_name("Bill Peebles");
