@@ -7,22 +7,30 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/base/slug.h"
+#include "absl/strings/match.h"
+#include "common/base/status.h"
 #include "common/base/time_util.h"
 
 namespace talentflow::ctl {
 namespace {
 
-absl::Status NotASlug(absl::string_view what, absl::string_view text) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " \"", text, "\" is not a slug (lower-case [a-z0-9][a-z0-9-]{0,62})"));
+// A name as the query service takes it: the server resolves it to a slug (aliases, case, spacing).
+absl::StatusOr<std::string> ParseName(absl::string_view what, absl::string_view text) {
+  const absl::string_view name = absl::StripAsciiWhitespace(text);
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": empty name"));
+  if (name.size() > 200) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " \"", name.substr(0, 20), "…\": longer than 200 bytes"));
+  }
+  return std::string(name);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> ParseOrg(absl::string_view text) {
-  if (!IsSlug(text)) return NotASlug("org", text);
-  return std::string(text);
+  if (absl::StrContains(text, '/')) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\": expected an org, e.g. openai (no \"/\")"));
+  }
+  return ParseName("org", text);
 }
 
 absl::StatusOr<TeamRef> ParseTeamRef(absl::string_view text) {
@@ -30,9 +38,9 @@ absl::StatusOr<TeamRef> ParseTeamRef(absl::string_view text) {
   if (parts.size() != 2) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\": expected ORG/TEAM, e.g. openai/superalignment"));
   }
-  if (!IsSlug(parts[0])) return NotASlug("org", parts[0]);
-  if (!IsSlug(parts[1])) return NotASlug("team", parts[1]);
-  return TeamRef{std::string(parts[0]), std::string(parts[1])};
+  ASSIGN_OR_RETURN(std::string org, ParseName("org", parts[0]));
+  ASSIGN_OR_RETURN(std::string team, ParseName("team", parts[1]));
+  return TeamRef{std::move(org), std::move(team)};
 }
 
 absl::StatusOr<google::protobuf::Timestamp> ParseDate(absl::string_view text, DayBound bound) {
@@ -117,7 +125,7 @@ absl::StatusOr<WatchTarget> ParseWatchTarget(const std::vector<std::string>& arg
         target.teams.push_back(ref->team);
       }
     }
-    if (!target.org.empty() && org != target.org) {
+    if (!target.org.empty() && absl::AsciiStrToLower(org) != absl::AsciiStrToLower(target.org)) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", arg, "\": one org at a time (already watching ", target.org, ")"));
     }

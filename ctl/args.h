@@ -22,10 +22,13 @@ struct TeamRef {
   std::string team;
 };
 
-// An org slug ("openai"). InvalidArgument when `text` is not a canonical slug.
+// An org as named on the command line: a slug ("openai") or a name the server resolves to one
+// ("OpenAI", "Open AI": aliases, case and spacing, as ingest does), surrounding spaces dropped.
+// InvalidArgument when empty, longer than 200 bytes, or holding a "/".
 absl::StatusOr<std::string> ParseOrg(absl::string_view text);
 
-// "openai/superalignment". InvalidArgument unless both halves are canonical slugs.
+// "openai/superalignment", or names the server resolves ("OpenAI/Sora"). InvalidArgument unless
+// there are two non-empty halves.
 absl::StatusOr<TeamRef> ParseTeamRef(absl::string_view text);
 
 // Which instant a bare date ("2026-02-10") stands for.

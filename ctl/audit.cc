@@ -181,20 +181,6 @@ int Fail(const absl::Status& s, std::ostream& err) {
   return 1;
 }
 
-std::string CsvField(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string TimeText(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() == 0 && ts.nanos() == 0 ? "" : absl::FormatTime(absl::RFC3339_sec, ToAbslTime(ts), absl::UTCTimeZone());
-}
-
 }  // namespace
 
 int RunReplay(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
@@ -250,28 +236,6 @@ int RunSnapshot(ReplayOptions options, absl::Time known_at, std::ostream& out, s
   out << "known at " << absl::FormatTime(absl::RFC3339_full, known_at, absl::UTCTimeZone()) << ": offsets " << until
       << std::endl;
   return RunReplay(options, out, err);
-}
-
-std::string RenderHistoryCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events) {
-  std::string out =
-      "offset,recorded_time,effective_time,type,person_id,person_name,seniority,status,note,confidence,evidence\n";
-  for (const auto& h : events) {
-    const v1::Event& e = h.event();
-    std::string type;
-    if (const auto* field = e.GetDescriptor()->FindOneofByName("payload"); field) {
-      if (const auto* set = e.GetReflection()->GetOneofFieldDescriptor(e, field)) type = set->json_name();
-    }
-    std::string evidence;
-    for (const auto& ev : e.evidence()) absl::StrAppend(&evidence, evidence.empty() ? "" : " | ", ev.outlet(), " <", ev.url(), ">");
-    std::vector<std::string> fields = {std::to_string(h.offset()), TimeText(e.recorded_time()), TimeText(e.effective_time()),
-                                       type, e.person().id(), e.person().name(),
-                                       e.has_person() ? v1::Seniority_Name(e.person().seniority()) : "",
-                                       v1::EventStatus_Name(h.status()), h.note(), v1::Confidence_Name(e.confidence()),
-                                       evidence};
-    for (size_t i = 0; i < fields.size(); ++i) absl::StrAppend(&out, i ? "," : "", CsvField(fields[i]));
-    out += "\n";
-  }
-  return out;
 }
 
 }  // namespace talentflow::ctl

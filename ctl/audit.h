@@ -68,9 +68,6 @@ int RunDigest(const std::string& db, std::ostream& out, std::ostream& err);
 int RunVerify(const KafkaOptions& kafka, const std::string& live_db, std::ostream& out, std::ostream& err);
 // audit snapshot: a replay up to what the broker had accepted by `known_at`.
 int RunSnapshot(ReplayOptions options, absl::Time known_at, std::ostream& out, std::ostream& err);
-// A team's history (ListEvents' records) as CSV: offset,recorded_time,effective_time,type,person_id,
-// person_name,seniority,status,note,confidence,evidence (outlet <url> joined by " | ").
-std::string RenderHistoryCsv(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events);
 inline constexpr int kExitMismatch = 4;
 
 }  // namespace talentflow::ctl

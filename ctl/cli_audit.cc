@@ -41,7 +41,6 @@ void AddAuditCommands(CLI::App& app, CliContext& context) {
   auto hist = std::make_shared<History>();
   auto* history = audit->add_subcommand("history", "every event that touched a team, in log order, with status and evidence");
   AddTeam(history, &hist->options.team);
-  history->add_flag("--csv", hist->options.csv, "CSV for spreadsheets");
   AddReadFlags(history, &hist->read);
   context.OnRun(history, [&context, hist] {
     return RunRead(context, hist->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {

@@ -1,5 +1,6 @@
 #include "ctl/cli_flags.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -7,8 +8,20 @@
 #include <memory>
 
 #include "ctl/local_query_server.h"
+#include "ctl/tables.h"
 
 namespace talentflow::ctl {
+
+namespace {
+
+// The terminal's width from the kernel (0 when stdout is not a terminal or it does not say).
+int TerminalColumns() {
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
+}
+
+}  // namespace
 
 const char kColumnsFooter[] =
     "Columns: heads = headcount; dep90, sen90 = departures and senior departures in the last 90 days;\n"
@@ -24,20 +37,25 @@ CLI::Option* AddDate(CLI::App* app, const std::string& name, std::optional<googl
 }
 
 void AddOrg(CLI::App* app, std::string* org) {
-  AddParsed(app, "org", "ORG", org, [](const std::string& s) { return ParseOrg(s); }, "org slug")
+  AddParsed(app, "org", "ORG", org, [](const std::string& s) { return ParseOrg(s); },
+            "org: a slug or a name the server resolves (OpenAI)")
       ->type_name("ORG")
       ->required();
 }
 
 void AddTeam(CLI::App* app, TeamRef* team) {
   AddParsed(app, "team", "ORG/TEAM", team, [](const std::string& s) { return ParseTeamRef(s); },
-            "team, as org/team")
+            "team, as org/team (slugs or names: OpenAI/Sora)")
       ->type_name("ORG/TEAM")
       ->required();
 }
 
 void AddReadFlags(CLI::App* app, ReadFlags* flags) {
-  app->add_flag("--json", flags->read.json, "print the response as proto3 JSON");
+  auto* json = app->add_flag("--json", flags->read.json, "print the response as proto3 JSON");
+  app->add_flag("--csv", flags->read.csv, "print CSV for spreadsheets (RFC 4180, a header row, every value whole)")
+      ->excludes(json);
+  app->add_flag("--wide", flags->wide,
+                "on a terminal too, print every value whole, one line per row (as when stdout is not a terminal)");
   AddParsed(app, "--min-offsets", "--min-offsets", &flags->read.min_offsets,
             [](const std::string& s) { return ParseOffsets(s); },
             "read your writes: wait until the views include these records (as printed by publish)")
@@ -60,7 +78,9 @@ void AddReadFlags(CLI::App* app, ReadFlags* flags) {
 int RunRead(const CliContext& context, ReadFlags& flags,
             const std::function<int(const ReadOptions&, v1::QueryService::StubInterface&)>& read) {
   flags.read.timeout = absl::Seconds(flags.timeout_seconds);
-  flags.read.color = !flags.read.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  const bool tty = isatty(STDOUT_FILENO);
+  flags.read.color = !flags.read.json && !flags.read.csv && tty && std::getenv("NO_COLOR") == nullptr;
+  flags.read.width = TableWidth(tty, flags.wide, std::getenv("COLUMNS"), TerminalColumns());
   std::unique_ptr<LocalQueryServer> local;  // outlives the stub
   std::shared_ptr<grpc::Channel> channel;
   if (!flags.db_path.empty()) {

@@ -54,14 +54,15 @@ struct ReadFlags {
   ReadOptions read;            // --json, --min-offsets
   double timeout_seconds = 10;  // --timeout
   std::string db_path;          // --db: read this view database in-process instead of calling --query
+  bool wide = false;            // --wide: full values on a terminal too (read.csv is --csv)
 };
 
-// Adds --json, --min-offsets, --timeout and --db to `app`, writing into `*flags`.
+// Adds --json, --csv, --wide, --min-offsets, --timeout and --db to `app`, writing into `*flags`.
 void AddReadFlags(CLI::App* app, ReadFlags* flags);
 
-// Completes `flags.read` (the timeout; colour when stdout is a terminal, not --json and NO_COLOR is
-// unset), opens the QueryService (in-process over --db, else --query with the context's TLS and
-// token) and returns `read(options, stub)`; kExitFailed, reported on stderr, when it cannot open.
+// Completes `flags.read` (the timeout; colour when stdout is a terminal, not --json or --csv and
+// NO_COLOR is unset; the table width, TableWidth of stdout, --wide, $COLUMNS and the terminal's),
+// opens the QueryService (in-process over --db, else --query with the context's TLS and token) and returns `read(options, stub)`; kExitFailed, reported on stderr, when it cannot open.
 int RunRead(const CliContext& context, ReadFlags& flags,
             const std::function<int(const ReadOptions&, v1::QueryService::StubInterface&)>& read);
 

@@ -1,4 +1,4 @@
-// talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, watch, lag.
+// talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, watch, orgs, lag.
 #include <unistd.h>
 
 #include <iostream>
@@ -150,10 +150,24 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddReadFlags(watch, &cmd->read);
     watch->footer(kColumnsFooter);
     context.OnRun(watch, [&context, cmd] {
+      if (cmd->read.read.csv) {
+        std::cerr << "error: watch has no --csv (a CSV has one header); --json prints one line per update" << std::endl;
+        return kExitUsage;
+      }
       cmd->options.clear_screen = !cmd->read.read.json && isatty(STDOUT_FILENO);
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         StopOnSignals();
         return RunWatch(cmd->options, read, stub, g_stop, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto read = std::make_shared<ReadFlags>();
+    auto* orgs = app.add_subcommand("orgs", "every org the views know, with its team count (ListOrgs)");
+    AddReadFlags(orgs, read.get());
+    context.OnRun(orgs, [&context, read] {
+      return RunRead(context, *read, [](const ReadOptions& options, v1::QueryService::StubInterface& stub) {
+        return RunOrgs(options, stub, std::cout, std::cerr);
       });
     });
   }

@@ -16,14 +16,17 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/rpc/grpc_status.h"
 #include "common/log/logging.h"
 #include "common/rpc/server_security.h"
 #include "common/base/status.h"
 #include "common/base/time_util.h"
 #include "ctl/audit.h"
+#include "ctl/csv.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
+#include "views/health.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -36,10 +39,13 @@ void SetMinOffsets(const ReadOptions& read, v1::MinOffsets* min) {
   for (const auto& [p, o] : read.min_offsets) (*min->mutable_offsets())[p] = o;
 }
 
-// Writes `response` as JSON, or the table `render` makes of it.
+// Writes `response` as JSON, as the CSV `csv` makes of it (ReadOptions::csv), or as the table
+// `render` makes of it.
 int Emit(const ReadOptions& read, const google::protobuf::Message& response, const std::function<std::string()>& render,
-         std::ostream& out, std::ostream& err) {
-  if (read.json) {
+         const std::function<std::string()>& csv, std::ostream& out, std::ostream& err) {
+  if (read.csv && !read.json && csv) {
+    out << csv();
+  } else if (read.json) {
     absl::StatusOr<std::string> json = RenderJson(response);
     if (!json.ok()) return ReportError(json.status(), err);
     out << *json;
@@ -48,6 +54,12 @@ int Emit(const ReadOptions& read, const google::protobuf::Message& response, con
   }
   out.flush();
   return kExitOk;
+}
+
+// The same for a read without CSV.
+int Emit(const ReadOptions& read, const google::protobuf::Message& response, const std::function<std::string()>& render,
+         std::ostream& out, std::ostream& err) {
+  return Emit(read, response, render, nullptr, out, err);
 }
 
 grpc::Status RepeatedToken(absl::string_view rpc) {
@@ -83,6 +95,24 @@ grpc::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInter
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+// `table` (RenderTeamList's), or for no teams, which teams there were none of: the org, the
+// statuses asked for and the day, and that merged and dissolved teams are left out without --all.
+std::string TeamsNote(const TeamsOptions& options, const v1::ListTeamsResponse& all, std::string table) {
+  if (!all.teams().empty()) return table;
+  std::vector<std::string> statuses;
+  for (v1::HealthStatus s : options.statuses) statuses.push_back(views::ShortName(s));
+  std::string note = absl::StrCat("no teams of ", options.org);
+  if (!statuses.empty()) {
+    const std::string last = statuses.back();
+    statuses.pop_back();
+    absl::StrAppend(&note, " with status ", statuses.empty() ? "" : absl::StrCat(absl::StrJoin(statuses, ", "), " or "),
+                    last);
+  }
+  absl::StrAppend(&note, " as of ", options.as_of ? FormatDay(DayOf(*options.as_of)) : "today");
+  if (!options.include_inactive) absl::StrAppend(&note, " (merged and dissolved teams need --all)");
+  return note + "\n";
 }
 
 std::string StatusCodeName(grpc::StatusCode code) {
@@ -181,7 +211,13 @@ int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryServic
   SetDeadline(ctx, read.timeout);
   v1::GetTeamHealthResponse resp;
   if (grpc::Status s = stub.GetTeamHealth(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderTeamHealth(resp.health(), read.color); }, out, err);
+  return Emit(read, resp, [&] { return RenderTeamHealth(resp.health(), read.color, read.width); },
+              [&] {
+                google::protobuf::RepeatedPtrField<v1::TeamHealth> one;
+                *one.Add() = resp.health();
+                return TeamsCsv(one);
+              },
+              out, err);
 }
 
 int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -208,7 +244,8 @@ int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryServ
     *all.mutable_watermark() = page.watermark();
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
-  return Emit(read, all, [&] { return RenderTeamList(all.teams(), read.color); }, out, err);
+  return Emit(read, all, [&] { return TeamsNote(options, all, RenderTeamList(all.teams(), read.color, read.width)); },
+              [&] { return TeamsCsv(all.teams()); }, out, err);
 }
 
 int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -222,7 +259,8 @@ int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService:
   SetDeadline(ctx, read.timeout);
   v1::GetOrgSnapshotResponse resp;
   if (grpc::Status s = stub.GetOrgSnapshot(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderOrgSnapshot(resp, read.color); }, out, err);
+  return Emit(read, resp, [&] { return RenderOrgSnapshot(resp, read.color, read.width); },
+              [&] { return TeamsCsv(resp.teams()); }, out, err);
 }
 
 int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -239,7 +277,8 @@ int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryServ
   SetDeadline(ctx, read.timeout);
   v1::GetTeamTrendResponse resp;
   if (grpc::Status s = stub.GetTeamTrend(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderTrend(resp, read.color); }, out, err);
+  return Emit(read, resp, [&] { return RenderTrend(resp, read.color, read.width); },
+              [&] { return TrendCsv(req.org(), req.team(), resp); }, out, err);
 }
 
 int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -255,7 +294,7 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   SetDeadline(ctx, read.timeout);
   v1::GetTalentFlowsResponse resp;
   if (grpc::Status s = stub.GetTalentFlows(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderFlows(resp); }, out, err);
+  return Emit(read, resp, [&] { return RenderFlows(resp, read.width); }, [&] { return FlowsCsv(resp); }, out, err);
 }
 
 int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -281,11 +320,10 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
     *all.mutable_watermark() = page.watermark();
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
-  if (options.csv) {
-    out << RenderHistoryCsv(all.events()) << std::flush;
-    return kExitOk;
-  }
-  return Emit(read, all, [&] { return RenderEvents(all.events()); }, out, err);
+  ReadOptions as_csv = read;
+  as_csv.csv = read.csv || options.csv;
+  return Emit(as_csv, all, [&] { return RenderEvents(all.events(), read.width); },
+              [&] { return EventsCsv(all.events()); }, out, err);
 }
 
 int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -344,7 +382,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
     }
     if (!read.json && code == kExitOk) {
       if (options.clear_screen) out << "\x1b[H\x1b[2J";
-      out << RenderWatch(options.target.org, latest, watermark, read.color);
+      out << RenderWatch(options.target.org, latest, watermark, read.color, read.width);
     }
     out.flush();
     lock.lock();
@@ -362,7 +400,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
 int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err) {
   v1::Watermark wm;
   if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
-  return Emit(read, wm, [&] { return RenderWatermark(wm); }, out, err);
+  return Emit(read, wm, [&] { return RenderWatermark(wm); }, [&] { return WatermarkCsv(wm); }, out, err);
 }
 
 int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& stub, std::ostream& out,
@@ -481,6 +519,17 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
   summary();
   // FeedSummary's exit codes are talentflowctl's: kExitOk, kExitRejected, kExitFailed.
   return counts.ExitCode();
+}
+
+int RunOrgs(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err) {
+  v1::ListOrgsRequest req;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::ListOrgsResponse resp;
+  if (grpc::Status s = stub.ListOrgs(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderOrgs(resp, read.width); }, [&] { return OrgsCsv(resp); }, out, err);
 }
 
 }  // namespace talentflow::ctl

@@ -78,6 +78,11 @@ struct ReadOptions {
   bool json = false;
   // Colour health statuses with ANSI escapes. Default: false.
   bool color = false;
+  // Columns a table may take (tables.h TableWidth); kUnlimited (0): every value whole, one line per
+  // row. Default: 80.
+  int width = 80;
+  // Print CSV (csv.h) instead of a table; `json` wins when both are set. Default: false.
+  bool csv = false;
 };
 
 // InvalidArgument naming the flags when both are set and `from` is after `to`.
@@ -174,6 +179,10 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
 // until every listed partition's applied offset is past its offset (DEADLINE_EXCEEDED after
 // ReadOptions::timeout).
 int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err);
+
+// ListOrgs: every org the views know with its team count ("no orgs: the views hold no events yet"
+// when there is none).
+int RunOrgs(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err);
 
 struct PublishOptions {
   // A JSON Lines feed (one proto3-JSON Event per line), or "-" for standard input. Required.

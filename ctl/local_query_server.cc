@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "ctl/commands.h"
+#include "query/names.h"
 
 namespace talentflow::ctl {
 
@@ -24,6 +25,10 @@ absl::StatusOr<std::unique_ptr<LocalQueryServer>> LocalQueryServer::Start(const 
   }
   grpc::ServerBuilder builder;
   builder.RegisterService(&local->service_);
+  // Names resolve as on the query server (no alias table here: case and spacing only).
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(query::NameResolvingInterceptors(&local->aliases_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   local->server_ = builder.BuildAndStart();
   if (local->server_ == nullptr) return absl::InternalError("cannot start the in-process query server");
   return local;

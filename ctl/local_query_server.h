@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/base/aliases.h"
 #include "query/query_service.h"
 #include "query/view_source.h"
 
@@ -33,6 +34,7 @@ class LocalQueryServer {
  private:
   explicit LocalQueryServer(const std::string& db_path);
 
+  Aliases aliases_;  // empty: the server resolves names case-insensitively
   query::ViewSource source_;
   query::QueryServiceImpl service_;
   std::unique_ptr<grpc::Server> server_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -65,15 +66,21 @@ std::string Paint(absl::string_view text, const char* code, bool color) {
   return absl::StrCat("\x1b[", code, "m", text, "\x1b[0m");
 }
 
-// `prefix` then the words of `text`, wrapped to kScreenWidth columns; continuation lines start with
-// `indent`. A word longer than a line is cut.
-std::string Wrap(absl::string_view prefix, absl::string_view text, absl::string_view indent) {
+// `s` cut to the screen's `width` (kUnlimited: whole).
+std::string FitScreen(absl::string_view s, int width) {
+  return width == kUnlimited ? std::string(s) : Fit(s, static_cast<size_t>(width));
+}
+
+// `prefix` then the words of `text`, wrapped to `width` columns; continuation lines start with
+// `indent`. A word longer than a line is cut. kUnlimited: one line.
+std::string Wrap(absl::string_view prefix, absl::string_view text, absl::string_view indent, int width) {
+  if (width == kUnlimited) return absl::StrCat(prefix, text, "\n");
   std::string out;
   std::string line(prefix);
   bool bare = true;  // no word on `line` yet
   for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    if (!bare && DisplayWidth(line) + 1 + DisplayWidth(word) > static_cast<size_t>(kScreenWidth)) {
-      absl::StrAppend(&out, Fit(line, kScreenWidth), "\n");
+    if (!bare && DisplayWidth(line) + 1 + DisplayWidth(word) > static_cast<size_t>(width)) {
+      absl::StrAppend(&out, Fit(line, width), "\n");
       line = std::string(indent);
       bare = true;
     }
@@ -81,7 +88,7 @@ std::string Wrap(absl::string_view prefix, absl::string_view text, absl::string_
     absl::StrAppend(&line, word);
     bare = false;
   }
-  if (!bare || out.empty()) absl::StrAppend(&out, Fit(line, kScreenWidth), "\n");
+  if (!bare || out.empty()) absl::StrAppend(&out, Fit(line, width), "\n");
   return out;
 }
 
@@ -111,7 +118,8 @@ struct Cell {
 
 // An aligned table: a header row, then the rows; columns Column::gap apart, no trailing spaces. When
 // wider than the screen, cuttable columns lose a column at a time until it fits: the lowest
-// Column::cut_rank first, the widest of a rank first, none below its Column::min_width.
+// Column::cut_rank first, the widest of a rank first, none below its Column::min_width. On a screen
+// of kUnlimited width nothing is cut or wrapped: one line per row.
 class Table {
  public:
   explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
@@ -121,7 +129,7 @@ class Table {
     rows_.push_back(std::move(row));
   }
 
-  std::string Render(bool color) const {
+  std::string Render(bool color, int screen) const {
     std::vector<size_t> widths;
     for (const Column& c : columns_) widths.push_back(DisplayWidth(c.header));
     for (const auto& row : rows_) {
@@ -129,7 +137,7 @@ class Table {
     }
     size_t total = 0;
     for (size_t i = 0; i < columns_.size(); ++i) total += widths[i] + (i > 0 ? columns_[i].gap : 0);
-    while (total > static_cast<size_t>(kScreenWidth)) {
+    while (screen != kUnlimited && total > static_cast<size_t>(screen)) {
       int widest = -1;
       for (size_t i = 0; i < columns_.size(); ++i) {
         if (columns_[i].min_width == 0 || widths[i] <= columns_[i].min_width) continue;
@@ -144,18 +152,18 @@ class Table {
     }
     std::vector<Cell> header;
     for (const Column& c : columns_) header.emplace_back(c.header);
-    std::string out = Line(header, widths, false);
-    for (const auto& row : rows_) out += Line(row, widths, color);
+    std::string out = Line(header, widths, false, screen);
+    for (const auto& row : rows_) out += Line(row, widths, color, screen);
     return out;
   }
 
  private:
   // One row: one line, plus continuation lines for the wrapped values of Column::wrap columns.
-  std::string Line(const std::vector<Cell>& cells, const std::vector<size_t>& widths, bool color) const {
+  std::string Line(const std::vector<Cell>& cells, const std::vector<size_t>& widths, bool color, int screen) const {
     std::vector<std::vector<std::string>> pieces(cells.size());
     size_t lines = 1;
     for (size_t i = 0; i < cells.size(); ++i) {
-      pieces[i] = columns_[i].wrap ? WrapCell(cells[i].text, widths[i])
+      pieces[i] = columns_[i].wrap && screen != kUnlimited ? WrapCell(cells[i].text, widths[i])
                                    : std::vector<std::string>{Fit(cells[i].text, widths[i])};
       lines = std::max(lines, pieces[i].size());
     }
@@ -352,13 +360,21 @@ std::string FormatInstant(const google::protobuf::Timestamp& ts) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", ToAbslTime(ts), absl::UTCTimeZone());
 }
 
-// "key       value": a label column of `width` then the value, cut to the screen.
-std::string Field(absl::string_view key, absl::string_view value, size_t width = 10) {
-  std::string line = absl::StrCat(key, std::string(width > key.size() ? width - key.size() : 1, ' '), Clean(value));
-  return Fit(line, kScreenWidth) + "\n";
+// "key       value": a label column of 10 then the value, cut to the screen.
+std::string Field(absl::string_view key, absl::string_view value, int screen) {
+  constexpr size_t kLabel = 10;
+  std::string line = absl::StrCat(key, std::string(kLabel > key.size() ? kLabel - key.size() : 1, ' '), Clean(value));
+  return FitScreen(line, screen) + "\n";
 }
 
 }  // namespace
+
+int TableWidth(bool tty, bool wide, const char* columns_env, int terminal_columns) {
+  if (!tty || wide) return kUnlimited;
+  int columns = 0;
+  if (columns_env != nullptr && absl::SimpleAtoi(columns_env, &columns) && columns > 0) return columns;
+  return terminal_columns > 0 ? terminal_columns : kScreenWidth;
+}
 
 absl::StatusOr<std::string> RenderJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
@@ -371,11 +387,12 @@ absl::StatusOr<std::string> RenderJson(const google::protobuf::Message& message)
   return json + "\n";
 }
 
-std::string RenderTeamHealth(const v1::TeamHealth& h, bool color) {
+std::string RenderTeamHealth(const v1::TeamHealth& h, bool color, int width) {
+  auto field = [width](absl::string_view key, absl::string_view value) { return Field(key, value, width); };
   std::string title = absl::StrCat(h.org(), "/", h.team());
   if (!h.display_name().empty() && h.display_name() != h.team()) absl::StrAppend(&title, " \"", h.display_name(), "\"");
   absl::StrAppend(&title, " as of ", h.as_of());
-  std::string out = Fit(Clean(title), kScreenWidth) + "\n";
+  std::string out = FitScreen(Clean(title), width) + "\n";
 
   // The status word may carry colour, so its line is built outside Field (which would count the escapes).
   std::string status = h.active() ? StatusName(h.status()) : "inactive";
@@ -389,31 +406,31 @@ std::string RenderTeamHealth(const v1::TeamHealth& h, bool color) {
     heads = absl::StrCat(h.headcount());
     if (!h.headcount_reported_on().empty()) absl::StrAppend(&heads, " (reported ", h.headcount_reported_on(), ")");
   }
-  out += Field("headcount", heads);
+  out += field("headcount", heads);
   auto since = [](std::string value, const std::string& day) {
     return day.empty() ? value : absl::StrCat(value, " since ", day);
   };
-  out += Field("priority", h.priority() == v1::PRIORITY_UNSPECIFIED
+  out += field("priority", h.priority() == v1::PRIORITY_UNSPECIFIED
                                ? "not reported"
                                : since(views::ShortName(h.priority()), h.priority_since()));
-  out += Field("budget", h.budget() == v1::BUDGET_STATUS_UNSPECIFIED
+  out += field("budget", h.budget() == v1::BUDGET_STATUS_UNSPECIFIED
                              ? "not reported"
                              : since(views::ShortName(h.budget()), h.budget_since()));
-  out += Field("compute", h.compute_share_moved_out() > 0
+  out += field("compute", h.compute_share_moved_out() > 0
                               ? absl::StrFormat("%.0f%% moved out", h.compute_share_moved_out() * 100.0)
                               : "none moved out");
-  out += Field("retention",
+  out += field("retention",
                h.retention_actions() == 0 ? "no actions" : Plural(h.retention_actions(), "action", "actions"));
   if (h.active()) {
-    out += Field("active", "yes");
+    out += field("active", "yes");
   } else {
     std::string why = h.successor().empty() ? "no" : absl::StrCat("no: merged into ", h.successor());
-    out += Field("active", since(why, h.inactive_since()));
+    out += field("active", since(why, h.inactive_since()));
   }
   std::string events = absl::StrCat(h.events(), " (", h.duplicates(), " duplicate", h.duplicates() == 1 ? "" : "s",
                                     ", ", h.retracted(), " retracted)");
   if (!h.last_event_day().empty()) absl::StrAppend(&events, ", last on ", h.last_event_day());
-  out += Field("events", events);
+  out += field("events", events);
 
   if (h.windows_size() > 0) {
     std::vector<Column> columns;
@@ -439,43 +456,43 @@ std::string RenderTeamHealth(const v1::TeamHealth& h, bool color) {
     });
     row("attrition %", [](W w) { return w.attrition_known() ? Cell(Percent(w.attrition())) : Cell("-"); });
     row("annualised %", [](W w) { return w.attrition_known() ? Cell(Percent(w.annualised_attrition())) : Cell("-"); });
-    absl::StrAppend(&out, "\n", table.Render(color));
+    absl::StrAppend(&out, "\n", table.Render(color, width));
   }
   if (h.reasons_size() > 0) {
     out += "\nreasons\n";
-    for (const auto& r : h.reasons()) out += Wrap("  - ", Clean(r), "    ");
+    for (const auto& r : h.reasons()) out += Wrap("  - ", Clean(r), "    ", width);
   }
   if (h.top_destinations_size() > 0) {
     std::vector<std::string> items;
     for (const auto& d : h.top_destinations()) items.push_back(absl::StrCat(Clean(d.org()), " ", d.people()));
-    out += "\n" + Wrap("top destinations (365d): ", absl::StrJoin(items, ", "), "  ");
+    out += "\n" + Wrap("top destinations (365d): ", absl::StrJoin(items, ", "), "  ", width);
   }
   return out;
 }
 
-std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& teams, bool color) {
+std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& teams, bool color, int width) {
   if (teams.empty()) return "no teams\n";
   Table table = TeamTable();
   for (const auto& h : teams) AddTeamRow(table, h);
-  return table.Render(color);
+  return table.Render(color, width);
 }
 
-std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color) {
-  std::string out = Fit(Clean(absl::StrCat(snapshot.org(), " as of ", snapshot.as_of())), kScreenWidth) + "\n";
+std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color, int width) {
+  std::string out = FitScreen(Clean(absl::StrCat(snapshot.org(), " as of ", snapshot.as_of())), width) + "\n";
   const v1::OrgTotals& t = snapshot.totals();
   Table table = TeamTable();
   for (const auto& h : snapshot.teams()) AddTeamRow(table, h);
   table.AddRow({"total", t.headcount(), t.departures_90d(), t.senior_departures_90d()});
-  out += table.Render(color);
+  out += table.Render(color, width);
 
   absl::StrAppend(&out, Wrap("teams: ", absl::StrCat(t.teams(), " active, ", t.inactive_teams(), " inactive, ",
                                                    t.teams_without_headcount(), " without headcount"),
-                             "  "));
+                             "  ", width));
   absl::StrAppend(&out, Wrap("90d: ", absl::StrCat(Plural(t.hires_90d(), "hire", "hires"), ", ",
                                                  Plural(t.departures_90d(), "departure", "departures"), " (",
                                                  t.senior_departures_90d(), " senior, ",
                                                  t.leadership_departures_90d(), " leadership)"),
-                             "  "));
+                             "  ", width));
   std::vector<std::string> counts;
   for (v1::HealthStatus s : {v1::HEALTH_STATUS_HEALTHY, v1::HEALTH_STATUS_WATCH, v1::HEALTH_STATUS_AT_RISK,
                              v1::HEALTH_STATUS_CRITICAL}) {
@@ -488,7 +505,7 @@ std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool c
   return out;
 }
 
-std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color) {
+std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color, int width) {
   if (trend.points().empty()) return "no points\n";
   Table table({{"date"},
                {"heads", Align::kRight},
@@ -500,10 +517,10 @@ std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color) {
     table.AddRow({p.date(), Heads(p.headcount_known(), p.headcount()), p.hires(), p.departures(), p.score(),
                   StatusCell(p.status())});
   }
-  return table.Render(color);
+  return table.Render(color, width);
 }
 
-std::string RenderFlows(const v1::GetTalentFlowsResponse& flows) {
+std::string RenderFlows(const v1::GetTalentFlowsResponse& flows, int width) {
   if (flows.edges().empty()) return "no talent flows\n";
   Table table({{"from", Align::kLeft, 8, 2, 1},
                {"to", Align::kLeft, 8, 2, 1},
@@ -519,12 +536,13 @@ std::string RenderFlows(const v1::GetTalentFlowsResponse& flows) {
     }
     table.AddRow({e.from_org(), e.to_org(), e.people(), movers.empty() ? "-" : absl::StrJoin(movers, ", ")});
   }
-  return table.Render(false);
+  return table.Render(false, width);
 }
 
-std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events) {
+std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events, int width) {
   if (events.empty()) return "no events\n";
-  Table table({{"offset", Align::kRight},
+  // The id comes first and is never cut or wrapped: `retract` and `--min-offsets` readers copy it.
+  Table table({{"id"},
                {"date"},
                {"type"},
                {"person", Align::kLeft, 12},
@@ -536,10 +554,18 @@ std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecor
     std::vector<std::string> notes;
     if (std::string detail = EventDetail(e); !detail.empty()) notes.push_back(std::move(detail));
     if (!entry.note().empty()) notes.push_back(entry.note());
-    table.AddRow({entry.offset(), EffectiveDate(e), EventType(e), person.empty() ? "-" : person,
-                  EntryStatus(entry.status()), notes.empty() ? "-" : absl::StrJoin(notes, "; ")});
+    table.AddRow({e.event_id().empty() ? "-" : e.event_id(), EffectiveDate(e), EventType(e),
+                  person.empty() ? "-" : person, EntryStatus(entry.status()),
+                  notes.empty() ? "-" : absl::StrJoin(notes, "; ")});
   }
-  return table.Render(false);
+  return table.Render(false, width);
+}
+
+std::string RenderOrgs(const v1::ListOrgsResponse& orgs, int width) {
+  if (orgs.orgs().empty()) return "no orgs: the views hold no events yet\n";
+  Table table({{"org"}, {"teams", Align::kRight}});
+  for (const auto& o : orgs.orgs()) table.AddRow({o.org(), o.teams()});
+  return table.Render(false, width);
 }
 
 std::string RenderWatermark(const v1::Watermark& watermark) {
@@ -555,7 +581,7 @@ std::string RenderWatermark(const v1::Watermark& watermark) {
     total_lag += std::max<int64_t>(0, p.lag());
   }
   if (watermark.partitions_size() > 1) table.AddRow({"total", "", "", lag_known ? Cell(total_lag) : Cell("-")});
-  std::string out = table.Render(false);
+  std::string out = table.Render(false, kScreenWidth);
   if (watermark.has_last_applied_time()) {
     absl::StrAppend(&out, "last applied record: ", FormatInstant(watermark.last_applied_time()), "\n");
   }
@@ -563,7 +589,7 @@ std::string RenderWatermark(const v1::Watermark& watermark) {
 }
 
 std::string RenderWatch(const std::string& org, const std::map<std::string, v1::TeamHealth>& latest,
-                        const v1::Watermark& watermark, bool color) {
+                        const v1::Watermark& watermark, bool color, int width) {
   std::string title = org;
   if (!latest.empty()) absl::StrAppend(&title, " as of ", latest.begin()->second.as_of());
   if (watermark.has_last_applied_time()) {
@@ -571,7 +597,7 @@ std::string RenderWatch(const std::string& org, const std::map<std::string, v1::
   }
   google::protobuf::RepeatedPtrField<v1::TeamHealth> teams;
   for (const auto& [team, h] : latest) *teams.Add() = h;
-  return Fit(Clean(title), kScreenWidth) + "\n" + RenderTeamList(teams, color);
+  return FitScreen(Clean(title), width) + "\n" + RenderTeamList(teams, color, width);
 }
 
 }  // namespace talentflow::ctl

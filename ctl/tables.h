@@ -1,8 +1,9 @@
-// Rendering of QueryService responses for a terminal: aligned tables that fit 80 columns, and
-// proto3 JSON for scripts. Pure functions: no I/O, no clock; the same message always renders the
-// same text. With `color`, health statuses carry ANSI colour escapes (callers pass true only when
-// standard output is a terminal); without it the output is plain ASCII apart from "…", which marks
-// a value cut to fit.
+// Rendering of QueryService responses for a terminal: aligned tables that fit the screen's width,
+// and proto3 JSON for scripts. Pure functions: no I/O, no clock; the same message always renders
+// the same text. With `color`, health statuses carry ANSI colour escapes (callers pass true only
+// when standard output is a terminal); without it the output is plain ASCII apart from "…", which
+// marks a value cut to fit. A `width` of kUnlimited (standard output is not a terminal, or --wide)
+// cuts and wraps nothing: every value whole, one line per row, so grep finds a row by any value.
 #pragma once
 
 #include <map>
@@ -16,9 +17,17 @@
 
 namespace talentflow::ctl {
 
-// Every line the table renderers produce is at most this many columns wide (a value that does not
-// fit is cut and ends in "…").
+// The screen width when the terminal's is unknown: every line the table renderers produce is at
+// most `width` columns wide (a value that does not fit is cut and ends in "…").
 inline constexpr int kScreenWidth = 80;
+// A width without limit.
+inline constexpr int kUnlimited = 0;
+
+// The width tables are rendered to: kUnlimited when standard output is not a terminal (`tty`
+// false) or with --wide; else $COLUMNS (`columns_env`, when a positive number), else the
+// terminal's (`terminal_columns`, from ioctl; 0 when unknown), else kScreenWidth.
+// Example: TableWidth(true, false, "60", 120) -> 60; TableWidth(false, false, "60", 120) -> kUnlimited.
+int TableWidth(bool tty, bool wide, const char* columns_env, int terminal_columns);
 
 // `message` as one line of proto3 JSON (lowerCamelCase names, fields at their default values
 // included) followed by "\n". Internal when protobuf cannot print it (e.g. an out-of-range
@@ -27,29 +36,35 @@ absl::StatusOr<std::string> RenderJson(const google::protobuf::Message& message)
 
 // One team in detail: status and score, headcount, priority, budget, the 30/90/365-day windows
 // side by side, the reasons for the score and the top destinations.
-std::string RenderTeamHealth(const v1::TeamHealth& health, bool color);
+std::string RenderTeamHealth(const v1::TeamHealth& health, bool color, int width = kScreenWidth);
 
 // One row per team, in the given order: team, heads (headcount), dep90 and sen90 (departures and
 // senior departures in 90 days), attr% (annualised 90-day attrition), priority, budget, score,
 // status ("inactive" for a merged or dissolved team). "-" marks an unknown value.
 // "no teams\n" when `teams` is empty.
-std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& teams, bool color);
+std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& teams, bool color,
+                           int width = kScreenWidth);
 
 // A title line ("<org> as of <day>"), the team table of RenderTeamList ending in the org's totals
 // row, then the rest of the org totals: "teams: …" (active, inactive, without headcount), "90d: …"
 // (hires, departures, senior and leadership departures) and "status: …" (active teams per status).
-std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color);
+std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color, int width = kScreenWidth);
 
 // One row per point: date (end of the period), heads, hires, departures, score, status.
-std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color);
+std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color, int width = kScreenWidth);
 
 // One row per edge: from, to, people, and the movers ("name (YYYY-MM)", cut to fit).
-std::string RenderFlows(const v1::GetTalentFlowsResponse& flows);
+std::string RenderFlows(const v1::GetTalentFlowsResponse& flows, int width = kScreenWidth);
 
-// One row per event record: offset, effective date (at its precision), type, person, status and
-// a note (what the event did, then the projector's note), which continues on the following lines
-// rather than being cut.
-std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events);
+// One row per event record: event id (never cut), effective date (at its precision), type, person,
+// status and a note (what the event did, then the projector's note), which continues on the
+// following lines rather than being cut (on one line at kUnlimited width).
+std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events,
+                         int width = kScreenWidth);
+
+// One row per org: org, teams (how many the views hold). "no orgs: the views hold no events yet\n"
+// when there is none.
+std::string RenderOrgs(const v1::ListOrgsResponse& orgs, int width = kScreenWidth);
 
 // One row per partition: applied offset, log end, lag ("-" when unknown); then the broker time of
 // the newest applied record.
@@ -58,6 +73,6 @@ std::string RenderWatermark(const v1::Watermark& watermark);
 // The screen of `talentflowctl watch`: a title ("<org> as of <day>, views at <time>") and the team
 // table of the latest health of every team seen, by team slug.
 std::string RenderWatch(const std::string& org, const std::map<std::string, v1::TeamHealth>& latest,
-                        const v1::Watermark& watermark, bool color);
+                        const v1::Watermark& watermark, bool color, int width = kScreenWidth);
 
 }  // namespace talentflow::ctl

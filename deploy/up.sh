@@ -34,7 +34,7 @@ start() {
 }
 start ingest "$bin/ingest/talentflow-ingest" serve --aliases "$root/deploy/aliases.json"
 start projector "$bin/projector/talentflow-projector" run --db "$TALENTFLOW_HOME/views" --advertise "$TALENTFLOW_QUERY_ADDR"
-start query "$bin/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views"
+start query "$bin/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views" --aliases "$root/deploy/aliases.json"
 
 # Wait until ingest answers (its /healthz), at most 30 s, or until it exits.
 ingest_pid=$(cat "$TALENTFLOW_HOME/run/ingest.pid")

@@ -18,6 +18,7 @@
 #include "common/rpc/server_security_flags.h"
 #include "query/log_ends.h"
 #include "query/membership.h"
+#include "query/names.h"
 #include "query/query_service.h"
 #include "query/pending_retractions.h"
 #include "query/router.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   AddKafkaFlags(app, &kafka, ", for lag and routing");
   std::string instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
   std::string peer_ca = EnvOr("TALENTFLOW_PEER_TLS_CA", "");
+  std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");
   auto* serve = app.add_subcommand("serve", "serve the QueryService");
   serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
@@ -49,6 +51,9 @@ int main(int argc, char** argv) {
   serve->add_option("--peer-tls-ca", peer_ca,
                     "PEM CA that signed the other instances' query certificates; dial them with TLS (env "
                     "TALENTFLOW_PEER_TLS_CA; default: plaintext, or this server's --tls-cert when it has one)");
+  serve->add_option("--aliases", aliases_path,
+                    "org/team aliases JSON, as ingest's: reads resolve the names the feed takes "
+                    "(env TALENTFLOW_ALIASES)");
   ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
   AddServerSecurityFlags(serve, &security_options);
   CLI11_PARSE(app, argc, argv);
@@ -63,6 +68,15 @@ int main(int argc, char** argv) {
   if (!security.ok()) {
     spdlog::error("{}", security.status().message());
     return 2;
+  }
+  Aliases aliases;  // empty: names still resolve case-insensitively
+  if (!aliases_path.empty()) {
+    auto loaded = Aliases::Load(aliases_path);
+    if (!loaded.ok()) {
+      spdlog::error("--aliases: {}", loaded.status().message());
+      return 2;
+    }
+    aliases = *std::move(loaded);
   }
   std::unique_ptr<query::Membership> membership;
   std::unique_ptr<query::Router> router;
@@ -97,6 +111,9 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, security->credentials);
   builder.RegisterService(&service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(query::NameResolvingInterceptors(&aliases));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(64 * 1024);  // query requests are small (names, dates, offsets)
   // The sync server keeps between MIN and MAX threads waiting for calls. gRPC's defaults (1 and 2)
   // make it start a thread for nearly every call under load and end it afterwards

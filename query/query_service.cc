@@ -21,6 +21,7 @@
 #include "common/log/logging.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
+#include "query/names.h"
 #include "query/pending_retractions.h"
 #include "views/keys.h"
 
@@ -30,7 +31,7 @@ namespace {
 absl::Status CheckSlug(const std::string& value, absl::string_view field) {
   if (!IsSlug(value)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", value, "\" is not a slug ([a-z0-9][a-z0-9-]{0,62})"));
+        absl::StrCat(field, ": \"", value, "\" is neither a slug ([a-z0-9][a-z0-9-]{0,62}) nor a known alias"));
   }
   return absl::OkStatus();
 }
@@ -226,6 +227,82 @@ grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::Funct
   return rpc::Serve(*gate_, ctx, auth::Role::kReader, body);
 }
 
+grpc::Status QueryServiceImpl::Serve(grpc::ServerContext* ctx, const google::protobuf::Message& req,
+                                     absl::FunctionRef<absl::Status()> body) {
+  return rpc::Serve(*gate_, *ctx, auth::Role::kReader, [&]() -> absl::Status {
+    absl::Status s = body();
+    if (!absl::IsNotFound(s) || (router_ != nullptr && Router::IsForwarded(*ctx))) return s;
+    auto field = [&](const char* name) {
+      const auto* f = req.GetDescriptor()->FindFieldByName(name);
+      return f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !f->is_repeated()
+                 ? req.GetReflection()->GetString(req, f)
+                 : std::string();
+    };
+    const std::string org = field("org");
+    if (org.empty()) return s;
+    return absl::Status(s.code(), absl::StrCat(s.message(), Suggestion(ctx, org, field("team"))));
+  });
+}
+
+std::string QueryServiceImpl::Suggestion(grpc::ServerContext* ctx, const std::string& org, const std::string& team) {
+  std::map<std::string, int64_t> orgs;
+  v1::Watermark ignored;
+  if (!GatherOrgs(ctx, v1::MinOffsets(), /*max_lag=*/0, &orgs, &ignored).ok()) return "";
+  // The teams of `o` nearest to `team` (or `team` itself), as org/team.
+  auto teams_near = [&](const std::string& o) {
+    std::vector<v1::TeamHealth> teams;
+    v1::Watermark unused;
+    std::vector<std::string> names, refs;
+    if (!GatherOrg(ctx, o, Today(), v1::MinOffsets(), /*max_lag=*/0, &teams, &unused).ok()) return refs;
+    for (const auto& t : teams) {
+      if (t.team() == team) return std::vector<std::string>{absl::StrCat(o, "/", team)};
+      names.push_back(t.team());
+    }
+    for (const auto& n : NearestNames(team, names)) refs.push_back(absl::StrCat(o, "/", n));
+    return refs;
+  };
+  if (orgs.contains(org)) return team.empty() ? "" : DidYouMean(teams_near(org));
+  std::vector<std::string> known;
+  for (const auto& [o, n] : orgs) known.push_back(o);
+  const std::vector<std::string> near = NearestNames(org, known);
+  if (team.empty() || near.empty()) return DidYouMean(near);
+  // A team of a misspelt org: the team in the nearest org, if that org has it (or one near it).
+  if (std::vector<std::string> refs = teams_near(near.front()); !refs.empty()) return DidYouMean(refs);
+  return DidYouMean(near);
+}
+
+absl::Status QueryServiceImpl::GatherOrgs(grpc::ServerContext* ctx, const v1::MinOffsets& min, int64_t max_lag,
+                                          std::map<std::string, int64_t>* orgs, v1::Watermark* watermark) {
+  std::mutex mu;  // guards `orgs` while parts arrive
+  return Gather(
+      ctx, max_lag, min, watermark,
+      [&](const Scope& scope, v1::Watermark* part) {
+        return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
+          ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
+          // A team stored in two partitions (the partition count changed) is one team.
+          std::set<std::pair<std::string, std::string>> teams;
+          for (const auto& n : names) {
+            if (!scope || scope->contains(n.partition)) teams.emplace(n.org, n.team);
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          for (const auto& [o, t] : teams) (*orgs)[o] += 1;
+          return absl::OkStatus();
+        });
+      },
+      [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
+        v1::ListOrgsRequest req;
+        *req.mutable_min_offsets() = min;
+        req.set_max_lag(max_lag);
+        v1::ListOrgsResponse theirs;
+        RETURN_IF_ERROR(
+            Forward(&v1::QueryService::Stub::ListOrgs, *ctx, target.address, target.partitions, req, &theirs));
+        std::lock_guard<std::mutex> lock(mu);
+        for (const auto& o : theirs.orgs()) (*orgs)[o.org()] += o.teams();
+        *part = theirs.watermark();
+        return absl::OkStatus();
+      });
+}
+
 absl::Status QueryServiceImpl::Answer(grpc::ServerContext* ctx, const v1::MinOffsets& min, const Scope& scope,
                                       v1::Watermark* watermark,
                                       absl::FunctionRef<absl::Status(const views::Reader&)> answer) {
@@ -345,7 +422,7 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
 
 grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
                                              v1::GetTeamHealthResponse* resp) {
-  return Serve(*ctx, [&]() -> absl::Status {
+  return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
@@ -361,7 +438,7 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
 
 grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::ListTeamsRequest* req,
                                          v1::ListTeamsResponse* resp) {
-  return Serve(*ctx, [&]() -> absl::Status {
+  return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     ASSIGN_OR_RETURN(const int page_size, PageSize(req->page_size(), 50, 500));
     const v1::ListTeamsRequest::OrderBy order = req->order_by();
@@ -395,7 +472,7 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
 
 grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1::GetOrgSnapshotRequest* req,
                                               v1::GetOrgSnapshotResponse* resp) {
-  return Serve(*ctx, [&]() -> absl::Status {
+  return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
@@ -414,7 +491,7 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
 
 grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::GetTeamTrendRequest* req,
                                             v1::GetTeamTrendResponse* resp) {
-  return Serve(*ctx, [&]() -> absl::Status {
+  return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 90));
@@ -525,7 +602,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
 
 grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::ListEventsRequest* req,
                                           v1::ListEventsResponse* resp) {
-  return Serve(*ctx, [&]() -> absl::Status {
+  return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const int page_size, PageSize(req->page_size(), 100, 1000));
@@ -748,6 +825,20 @@ grpc::Status QueryServiceImpl::ListPendingRetractions(grpc::ServerContext* ctx,
              std::make_tuple(recorded(b), b.partition(), b.offset());
     });
     for (auto& r : found) *resp->add_retractions() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status QueryServiceImpl::ListOrgs(grpc::ServerContext* ctx, const v1::ListOrgsRequest* req,
+                                        v1::ListOrgsResponse* resp) {
+  return Serve(*ctx, [&]() -> absl::Status {
+    std::map<std::string, int64_t> orgs;
+    RETURN_IF_ERROR(GatherOrgs(ctx, req->min_offsets(), req->max_lag(), &orgs, resp->mutable_watermark()));
+    for (const auto& [org, teams] : orgs) {
+      v1::OrgSummary* o = resp->add_orgs();
+      o->set_org(org);
+      o->set_teams(teams);
+    }
     return absl::OkStatus();
   });
 }

@@ -62,10 +62,23 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                         v1::GetEventResponse* resp) override;
   grpc::Status ListPendingRetractions(grpc::ServerContext* ctx, const v1::ListPendingRetractionsRequest* req,
                                      v1::ListPendingRetractionsResponse* resp) override;
+  grpc::Status ListOrgs(grpc::ServerContext* ctx, const v1::ListOrgsRequest* req,
+                        v1::ListOrgsResponse* resp) override;
 
  private:
   // Admits the call as a reader and runs `body` (rpc::Serve).
   grpc::Status Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body);
+  // The same for a read of `req`'s org and team (its fields `org`, `team`): a NotFound answer
+  // names the nearest orgs or teams the views hold ("team openai/soraa not found; did you mean
+  // openai/sora?"), asked of every owner when routed; a forwarded call leaves that to its caller.
+  grpc::Status Serve(grpc::ServerContext* ctx, const google::protobuf::Message& req,
+                     absl::FunctionRef<absl::Status()> body);
+  // "; did you mean …?" for an unknown `org` (or `team` of it, when not empty); "" when nothing
+  // known is near or the names cannot be read.
+  std::string Suggestion(grpc::ServerContext* ctx, const std::string& org, const std::string& team);
+  // Every org with its team count (ListOrgs), gathered from every owner when routed.
+  absl::Status GatherOrgs(grpc::ServerContext* ctx, const v1::MinOffsets& min, int64_t max_lag,
+                          std::map<std::string, int64_t>* orgs, v1::Watermark* watermark);
 
   // Where a team's read is answered: `remote` (the owner's address), or here over `scope` (routed:
   // the team's partition only, which this instance serves).

@@ -330,6 +330,23 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::History(const std::string&
   return out;
 }
 
+absl::StatusOr<std::vector<Reader::TeamName>> Reader::TeamNames() const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  std::vector<TeamName> out;
+  RETURN_IF_ERROR(WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    for (int32_t p = 0; p < partitions_; ++p) {
+      const std::string prefix = keys::PartitionPrefix(p) + keys::KindPrefix('t');
+      RETURN_IF_ERROR(ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view k, absl::string_view) {
+        std::pair<std::string, std::string> name = absl::StrSplit(k.substr(prefix.size()), absl::MaxSplits('/', 1));
+        out.push_back(TeamName{std::move(name.first), std::move(name.second), p});
+        return true;
+      }));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Reader::Watermark() const {
   std::map<int32_t, v1::PartitionOffset> out;
   rocksdb::ReadOptions ro;

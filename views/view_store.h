@@ -121,6 +121,14 @@ class Reader {
   absl::StatusOr<std::vector<Flow>> Flows(const std::string& from_month, const std::string& to_month) const;
   // The team's history in log order.
   absl::StatusOr<std::vector<v1::HistoryEntry>> History(const std::string& org, const std::string& team) const;
+  // A team the views hold (one with a team state), and the partition it is stored in.
+  struct TeamName {
+    std::string org, team;
+    int32_t partition = 0;
+  };
+  // Every team the views hold, by partition then org and team (keys only: one scan of the team
+  // states' keys per partition). For listings of what exists and for "did you mean" hints.
+  absl::StatusOr<std::vector<TeamName>> TeamNames() const;
   // Applied offset per partition.
   absl::StatusOr<std::map<int32_t, v1::PartitionOffset>> Watermark() const;
   // The history records of the event `event_id` (the e/ index of every partition), by partition;

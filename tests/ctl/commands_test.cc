@@ -16,6 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "common/base/time_util.h"
+#include "ctl/tables.h"
 #include "ingest/ingest_service.h"
 
 namespace talentflow::ctl {
@@ -364,6 +367,111 @@ TEST(CheckRange, FromAfterToIsAUsageError) {
   EXPECT_TRUE(CheckRange(a, b).ok());
   EXPECT_TRUE(CheckRange(std::nullopt, a).ok());
   EXPECT_EQ(CheckRange(b, a).message(), "--from: after --to");
+}
+
+// A QueryService for the output formats: one event of openai/sora with a note that needs CSV
+// quoting, two orgs, and no teams at all.
+class FormatsQueryService final : public v1::QueryService::Service {
+ public:
+  grpc::Status ListEvents(grpc::ServerContext*, const v1::ListEventsRequest*, v1::ListEventsResponse* resp) override {
+    v1::EventRecord* r = resp->add_events();
+    r->set_partition(5);
+    r->set_offset(41);
+    r->set_status(v1::EVENT_STATUS_APPLIED);
+    r->set_note("moved, \"quietly\"\nper two outlets");
+    v1::Event* e = r->mutable_event();
+    e->set_event_id("0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10");
+    e->set_org("openai");
+    e->set_team("sora");
+    e->mutable_departure()->set_destination_org("google-deepmind");
+    return grpc::Status::OK;
+  }
+  grpc::Status ListOrgs(grpc::ServerContext*, const v1::ListOrgsRequest*, v1::ListOrgsResponse* resp) override {
+    auto* o = resp->add_orgs();
+    o->set_org("anthropic");
+    o->set_teams(3);
+    o = resp->add_orgs();
+    o->set_org("openai");
+    o->set_teams(7);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListTeams(grpc::ServerContext*, const v1::ListTeamsRequest*, v1::ListTeamsResponse*) override {
+    return grpc::Status::OK;
+  }
+};
+
+class FormatsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&query_);
+    server_ = builder.BuildAndStart();
+    stub_ = v1::QueryService::NewStub(server_->InProcessChannel(ClientChannelArguments()));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  FormatsQueryService query_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+  std::ostringstream out_, err_;
+};
+
+constexpr char kSoraEventCsv[] =
+    "event_id,org,team,kind,effective_date,date_precision,person_id,person_name,seniority,origin_org,destination_org,"
+    "destination_kind,target_event_id,status,note,partition,offset,recorded_time,confidence,evidence\n"
+    "0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10,openai,sora,departure,,,,,,,google-deepmind,,,EVENT_STATUS_APPLIED,"
+    "\"moved, \"\"quietly\"\"\nper two outlets\",5,41,,,\n";
+
+TEST_F(FormatsTest, EventsCsvQuotesTheNote) {
+  EventsOptions options;
+  options.team = {"openai", "sora"};
+  ReadOptions read;
+  read.csv = true;
+  ASSERT_EQ(RunEvents(options, read, *stub_, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), kSoraEventCsv);
+}
+
+TEST_F(FormatsTest, AuditHistoryCsvIsTheSameCsv) {
+  EventsOptions options;
+  options.team = {"openai", "sora"};
+  options.csv = true;  // how `audit history` asked for it before --csv was a read flag
+  ASSERT_EQ(RunEvents(options, ReadOptions(), *stub_, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), kSoraEventCsv);
+}
+
+TEST_F(FormatsTest, EventsTableOffATerminalKeepsTheIdAndTheDestinationOnOneLine) {
+  EventsOptions options;
+  options.team = {"openai", "sora"};
+  ReadOptions read;
+  read.width = kUnlimited;
+  ASSERT_EQ(RunEvents(options, read, *stub_, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "id                                    date  type       person  status   note\n"
+            "0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10  -     departure  -       applied  to google-deepmind; moved, "
+            "\"quietly\" per two outlets\n");
+}
+
+TEST_F(FormatsTest, OrgsListsEveryOrgWithItsTeamCount) {
+  ASSERT_EQ(RunOrgs(ReadOptions(), *stub_, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "org        teams\n"
+            "anthropic      3\n"
+            "openai         7\n");
+  std::ostringstream csv;
+  ReadOptions read;
+  read.csv = true;
+  ASSERT_EQ(RunOrgs(read, *stub_, csv, err_), kExitOk);
+  EXPECT_EQ(csv.str(), "org,teams\nanthropic,3\nopenai,7\n");
+}
+
+TEST_F(FormatsTest, NoTeamsSaysWhichTeamsThereWereNoneOf) {
+  TeamsOptions options;
+  options.org = "openai";
+  options.statuses = {v1::HEALTH_STATUS_AT_RISK, v1::HEALTH_STATUS_CRITICAL};
+  options.as_of = ToTimestamp(absl::FromCivil(absl::CivilDay(2026, 12, 4), absl::UTCTimeZone()));
+  ASSERT_EQ(RunTeams(options, ReadOptions(), *stub_, out_, err_), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "no teams of openai with status at_risk or critical as of 2026-12-04 (merged and dissolved "
+                        "teams need --all)\n");
 }
 
 }  // namespace

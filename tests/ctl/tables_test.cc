@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/base/time_util.h"
@@ -353,11 +354,16 @@ TEST(RenderTrend, OneRowPerPoint) {
             "2026-02-28      -      0           2     48  at_risk\n");
 }
 
-TEST(RenderEvents, WrapsTheNoteToFitAndShowsDatesAtTheirPrecision) {
+// Four events of openai/superalignment, offsets 17 to 20 (ids evt-0017 to evt-0020).
+google::protobuf::RepeatedPtrField<v1::EventRecord> FourEvents() {
   google::protobuf::RepeatedPtrField<v1::EventRecord> events;
   auto add = [&](int64_t offset, absl::Time when, v1::DatePrecision precision, v1::EventStatus status) {
     v1::EventRecord* e = events.Add();
     e->set_offset(offset);
+    e->set_partition(3);
+    e->mutable_event()->set_event_id(absl::StrCat("evt-00", offset));
+    e->mutable_event()->set_org("openai");
+    e->mutable_event()->set_team("superalignment");
     e->set_status(status);
     *e->mutable_event()->mutable_effective_time() = ToTimestamp(when);
     e->mutable_event()->set_date_precision(precision);
@@ -378,20 +384,44 @@ TEST(RenderEvents, WrapsTheNoteToFitAndShowsDatesAtTheirPrecision) {
   e->mutable_event()->mutable_retraction()->set_target_event_id("evt-0018");
   e = add(20, utc(2026, 2, 1), v1::DATE_PRECISION_QUARTER, v1::EVENT_STATUS_DUPLICATE);
   e->mutable_event()->mutable_reprioritisation()->set_priority(v1::PRIORITY_LOWERED);
+  return events;
+}
+
+TEST(RenderEvents, WrapsTheNoteToFitAndShowsIdsAndDatesAtTheirPrecision) {
   const std::string expected =
-      "offset  date        type        person        status     note\n"
-      "    17  2025-11-03  hire        Ada Lovelace  applied    from google-deepmind\n"
-      "    18  2026-01     departure   Alan Turing   retracted  to anthropic,\n"
-      "                                                         regretted; retracted by\n"
-      "                                                         evt-0099: wrong person\n"
-      "    19  2026-01-20  retraction  -             applied    retracts evt-0018\n"
-      "    20  2026-Q1     priority    -             duplicate  priority lowered\n";
-  const std::string rendered = RenderEvents(events);
+      "id        date        type        person        status     note\n"
+      "evt-0017  2025-11-03  hire        Ada Lovelace  applied    from google-deepmind\n"
+      "evt-0018  2026-01     departure   Alan Turing   retracted  to anthropic,\n"
+      "                                                           regretted; retracted\n"
+      "                                                           by evt-0099: wrong\n"
+      "                                                           person\n"
+      "evt-0019  2026-01-20  retraction  -             applied    retracts evt-0018\n"
+      "evt-0020  2026-Q1     priority    -             duplicate  priority lowered\n";
+  const std::string rendered = RenderEvents(FourEvents());
   EXPECT_EQ(rendered, expected);
   EXPECT_LE(MaxLineWidth(rendered), 80u);
 }
 
-TEST(RenderFlows, ListsEachMoverOnceAndCutsToFit) {
+TEST(RenderEvents, UnlimitedWidthKeepsEachEventOnOneLine) {
+  // What grep sees when stdout is not a terminal: the destination on the row of its id.
+  const std::string expected =
+      "id        date        type        person        status     note\n"
+      "evt-0017  2025-11-03  hire        Ada Lovelace  applied    from google-deepmind\n"
+      "evt-0018  2026-01     departure   Alan Turing   retracted  to anthropic, regretted; retracted by evt-0099: wrong person\n"
+      "evt-0019  2026-01-20  retraction  -             applied    retracts evt-0018\n"
+      "evt-0020  2026-Q1     priority    -             duplicate  priority lowered\n";
+  EXPECT_EQ(RenderEvents(FourEvents(), kUnlimited), expected);
+}
+
+TEST(RenderEvents, ALongIdIsNeverCut) {
+  google::protobuf::RepeatedPtrField<v1::EventRecord> events = FourEvents();
+  events.Mutable(1)->mutable_event()->set_event_id("0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10");
+  const std::string rendered = RenderEvents(events, 60);
+  EXPECT_THAT(rendered, HasSubstr("\n0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10  2026-01     departure"));
+}
+
+// Two edges of openai's flows, one with a mover twice.
+v1::GetTalentFlowsResponse TwoEdges() {
   v1::GetTalentFlowsResponse flows;
   v1::FlowEdge* e = flows.add_edges();
   e->set_from_org("openai");
@@ -412,6 +442,11 @@ TEST(RenderFlows, ListsEachMoverOnceAndCutsToFit) {
   e->set_to_org("openai");
   e->set_people(1);
   mover(e, "ada", "Ada Lovelace", "2025-11");
+  return flows;
+}
+
+TEST(RenderFlows, ListsEachMoverOnceAndCutsToFit) {
+  const v1::GetTalentFlowsResponse flows = TwoEdges();
   const std::string expected =
       "from             to         people  movers\n"
       "openai           anthropic       3  Jan Leike (2024-05), John Schulman (2024-08…\n"
@@ -419,6 +454,56 @@ TEST(RenderFlows, ListsEachMoverOnceAndCutsToFit) {
   const std::string rendered = RenderFlows(flows);
   EXPECT_EQ(rendered, expected);
   EXPECT_LE(MaxLineWidth(rendered), 80u);
+}
+
+TEST(RenderFlows, ColumnsSixtyCutsTheMoversToFit) {
+  const std::string expected =
+      "from             to         people  movers\n"
+      "openai           anthropic       3  Jan Leike (2024-05), Jo…\n"
+      "google-deepmind  openai          1  Ada Lovelace (2025-11)\n";
+  EXPECT_EQ(RenderFlows(TwoEdges(), TableWidth(/*tty=*/true, /*wide=*/false, "60", 120)), expected);
+}
+
+TEST(RenderFlows, UnlimitedWidthListsEveryMover) {
+  const std::string expected =
+      "from             to         people  movers\n"
+      "openai           anthropic       3  Jan Leike (2024-05), John Schulman (2024-08), Ilya Example (2024-09)\n"
+      "google-deepmind  openai          1  Ada Lovelace (2025-11)\n";
+  EXPECT_EQ(RenderFlows(TwoEdges(), kUnlimited), expected);
+}
+
+TEST(RenderTeamList, UnlimitedWidthShowsALongTeamNameInFull) {
+  google::protobuf::RepeatedPtrField<v1::TeamHealth> teams;
+  *teams.Add() = ListedTeam("reinforcement-learning-from-human-feedback", 40, 2, 1, 0.203, v1::PRIORITY_MAINTENANCE,
+                            v1::BUDGET_STATUS_GROWING, 81, v1::HEALTH_STATUS_HEALTHY);
+  const std::string expected =
+      "team                                        heads dep90 sen90 attr%  priority     budget  score  status\n"
+      "reinforcement-learning-from-human-feedback     40     2     1  20.3  maintenance  growing    81  healthy\n";
+  EXPECT_EQ(RenderTeamList(teams, false, kUnlimited), expected);
+}
+
+TEST(TableWidth, FullValuesOffATerminalElseColumnsElseTheTerminalElseEighty) {
+  EXPECT_EQ(TableWidth(/*tty=*/false, /*wide=*/false, "60", 120), kUnlimited);
+  EXPECT_EQ(TableWidth(true, /*wide=*/true, "60", 120), kUnlimited);
+  EXPECT_EQ(TableWidth(true, false, "60", 120), 60);
+  EXPECT_EQ(TableWidth(true, false, nullptr, 120), 120);
+  EXPECT_EQ(TableWidth(true, false, "wide", 120), 120);  // not a number: ignored
+  EXPECT_EQ(TableWidth(true, false, "0", 0), 80);
+}
+
+TEST(RenderOrgs, OneRowPerOrgOrSaysThereAreNone) {
+  v1::ListOrgsResponse orgs;
+  auto* o = orgs.add_orgs();
+  o->set_org("anthropic");
+  o->set_teams(2);
+  o = orgs.add_orgs();
+  o->set_org("openai");
+  o->set_teams(12);
+  EXPECT_EQ(RenderOrgs(orgs),
+            "org        teams\n"
+            "anthropic      2\n"
+            "openai        12\n");
+  EXPECT_EQ(RenderOrgs(v1::ListOrgsResponse()), "no orgs: the views hold no events yet\n");
 }
 
 TEST(RenderWatch, TitleThenTheLatestHealthByTeam) {

@@ -45,4 +45,11 @@ sora_events=$("$root/build/ctl/talentflowctl" --query "$TALENTFLOW_QUERY_LISTEN"
 [[ $sora_events == 25 ]] || fail "openai/sora has $sora_events events, expected 25"
 table2=$(sed -n '/^team /,/^status:/p' "$out")
 [[ "$table1" == "$table2" ]] || fail "second run changed the views"
+# Reads take the names the feed takes (up.sh gives the query service deploy/aliases.json, where
+# "Open AI" is openai), and an unknown team is answered with the nearest one.
+ctl=("$root/build/ctl/talentflowctl" --query "$TALENTFLOW_QUERY_LISTEN")
+"${ctl[@]}" team "Open AI/Sora" --as-of 2026-03-01 >"$out" 2>&1 || fail "team \"Open AI/Sora\" exited $?"
+grep -q '^openai/sora as of 2026-03-01$' "$out" || fail "team \"Open AI/Sora\" is not openai/sora"
+if "${ctl[@]}" team openai/soraa >"$out" 2>&1; then fail "team openai/soraa succeeded"; fi
+grep -qx 'error: NOT_FOUND: team openai/soraa not found; did you mean openai/sora?' "$out" || fail "no hint for soraa"
 echo "1 passed, 0 failed"

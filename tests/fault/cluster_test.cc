@@ -15,6 +15,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/base/record_key.h"
 #include "common/base/time_util.h"
 #include "ctl/synthetic_source.h"
@@ -317,6 +319,22 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
     v1::GetTeamHealthResponse none;
     EXPECT_EQ(Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, unknown, &none).error_code(),
               grpc::StatusCode::NOT_FOUND);
+    // A misspelt team: the hint comes from every owner's teams, names resolved on the way in.
+    unknown.set_org("Org0");
+    unknown.set_team("teamm7");
+    const grpc::Status misspelt = Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, unknown, &none);
+    EXPECT_EQ(misspelt.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_TRUE(absl::EndsWith(misspelt.error_message(), "team org0/teamm7 not found; did you mean org0/team7?"))
+        << misspelt.error_message();
+    // ListOrgs gathers every owner's part: four orgs of twelve teams, as a single instance has them.
+    v1::ListOrgsResponse orgs;
+    ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListOrgs, v1::ListOrgsRequest(), &orgs).ok());
+    ASSERT_EQ(orgs.orgs_size(), 4);
+    for (int o = 0; o < 4; ++o) {
+      EXPECT_EQ(orgs.orgs(o).org(), absl::StrCat("org", o));
+      EXPECT_EQ(orgs.orgs(o).teams(), 12);
+    }
+    EXPECT_TRUE(CoversAll(orgs.watermark(), ends));
   }
 
   // A watch of org0 on instance a: first every team as a single instance has it today, then the

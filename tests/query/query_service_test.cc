@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
+#include "common/base/aliases.h"
 #include "common/base/record_key.h"
+#include "query/names.h"
 #include "common/base/time_util.h"
 #include "query/pending_retractions.h"
 #include "tests/common/event_builders.h"
@@ -67,8 +69,12 @@ class QueryServiceTest : public ::testing::Test {
     source_->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
     ASSERT_TRUE(source_->Acquire().ok());
     service_ = new QueryServiceImpl(source_, LogEndsFn());
+    aliases_ = new Aliases(Aliases::Parse(R"({"orgs": {"Open AI": "openai"}, "teams": {"Video": "sora"}})").value());
     grpc::ServerBuilder builder;
     builder.RegisterService(service_);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(NameResolvingInterceptors(aliases_));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     server_ = builder.BuildAndStart().release();
     ASSERT_NE(server_, nullptr);
   }
@@ -77,6 +83,7 @@ class QueryServiceTest : public ::testing::Test {
     if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     delete server_;
     delete service_;
+    delete aliases_;
     delete source_;
     std::filesystem::remove_all(*path_);
     delete path_;
@@ -89,12 +96,14 @@ class QueryServiceTest : public ::testing::Test {
   static std::string* path_;
   static ViewSource* source_;
   static QueryServiceImpl* service_;
+  static Aliases* aliases_;
   static grpc::Server* server_;
 };
 
 std::string* QueryServiceTest::path_ = nullptr;
 ViewSource* QueryServiceTest::source_ = nullptr;
 QueryServiceImpl* QueryServiceTest::service_ = nullptr;
+Aliases* QueryServiceTest::aliases_ = nullptr;
 grpc::Server* QueryServiceTest::server_ = nullptr;
 
 google::protobuf::Timestamp At(absl::Time t) { return ToTimestamp(t); }
@@ -113,18 +122,98 @@ TEST_F(QueryServiceTest, GetTeamHealthOfAnUnknownTeamIsNotFound) {
 TEST_F(QueryServiceTest, ABadSlugIsInvalidArgumentNamingTheField) {
   v1::GetTeamHealthRequest req;
   req.set_org("openai");
-  req.set_team("Sora");
+  req.set_team("Sora Video");  // neither a slug nor an alias
   v1::GetTeamHealthResponse resp;
   grpc::ClientContext ctx;
   grpc::Status s = stub_->GetTeamHealth(&ctx, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "team: \"Sora\" is not a slug ([a-z0-9][a-z0-9-]{0,62})");
+  EXPECT_EQ(s.error_message(), "team: \"Sora Video\" is neither a slug ([a-z0-9][a-z0-9-]{0,62}) nor a known alias");
 
-  req.set_org("open ai");  // the org is checked first
+  req.set_org("open  ai");  // the org is checked first
   grpc::ClientContext ctx2;
   s = stub_->GetTeamHealth(&ctx2, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "org: \"open ai\" is not a slug ([a-z0-9][a-z0-9-]{0,62})");
+  EXPECT_EQ(s.error_message(), "org: \"open  ai\" is neither a slug ([a-z0-9][a-z0-9-]{0,62}) nor a known alias");
+}
+
+TEST_F(QueryServiceTest, ReadsResolveNamesAsIngestDoes) {
+  // Case, surrounding spaces and the alias table, as ingest normalises events.
+  for (const auto& [org, team] : std::vector<std::pair<std::string, std::string>>{
+           {"OpenAI", "Sora"}, {"openai", "Sora"}, {" Open AI ", "video"}, {"OPENAI", " sora "}}) {
+    v1::GetTeamHealthRequest req;
+    req.set_org(org);
+    req.set_team(team);
+    v1::GetTeamHealthResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status s = stub_->GetTeamHealth(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << org << "/" << team << ": " << s.error_message();
+    EXPECT_EQ(resp.health().org(), "openai");
+    EXPECT_EQ(resp.health().team(), "sora");
+  }
+  v1::ListEventsRequest events;
+  events.set_org("OpenAI");
+  events.set_team("Codex");
+  v1::ListEventsResponse listed;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListEvents(&ctx, events, &listed).ok());
+  ASSERT_EQ(listed.events_size(), 1);
+  EXPECT_EQ(listed.events(0).event().event_id(), "evt-9");
+}
+
+TEST_F(QueryServiceTest, NotFoundSuggestsTheNearestTeamsAndOrgs) {
+  auto team_health = [&](const std::string& org, const std::string& team) {
+    v1::GetTeamHealthRequest req;
+    req.set_org(org);
+    req.set_team(team);
+    v1::GetTeamHealthResponse resp;
+    grpc::ClientContext ctx;
+    return stub_->GetTeamHealth(&ctx, req, &resp);
+  };
+  grpc::Status s = team_health("openai", "soraa");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "team openai/soraa not found; did you mean openai/sora?");
+  s = team_health("OpenAI", "Soraa");  // resolved first, then suggested
+  EXPECT_EQ(s.error_message(), "team openai/soraa not found; did you mean openai/sora?");
+  s = team_health("opnai", "sora");  // the org misspelt: the team in the nearest org
+  EXPECT_EQ(s.error_message(), "team opnai/sora not found; did you mean openai/sora?");
+  s = team_health("openai", "robotics");  // nothing near: no guess
+  EXPECT_EQ(s.error_message(), "team openai/robotics not found");
+
+  v1::GetOrgSnapshotRequest org;
+  org.set_org("opnai");
+  v1::GetOrgSnapshotResponse snapshot;
+  grpc::ClientContext ctx;
+  s = stub_->GetOrgSnapshot(&ctx, org, &snapshot);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "org opnai not found; did you mean openai?");
+
+  v1::ListEventsRequest events;
+  events.set_org("openai");
+  events.set_team("codx");
+  v1::ListEventsResponse listed;
+  grpc::ClientContext ctx2;
+  s = stub_->ListEvents(&ctx2, events, &listed);
+  EXPECT_EQ(s.error_message(), "team openai/codx not found; did you mean openai/codex?");
+}
+
+TEST(NearestNames, OnlyTheNearestWithinAThirdOfTheName) {
+  EXPECT_THAT(NearestNames("soraa", {"sora", "codex"}), ElementsAre("sora"));
+  EXPECT_THAT(NearestNames("sroa", {"sora", "codex"}), ElementsAre("sora"));  // a swap is one edit
+  EXPECT_THAT(NearestNames("teamm7", {"team1", "team7", "team10"}), ElementsAre("team7"));
+  EXPECT_THAT(NearestNames("team", {"team2", "team1"}), ElementsAre("team1", "team2"));  // ties by name
+  EXPECT_TRUE(NearestNames("robotics", {"sora", "codex"}).empty());
+  EXPECT_EQ(DidYouMean({}), "");
+  EXPECT_EQ(DidYouMean({"a", "b", "c"}), "; did you mean a, b or c?");
+}
+
+TEST_F(QueryServiceTest, ListOrgsCountsTheTeamsOfEachOrg) {
+  v1::ListOrgsResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListOrgs(&ctx, v1::ListOrgsRequest(), &resp).ok());
+  ASSERT_EQ(resp.orgs_size(), 1);
+  EXPECT_EQ(resp.orgs(0).org(), "openai");
+  EXPECT_EQ(resp.orgs(0).teams(), 2);  // sora and codex
+  EXPECT_EQ(resp.watermark().partitions_size(), 2);  // the two partitions applied
 }
 
 TEST_F(QueryServiceTest, GetTeamHealthCountsWhatTheRetractionLeft) {

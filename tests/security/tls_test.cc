@@ -35,7 +35,7 @@ using ::talentflow::testing::Day;
 using ::talentflow::testing::Client;
 
 // What GetTeamHealth answers for org "Bad Org": only the handler says this.
-constexpr char kHandlerAnswer[] = "org: \"Bad Org\" is not a slug ([a-z0-9][a-z0-9-]{0,62})";
+constexpr char kHandlerAnswer[] = "org: \"Bad Org\" is neither a slug ([a-z0-9][a-z0-9-]{0,62}) nor a known alias";
 
 // True when `s` is the query handler's answer to Probe(), i.e. the call got through.
 ::testing::AssertionResult Served(const grpc::Status& s) {

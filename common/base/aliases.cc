@@ -1,4 +1,4 @@
-#include "ingest/aliases.h"
+#include "common/base/aliases.h"
 
 #include <fstream>
 #include <sstream>
@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace talentflow::ingest {
+namespace talentflow {
 
 static std::string Fold(absl::string_view raw) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
@@ -60,4 +60,4 @@ static absl::StatusOr<std::string> Resolve(const absl::flat_hash_map<std::string
 absl::StatusOr<std::string> Aliases::Org(absl::string_view raw) const { return Resolve(orgs_, raw); }
 absl::StatusOr<std::string> Aliases::Team(absl::string_view raw) const { return Resolve(teams_, raw); }
 
-}  // namespace talentflow::ingest
+}  // namespace talentflow
