@@ -4,6 +4,7 @@
 
 #include "ctl/cli.h"
 #include "ctl/cli_flags.h"
+#include "ctl/explain.h"
 
 namespace talentflow::ctl {
 
@@ -34,6 +35,10 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
     flags->options.timeout = absl::Seconds(flags->timeout_seconds);
     auto channel = CreateClientChannel(context.ingest_addr, context.security);
     if (!channel.ok()) return ReportError(channel.status(), std::cerr);
+    const ServerRef server{"talentflow-ingest", context.ingest_addr, "--ingest"};
+    if (absl::Status s = CheckReachable(**channel, server, flags->options.timeout); !s.ok()) {
+      return ReportError(s, std::cerr);
+    }
     auto stub = v1::IngestService::NewStub(*channel);
     return RunPublish(flags->options, *stub, std::cout, std::cerr);
   });
