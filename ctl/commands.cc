@@ -476,12 +476,14 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
           break;
         case v1::EventResult::STATUS_REJECTED:
           // The reason usually names the field already ("org: …"); name it only when it does not.
-          err << "line " << lines[i] << ": "
-              << (r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? "" : r.field() + ": ")
-              << r.reason() << "\n";
+          WriteDiagnostic(
+              absl::StrCat("line ", lines[i], ": ",
+                           r.field().empty() || absl::StartsWith(r.reason(), r.field() + ":") ? "" : r.field() + ": ",
+                           r.reason()),
+              err);
           break;
         default:
-          err << "line " << lines[i] << ": not delivered: " << r.reason() << "\n";
+          WriteDiagnostic(absl::StrCat("line ", lines[i], ": not delivered: ", r.reason()), err);
       }
     }
     if (resp.results_size() != batch.events_size()) {
@@ -498,7 +500,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     v1::Event event;
     if (absl::Status parsed = ingest::ParseFeedLineInto(line, &event); !parsed.ok()) {
       counts.Count(v1::EventResult::STATUS_REJECTED);
-      err << "line " << line.number << ": " << parsed.message() << "\n";
+      WriteDiagnostic(absl::StrCat("line ", line.number, ": ", parsed.message()), err);
       continue;
     }
     if (!batch.events().empty() && batch.ByteSizeLong() + event.ByteSizeLong() + 16 > options.batch_bytes) {

@@ -56,20 +56,28 @@ bool IsExplained(const absl::Status& status) { return status.GetPayload(kExplain
 
 void SetErrorFormat(LogFormat format) { g_error_format = format; }
 
-void WriteError(const std::string& message, std::ostream& err) {
-  const std::string text = "error: " + message;
+namespace {
+
+// `text` as one line: as it is, or as the services' JSON log object at `level`.
+void WriteLine(spdlog::level::level_enum level, const std::string& text, std::ostream& err) {
   if (g_error_format == LogFormat::kText) {
     err << text << std::endl;
     return;
   }
   // The services' formatter, so that one parser reads both.
-  spdlog::details::log_msg msg(spdlog::string_view_t("talentflowctl"), spdlog::level::err,
+  spdlog::details::log_msg msg(spdlog::string_view_t("talentflowctl"), level,
                                spdlog::string_view_t(text.data(), text.size()));
   spdlog::memory_buf_t buf;
   JsonLogFormatter().format(msg, buf);
   err.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   err.flush();
 }
+
+}  // namespace
+
+void WriteError(const std::string& message, std::ostream& err) { WriteLine(spdlog::level::err, "error: " + message, err); }
+
+void WriteDiagnostic(const std::string& text, std::ostream& err) { WriteLine(spdlog::level::warn, text, err); }
 
 absl::Status CheckReachable(grpc::Channel& channel, const ServerRef& server, absl::Duration timeout) {
   const auto deadline = absl::ToChronoTime(absl::Now() + timeout);

@@ -33,6 +33,9 @@ bool IsExplained(const absl::Status& status);
 void SetErrorFormat(LogFormat format);
 // Writes one error line, "error: <message>", in the format SetErrorFormat chose.
 void WriteError(const std::string& message, std::ostream& err);
+// Writes one line of a command's diagnostics as it is (publish's "line 3: org: unknown org"), or
+// under json as a log object at level warn, as talentflow-ingest logs a rejected feed line.
+void WriteDiagnostic(const std::string& text, std::ostream& err);
 
 // A server talentflowctl calls, as its errors name it.
 struct ServerRef {

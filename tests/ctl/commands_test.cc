@@ -422,6 +422,18 @@ TEST(WriteError, UnderJsonIsOneObjectPerErrorAsTheServicesLog) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
+TEST_F(CommandsTest, PublishUnderJsonWritesEachRejectedLineAsAWarning) {
+  PublishOptions options;
+  options.path = WriteFeed("{\"org\":\"acme\",\"team\":\"alignment\",\"hire\":{}}\n");
+  SetErrorFormat(LogFormat::kJson);
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
+  SetErrorFormat(LogFormat::kText);
+  EXPECT_EQ(out_.str(), "accepted 0, duplicates 0, rejected 1\noffsets:\n");
+  EXPECT_THAT(err_.str(), ::testing::StartsWith("{\"ts\":\"20"));
+  EXPECT_THAT(err_.str(),
+              ::testing::EndsWith(R"(Z","level":"warn","logger":"talentflowctl","msg":"line 1: org: unknown org"})" "\n"));
+}
+
 TEST_F(CommandsTest, TheOrgTableLeavesMergedTeamsOutAndNamesThem) {
   OrgOptions options;
   options.org = "openai";
