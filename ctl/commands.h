@@ -34,9 +34,11 @@ inline constexpr int kExitUsage = 2;     // bad command-line input
 inline constexpr int kExitRejected = 3;  // publish: some lines were rejected
 
 // Prints "error: <CODE>: <message>" (e.g. "error: NOT_FOUND: org acme not found") on `err` and
-// returns kExitFailed. The one place a failed call becomes output.
+// returns kExitFailed. The one place a failed call becomes output. Under --log-format json the line
+// is a JSON log object instead (ctl/explain.h, WriteError).
 int ReportError(const grpc::Status& status, std::ostream& err);
-// The same for a local failure; the codes are gRPC's.
+// The same for a local failure; the codes are gRPC's. A status that already says what to do
+// (ctl/explain.h, Explained: "cannot reach talentflow-query at …") is printed without its code.
 int ReportError(const absl::Status& status, std::ostream& err);
 
 // Arguments of talentflowctl's channels: responses of up to 64 MiB (a page of 1,000 events with
