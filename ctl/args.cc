@@ -136,4 +136,53 @@ absl::StatusOr<WatchTarget> ParseWatchTarget(const std::vector<std::string>& arg
   return target;
 }
 
+absl::StatusOr<std::vector<std::string>> ParseEventTypes(absl::string_view text) {
+  const google::protobuf::OneofDescriptor* payload = v1::Event::descriptor()->FindOneofByName("payload");
+  std::vector<std::string> kinds;
+  for (int i = 0; i < payload->field_count(); ++i) kinds.push_back(payload->field(i)->name());
+  std::vector<std::string> types;
+  auto add = [&](const std::string& kind) {
+    if (std::find(types.begin(), types.end(), kind) == types.end()) types.push_back(kind);
+  };
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    const std::string name(absl::StripAsciiWhitespace(item));
+    if (name == "transfer") {
+      add("transfer_out");
+      add("transfer_in");
+      continue;
+    }
+    const google::protobuf::FieldDescriptor* field = nullptr;
+    for (int i = 0; i < payload->field_count() && field == nullptr; ++i) {
+      if (payload->field(i)->name() == name || payload->field(i)->json_name() == name) field = payload->field(i);
+    }
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", name, "\": expected a list of ", absl::StrJoin(kinds, ", "),
+                                                     " (or transfer for both transfers)"));
+    }
+    add(field->name());
+  }
+  if (types.empty()) return absl::InvalidArgumentError(absl::StrCat("expected a list of ", absl::StrJoin(kinds, ", ")));
+  return types;
+}
+
+absl::StatusOr<std::vector<v1::EventStatus>> ParseEventStatuses(absl::string_view text) {
+  constexpr char kExpected[] =
+      "expected a list of applied, duplicate, retracted, retraction_applied, retraction_pending (or pending), "
+      "retraction_noop";
+  std::vector<v1::EventStatus> statuses;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(item));
+    std::replace(name.begin(), name.end(), '-', '_');
+    if (name == "pending") name = "retraction_pending";
+    v1::EventStatus status;
+    if (!v1::EventStatus_Parse("EVENT_STATUS_" + absl::AsciiStrToUpper(name), &status) ||
+        status == v1::EVENT_STATUS_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", item, "\": ", kExpected));
+    }
+    if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) statuses.push_back(status);
+  }
+  if (statuses.empty()) return absl::InvalidArgumentError(kExpected);
+  return statuses;
+}
+
 }  // namespace talentflow::ctl

@@ -67,4 +67,13 @@ struct WatchTarget {
 // Parses the arguments of `watch`. InvalidArgument when they name more than one org.
 absl::StatusOr<WatchTarget> ParseWatchTarget(const std::vector<std::string>& args);
 
+// Event payload kinds for `events --type`: a comma list of Event payload field names, in the
+// proto's or the feed's spelling ("transfer_out" or "transferOut"); "transfer" is both transfers.
+// Example: "departure,transfer" -> {"departure", "transfer_out", "transfer_in"}.
+absl::StatusOr<std::vector<std::string>> ParseEventTypes(absl::string_view text);
+
+// Event statuses for `events --status`: "applied", "duplicate", "retracted", "retraction_applied",
+// "retraction_pending" (or "pending"), "retraction_noop".
+absl::StatusOr<std::vector<v1::EventStatus>> ParseEventStatuses(absl::string_view text);
+
 }  // namespace talentflow::ctl

@@ -15,6 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "common/base/status.h"
 #include "common/base/time_util.h"
+#include "ctl/commands.h"
+#include "ctl/explain.h"
 #include "projector/replayer.h"
 
 namespace talentflow::ctl {
@@ -176,10 +178,7 @@ std::string DescribeRecord(const std::string& key, const std::optional<std::stri
 namespace talentflow::ctl {
 namespace {
 
-int Fail(const absl::Status& s, std::ostream& err) {
-  err << "error: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << std::endl;
-  return 1;
-}
+int Fail(const absl::Status& s, std::ostream& err) { return ReportError(s, err); }
 
 }  // namespace
 
@@ -191,6 +190,7 @@ int RunReplay(const ReplayOptions& options, std::ostream& out, std::ostream& err
 }
 
 int RunDigest(const std::string& db, std::ostream& out, std::ostream& err) {
+  if (absl::Status s = CheckViewDb(db); !s.ok()) return Fail(s, err);
   char tmpl[] = "/tmp/talentflow-digest-secondary.XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Fail(absl::InternalError("cannot create a temporary directory"), err);
   absl::Cleanup remove = [&] { std::filesystem::remove_all(tmpl); };
@@ -205,6 +205,7 @@ int RunDigest(const std::string& db, std::ostream& out, std::ostream& err) {
 }
 
 int RunVerify(const KafkaOptions& kafka, const std::string& live_db, std::ostream& out, std::ostream& err) {
+  if (absl::Status s = CheckViewDb(live_db); !s.ok()) return Fail(s, err);
   char tmpl[] = "/tmp/talentflow-verify.XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Fail(absl::InternalError("cannot create a temporary directory"), err);
   absl::Cleanup remove = [&] { std::filesystem::remove_all(tmpl); };

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "ctl/explain.h"
 #include "ctl/local_query_server.h"
 #include "ctl/tables.h"
 
@@ -69,9 +70,9 @@ void AddReadFlags(CLI::App* app, ReadFlags* flags) {
       ->check(Quiet(CLI::PositiveNumber))
       ->type_name("SECONDS")
       ->capture_default_str();
+  // Not checked by CLI11: CheckViewDb's error says what a view database is and where to find one.
   app->add_option("--db", flags->db_path,
                   "read this view database in-process (read-only, as it is when opened) instead of calling --query")
-      ->check(Quiet(CLI::ExistingDirectory))
       ->type_name("DIR");
 }
 
@@ -84,6 +85,7 @@ int RunRead(const CliContext& context, ReadFlags& flags,
   std::unique_ptr<LocalQueryServer> local;  // outlives the stub
   std::shared_ptr<grpc::Channel> channel;
   if (!flags.db_path.empty()) {
+    if (absl::Status s = CheckViewDb(flags.db_path); !s.ok()) return ReportError(s, std::cerr);
     auto started = LocalQueryServer::Start(flags.db_path);
     if (!started.ok()) return ReportError(started.status(), std::cerr);
     local = *std::move(started);
@@ -92,8 +94,18 @@ int RunRead(const CliContext& context, ReadFlags& flags,
     auto remote = CreateClientChannel(context.query_addr, context.security);
     if (!remote.ok()) return ReportError(remote.status(), std::cerr);
     channel = *std::move(remote);
+    const ServerRef server{"talentflow-query", context.query_addr, "--query"};
+    if (absl::Status s = CheckReachable(*channel, server, flags.read.timeout); !s.ok()) {
+      return ReportError(s, std::cerr);
+    }
   }
   std::unique_ptr<v1::QueryService::Stub> stub = v1::QueryService::NewStub(channel);
+  // A read with --min-offsets waits here first, so that offsets it cannot reach are named (the
+  // server's own wait can only say DEADLINE_EXCEEDED).
+  if (!flags.read.min_offsets.empty()) {
+    v1::Watermark wm;
+    if (absl::Status s = WaitForOffsets(flags.read, *stub, &wm); !s.ok()) return ReportError(s, std::cerr);
+  }
   return read(flags.read, *stub);
 }
 

@@ -4,6 +4,7 @@
 
 #include "ctl/cli.h"
 #include "ctl/cli_flags.h"
+#include "ctl/explain.h"
 
 namespace talentflow::ctl {
 
@@ -41,6 +42,10 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
     flags->options.timeout = absl::Seconds(flags->timeout_seconds);
     auto channel = CreateClientChannel(context.ingest_addr, context.security);
     if (!channel.ok()) return ReportError(channel.status(), std::cerr);
+    const ServerRef server{"talentflow-ingest", context.ingest_addr, "--ingest"};
+    if (absl::Status s = CheckReachable(**channel, server, flags->options.timeout); !s.ok()) {
+      return ReportError(s, std::cerr);
+    }
     auto stub = v1::IngestService::NewStub(*channel);
     auto query_channel = CreateClientChannel(context.query_addr, context.security);
     if (!query_channel.ok()) return ReportError(query_channel.status(), std::cerr);

@@ -9,6 +9,7 @@
 #include "common/base/process.h"
 #include "ctl/cli.h"
 #include "ctl/cli_flags.h"
+#include "ctl/explain.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -18,7 +19,7 @@ int CheckRangeFlags(const std::optional<google::protobuf::Timestamp>& from,
                     const std::optional<google::protobuf::Timestamp>& to) {
   absl::Status s = CheckRange(from, to);
   if (s.ok()) return kExitOk;
-  std::cerr << "error: " << s.message() << std::endl;
+  WriteError(std::string(s.message()), std::cerr);
   return kExitUsage;
 }
 
@@ -69,6 +70,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     auto* org = app.add_subcommand("org", "an org's teams and totals from one snapshot (GetOrgSnapshot)");
     AddOrg(org, &cmd->options.org);
     AddDate(org, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
+    AddDate(org, "--compare", &cmd->options.compare, "also read the org at this day and show each team's change to --as-of");
     AddReadFlags(org, &cmd->read);
     org->footer(kColumnsFooter);
     context.OnRun(org, [&context, cmd] {
@@ -108,6 +110,9 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     flows->add_flag("--out", cmd->out, "only departures from the org, by destination")->excludes(in_flag);
     AddDate(flows, "--from", &cmd->options.from, "first month (by effective time); default 12 months before --to");
     AddDate(flows, "--to", &cmd->options.to, "last month; default today");
+    AddParsed(flows, "--team", "--team", &cmd->options.team, [](const std::string& s) { return ParseOrg(s); },
+              "only people who left or joined this team of the org (its departures and hires)")
+        ->type_name("TEAM");
     AddReadFlags(flows, &cmd->read);
     context.OnRun(flows, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
@@ -125,6 +130,12 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddDate(events, "--from", &cmd->options.from, "only events effective at or after this");
     AddDate(events, "--to", &cmd->options.to, "only events effective at or before this (a date: its end)",
             DayBound::kEnd);
+    AddParsed(events, "--type", "--type", &cmd->options.types, [](const std::string& s) { return ParseEventTypes(s); },
+              "only events of these kinds (transfer = transfer_out and transfer_in)")
+        ->type_name("departure,hire,transfer,retraction,...");
+    AddParsed(events, "--status", "--status", &cmd->options.statuses,
+              [](const std::string& s) { return ParseEventStatuses(s); }, "only events with these statuses")
+        ->type_name("applied,duplicate,retracted,pending,...");
     AddReadFlags(events, &cmd->read);
     context.OnRun(events, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;

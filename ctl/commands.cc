@@ -24,6 +24,7 @@
 #include "common/base/time_util.h"
 #include "ctl/audit.h"
 #include "ctl/csv.h"
+#include "ctl/explain.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
 #include "views/health.h"
@@ -73,46 +74,6 @@ bool Reached(const v1::Watermark& wm, const std::map<int32_t, int64_t>& min_offs
     if (!ok) return false;
   }
   return true;
-}
-
-// GetWatermark, repeated until the views include `read.min_offsets` (at once when there are none).
-// UNAVAILABLE (views not open yet, or partitions between owners) is asked again like offsets not
-// reached yet; at the deadline it is the answer.
-grpc::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm) {
-  const absl::Time deadline = absl::Now() + read.timeout;
-  while (true) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(deadline));
-    wm->Clear();
-    grpc::Status s = stub.GetWatermark(&ctx, v1::GetWatermarkRequest(), wm);
-    const bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE && !read.min_offsets.empty() &&
-                       absl::Now() + absl::Milliseconds(100) < deadline;
-    if ((!s.ok() && !retry) || (s.ok() && Reached(*wm, read.min_offsets))) return s;
-    if (absl::Now() + absl::Milliseconds(100) >= deadline) {
-      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                          absl::StrCat("min offsets ", FormatOffsets(read.min_offsets), " not reached within ",
-                                       absl::FormatDuration(read.timeout)));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
-// `table` (RenderTeamList's), or for no teams, which teams there were none of: the org, the
-// statuses asked for and the day, and that merged and dissolved teams are left out without --all.
-std::string TeamsNote(const TeamsOptions& options, const v1::ListTeamsResponse& all, std::string table) {
-  if (!all.teams().empty()) return table;
-  std::vector<std::string> statuses;
-  for (v1::HealthStatus s : options.statuses) statuses.push_back(views::ShortName(s));
-  std::string note = absl::StrCat("no teams of ", options.org);
-  if (!statuses.empty()) {
-    const std::string last = statuses.back();
-    statuses.pop_back();
-    absl::StrAppend(&note, " with status ", statuses.empty() ? "" : absl::StrCat(absl::StrJoin(statuses, ", "), " or "),
-                    last);
-  }
-  absl::StrAppend(&note, " as of ", options.as_of ? FormatDay(DayOf(*options.as_of)) : "today");
-  if (!options.include_inactive) absl::StrAppend(&note, " (merged and dissolved teams need --all)");
-  return note + "\n";
 }
 
 std::string StatusCodeName(grpc::StatusCode code) {
@@ -185,11 +146,35 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
 }
 
 int ReportError(const grpc::Status& status, std::ostream& err) {
-  err << "error: " << StatusCodeName(status.error_code()) << ": " << status.error_message() << std::endl;
+  WriteError(absl::StrCat(StatusCodeName(status.error_code()), ": ", status.error_message()), err);
   return kExitFailed;
 }
 
-int ReportError(const absl::Status& status, std::ostream& err) { return ReportError(ToGrpc(status), err); }
+int ReportError(const absl::Status& status, std::ostream& err) {
+  if (IsExplained(status)) {
+    WriteError(std::string(status.message()), err);
+    return kExitFailed;
+  }
+  return ReportError(ToGrpc(status), err);
+}
+
+absl::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm) {
+  const absl::Time deadline = absl::Now() + read.timeout;
+  while (true) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(deadline));
+    wm->Clear();
+    grpc::Status s = stub.GetWatermark(&ctx, v1::GetWatermarkRequest(), wm);
+    const bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE && !read.min_offsets.empty() &&
+                       absl::Now() + absl::Milliseconds(100) < deadline;
+    if ((!s.ok() && !retry) || (s.ok() && Reached(*wm, read.min_offsets))) return FromGrpc(s);
+    if (absl::Now() + absl::Milliseconds(100) >= deadline) {
+      // The last watermark says which partitions were behind (none when the views never answered).
+      return OffsetsNotReached(read.min_offsets, *wm, read.timeout);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 
 absl::Status CheckRange(const std::optional<google::protobuf::Timestamp>& from,
                         const std::optional<google::protobuf::Timestamp>& to) {
@@ -242,11 +227,61 @@ int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryServ
     }
     for (auto& t : *page.mutable_teams()) *all.add_teams() = std::move(t);
     *all.mutable_watermark() = page.watermark();
+    all.set_latest_event_day(page.latest_event_day());
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
-  return Emit(read, all, [&] { return TeamsNote(options, all, RenderTeamList(all.teams(), read.color, read.width)); },
-              [&] { return TeamsCsv(all.teams()); }, out, err);
+  return Emit(read, all, [&] {
+    if (all.teams().empty()) {
+      return WhyNoTeams(options.org, options.statuses, DayOrToday(options.as_of), all.latest_event_day());
+    }
+    return RenderTeamList(all.teams(), read.color, read.width);
+  }, [&] { return TeamsCsv(all.teams()); }, out, err);
 }
+
+namespace {
+
+// The org table without merged or dissolved teams (the README's "left out of listings"; the totals
+// already leave them out), then a line naming them: they are still readable with `team`.
+std::string RenderActiveOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color, int width) {
+  v1::GetOrgSnapshotResponse active = snapshot;
+  active.clear_teams();
+  std::vector<std::string> inactive;
+  for (const auto& t : snapshot.teams()) {
+    if (t.active()) {
+      *active.add_teams() = t;
+      continue;
+    }
+    std::string what = t.successor().empty() ? "dissolved" : absl::StrCat("merged into ", t.successor());
+    if (!t.inactive_since().empty()) absl::StrAppend(&what, " on ", t.inactive_since());
+    inactive.push_back(absl::StrCat(t.team(), " (", what, ")"));
+  }
+  std::string out = RenderOrgSnapshot(active, color, width);
+  if (!inactive.empty()) absl::StrAppend(&out, "left out, inactive: ", absl::StrJoin(inactive, ", "), "\n");
+  return out;
+}
+
+// `org --compare`: `now` was read at --as-of; reads the org again at options.compare and prints
+// both side by side (--json: the two responses, the earlier date's first).
+int RunOrgCompare(const OrgOptions& options, const ReadOptions& read, const v1::GetOrgSnapshotRequest& now_req,
+                  const v1::GetOrgSnapshotResponse& now, v1::QueryService::StubInterface& stub, std::ostream& out,
+                  std::ostream& err) {
+  v1::GetOrgSnapshotRequest req = now_req;
+  *req.mutable_as_of() = *options.compare;
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetOrgSnapshotResponse then;
+  if (grpc::Status s = stub.GetOrgSnapshot(&ctx, req, &then); !s.ok()) return ReportError(s, err);
+  if (read.json) {
+    for (const v1::GetOrgSnapshotResponse* r : {static_cast<const v1::GetOrgSnapshotResponse*>(&then), &now}) {
+      if (int code = Emit(read, *r, [] { return std::string(); }, out, err); code != kExitOk) return code;
+    }
+    return kExitOk;
+  }
+  out << RenderOrgCompare(then, now) << std::flush;
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
            std::ostream& out, std::ostream& err) {
@@ -259,7 +294,8 @@ int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService:
   SetDeadline(ctx, read.timeout);
   v1::GetOrgSnapshotResponse resp;
   if (grpc::Status s = stub.GetOrgSnapshot(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderOrgSnapshot(resp, read.color, read.width); },
+  if (options.compare) return RunOrgCompare(options, read, req, resp, stub, out, err);
+  return Emit(read, resp, [&] { return RenderActiveOrgSnapshot(resp, read.color, read.width); },
               [&] { return TeamsCsv(resp.teams()); }, out, err);
 }
 
@@ -277,8 +313,9 @@ int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryServ
   SetDeadline(ctx, read.timeout);
   v1::GetTeamTrendResponse resp;
   if (grpc::Status s = stub.GetTeamTrend(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderTrend(resp, read.color, read.width); },
-              [&] { return TrendCsv(req.org(), req.team(), resp); }, out, err);
+  return Emit(read, resp, [&] {
+    return RenderTrend(resp, read.color, read.width) + WhyTrendIsFlat(options.team.org, options.team.team, resp);
+  }, [&] { return TrendCsv(req.org(), req.team(), resp); }, out, err);
 }
 
 int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -286,6 +323,7 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   v1::GetTalentFlowsRequest req;
   req.set_org(options.org);
   req.set_direction(options.direction);
+  req.set_team(options.team);
   if (options.from) *req.mutable_from() = *options.from;
   if (options.to) *req.mutable_to() = *options.to;
   SetMinOffsets(read, req.mutable_min_offsets());
@@ -294,7 +332,9 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   SetDeadline(ctx, read.timeout);
   v1::GetTalentFlowsResponse resp;
   if (grpc::Status s = stub.GetTalentFlows(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
-  return Emit(read, resp, [&] { return RenderFlows(resp, read.width); }, [&] { return FlowsCsv(resp); }, out, err);
+  return Emit(read, resp, [&] {
+    return resp.edges().empty() ? WhyNoFlows(req, resp.latest_month()) : RenderFlows(resp, read.width);
+  }, [&] { return FlowsCsv(resp); }, out, err);
 }
 
 int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -307,6 +347,8 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
   req.set_max_lag(read.max_lag);
+  for (const auto& t : options.types) req.add_types(t);
+  for (v1::EventStatus s : options.statuses) req.add_statuses(s);
   v1::ListEventsResponse all;  // every page; the watermark of the last
   do {
     grpc::ClientContext ctx;
@@ -318,19 +360,21 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
     }
     for (auto& e : *page.mutable_events()) *all.add_events() = std::move(e);
     *all.mutable_watermark() = page.watermark();
+    all.set_latest_event_day(page.latest_event_day());
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
   ReadOptions as_csv = read;
   as_csv.csv = read.csv || options.csv;
-  return Emit(as_csv, all, [&] { return RenderEvents(all.events(), read.width); },
-              [&] { return EventsCsv(all.events()); }, out, err);
+  return Emit(as_csv, all, [&] {
+    return all.events().empty() ? WhyNoEvents(req, all.latest_event_day()) : RenderEvents(all.events(), read.width);
+  }, [&] { return EventsCsv(all.events()); }, out, err);
 }
 
 int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
              const std::atomic<bool>& stop, std::ostream& out, std::ostream& err) {
   if (!read.min_offsets.empty()) {
     v1::Watermark wm;
-    if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
+    if (absl::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
   }
   v1::WatchTeamHealthRequest req;
   req.set_org(options.target.org);
@@ -399,7 +443,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
 
 int RunLag(const ReadOptions& read, v1::QueryService::StubInterface& stub, std::ostream& out, std::ostream& err) {
   v1::Watermark wm;
-  if (grpc::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
+  if (absl::Status s = WaitForOffsets(read, stub, &wm); !s.ok()) return ReportError(s, err);
   return Emit(read, wm, [&] { return RenderWatermark(wm); }, [&] { return WatermarkCsv(wm); }, out, err);
 }
 
@@ -407,7 +451,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
                std::ostream& err) {
   absl::StatusOr<std::unique_ptr<ingest::FeedReader>> reader = ingest::FeedReader::Open(options.path);
   if (!reader.ok()) {
-    err << "error: FILE: " << reader.status().message() << std::endl;
+    WriteError(absl::StrCat("FILE: ", reader.status().message()), err);
     return kExitUsage;
   }
 
@@ -415,6 +459,9 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
   ingest::FeedSummary counts;
   counts.dry_run = options.dry_run;
   std::map<int32_t, int64_t> offsets;  // highest offset written per partition
+  // After a failed call the summary is printed only when an earlier call got through: when the
+  // first fails (the service is down), the error is the whole answer.
+  bool delivered_a_call = false;
   auto summary = [&] {
     out << counts.ToString() << "\n"
         << (offsets.empty() ? "offsets:" : "offsets: " + FormatOffsets(offsets)) << std::endl;
@@ -428,7 +475,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
   auto report = [&] {
     std::stable_sort(rejections.begin(), rejections.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [number, text] : rejections) err << "line " << number << ": " << text << "\n";
+    for (const auto& [number, text] : rejections) WriteDiagnostic(absl::StrCat("line ", number, ": ", text), err);
     rejections.clear();
   };
   auto send = [&]() -> grpc::Status {
@@ -446,6 +493,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
       report();
       return s;
     }
+    delivered_a_call = true;
     counts.without_evidence += resp.without_evidence();
     for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
       const v1::EventResult& r = resp.results(i);
@@ -499,7 +547,7 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     }
     if (!batch.events().empty() && batch.ByteSizeLong() + event.ByteSizeLong() + 16 > options.batch_bytes) {
       if (grpc::Status s = send(); !s.ok()) {
-        summary();
+        if (delivered_a_call) summary();
         return ReportError(s, err);
       }
     }
@@ -507,13 +555,13 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     lines.push_back(line.number);
     if (batch.events_size() >= static_cast<int>(options.batch_events)) {
       if (grpc::Status s = send(); !s.ok()) {
-        summary();
+        if (delivered_a_call) summary();
         return ReportError(s, err);
       }
     }
   }
   if (grpc::Status s = send(); !s.ok()) {
-    summary();
+    if (delivered_a_call) summary();
     return ReportError(s, err);
   }
   summary();

@@ -35,9 +35,11 @@ inline constexpr int kExitUsage = 2;     // bad command-line input
 inline constexpr int kExitRejected = 3;  // publish: some lines were rejected
 
 // Prints "error: <CODE>: <message>" (e.g. "error: NOT_FOUND: org acme not found") on `err` and
-// returns kExitFailed. The one place a failed call becomes output.
+// returns kExitFailed. The one place a failed call becomes output. Under --log-format json the line
+// is a JSON log object instead (ctl/explain.h, WriteError).
 int ReportError(const grpc::Status& status, std::ostream& err);
-// The same for a local failure; the codes are gRPC's.
+// The same for a local failure; the codes are gRPC's. A status that already says what to do
+// (ctl/explain.h, Explained: "cannot reach talentflow-query at …") is printed without its code.
 int ReportError(const absl::Status& status, std::ostream& err);
 
 // Arguments of talentflowctl's channels: responses of up to 64 MiB (a page of 1,000 events with
@@ -119,8 +121,13 @@ struct OrgOptions {
   std::string org;
   // Default: today.
   std::optional<google::protobuf::Timestamp> as_of;
+  // Also read the org at this day and print each team's change from it to as_of
+  // (RenderOrgCompare). Default: none.
+  std::optional<google::protobuf::Timestamp> compare;
 };
-// GetOrgSnapshot.
+// GetOrgSnapshot. The table leaves merged and dissolved teams out and names them below it (--json
+// has every team). An empty ListTeams, ListEvents, GetTalentFlows answer, or a trend without a move,
+// says why (ctl/explain.h).
 int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
            std::ostream& out, std::ostream& err);
 
@@ -145,6 +152,8 @@ struct FlowsOptions {
   std::optional<google::protobuf::Timestamp> from;
   // Default (server): today.
   std::optional<google::protobuf::Timestamp> to;
+  // Only movers of this team of the org (a slug). Default: every team.
+  std::string team;
 };
 // GetTalentFlows.
 int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -159,6 +168,10 @@ struct EventsOptions {
   int32_t page_size = 1000;
   // Print CSV (audit history --csv) instead of a table. Default: false.
   bool csv = false;
+  // Only events of these payload kinds ("departure", "transfer_out", …). Default: every kind.
+  std::vector<std::string> types;
+  // Only events with these statuses. Default: every status.
+  std::vector<v1::EventStatus> statuses;
 };
 // ListEvents, every page.
 int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -174,6 +187,12 @@ struct WatchOptions {
 // fails. With ReadOptions::min_offsets, first waits for the views to include them.
 int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
              const std::atomic<bool>& stop, std::ostream& out, std::ostream& err);
+
+// GetWatermark, repeated until the views include `read.min_offsets` (at once when there are none).
+// UNAVAILABLE (views not open yet, or partitions between owners) is asked again like offsets not
+// reached yet. At ReadOptions::timeout: DeadlineExceeded naming each partition behind and by how
+// much (OffsetsNotReached). Fills `wm` with the last watermark read.
+absl::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm);
 
 // GetWatermark: partition, applied offset, log end, lag. With ReadOptions::min_offsets, polls
 // until every listed partition's applied offset is past its offset (DEADLINE_EXCEEDED after

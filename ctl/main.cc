@@ -9,6 +9,7 @@
 #include "common/base/process.h"
 #include "common/log/logging.h"
 #include "ctl/cli.h"
+#include "ctl/explain.h"
 
 int main(int argc, char** argv) {
   using namespace talentflow;
@@ -55,11 +56,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
-    std::cerr << "error: " << e.what() << std::endl;
+    ctl::SetErrorFormat(logging.format);
+    ctl::WriteError(e.what(), std::cerr);
     return ctl::kExitUsage;
   }
   // Logs (e.g. of the in-process server) go to stderr, so that stdout holds only the answer.
   spdlog::set_default_logger(spdlog::stderr_color_mt("talentflowctl"));
   ConfigureLogging(logging, "talentflowctl");
+  ctl::SetErrorFormat(logging.format);  // errors are log lines too: one JSON object each under json
   return context.Run();
 }

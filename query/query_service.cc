@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/base/record_key.h"
 #include "common/base/slug.h"
@@ -220,6 +221,63 @@ void BuildEdges(std::vector<Mover> movers, google::protobuf::RepeatedPtrField<v1
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.people() > b.people(); });
   for (auto& e : sorted) *out->Add() = std::move(e);
 }
+
+// The latest last_event_day of `teams` (YYYY-MM-DD sorts as text); empty when there is none.
+std::string LatestEventDay(const std::vector<v1::TeamHealth>& teams) {
+  std::string latest;
+  for (const auto& t : teams) latest = std::max(latest, t.last_event_day());
+  return latest;
+}
+
+// The payload kind of `event`: the name of its payload field ("departure"), empty when unset.
+std::string PayloadKind(const v1::Event& event) {
+  const google::protobuf::FieldDescriptor* field = v1::Event::GetReflection()->GetOneofFieldDescriptor(
+      event, v1::Event::descriptor()->FindOneofByName("payload"));
+  return field == nullptr ? "" : field->name();
+}
+
+// InvalidArgument naming the first of `types` that is not a payload kind, with the kinds that are.
+absl::Status CheckPayloadKinds(const google::protobuf::RepeatedPtrField<std::string>& types) {
+  const google::protobuf::OneofDescriptor* payload = v1::Event::descriptor()->FindOneofByName("payload");
+  std::vector<std::string> kinds;
+  for (int i = 0; i < payload->field_count(); ++i) kinds.push_back(payload->field(i)->name());
+  for (const auto& t : types) {
+    if (std::find(kinds.begin(), kinds.end(), t) == kinds.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("types: \"", t, "\" is not an event kind; expected one of ", absl::StrJoin(kinds, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// GetTalentFlowsRequest.team: keeps the movers recorded by events of org/team (its departures and
+// hires). A flow bucket's team is the team of the event that recorded it, which for a hire is a
+// team of the hiring org; so a mover is kept when its event is in the team's history.
+class TeamFlowFilter {
+ public:
+  // Every mover when `team` is empty. Else reads the team's history (none when `scope` leaves out
+  // the team's partition: another part of the answer holds its flows).
+  static absl::StatusOr<TeamFlowFilter> Of(const views::Reader& reader, const Scope& scope, const std::string& org,
+                                           const std::string& team) {
+    TeamFlowFilter filter;
+    if (team.empty()) return filter;
+    filter.team_ = team;
+    filter.partition_ = KafkaPartitionFor(RecordKey(org, team), reader.partition_count());
+    if (scope && !scope->contains(filter.partition_)) return filter;
+    ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
+    for (const auto& e : history) filter.event_ids_.insert(e.event().event_id());
+    return filter;
+  }
+  bool Keeps(const views::Reader::Flow& f) const {
+    return !team_ || (f.team == *team_ && f.partition == partition_);
+  }
+  bool Keeps(const v1::FlowBucket::Mover& m) const { return !team_ || event_ids_.contains(m.event_id()); }
+
+ private:
+  std::optional<std::string> team_;
+  int32_t partition_ = 0;
+  std::set<std::string> event_ids_;
+};
 
 }  // namespace
 
@@ -453,6 +511,7 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
     std::vector<v1::TeamHealth> teams;
     RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
     if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
+    resp->set_latest_event_day(LatestEventDay(teams));
     const std::set<int> statuses(req->status().begin(), req->status().end());
     std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
     for (auto& t : teams) {
@@ -483,6 +542,7 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
     }
     resp->set_org(req->org());
     resp->set_as_of(FormatDay(day));
+    resp->set_latest_event_day(LatestEventDay(teams));
     AddTotals(teams, resp->mutable_totals());
     for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
@@ -521,6 +581,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
                   [&](const views::Reader& reader) -> absl::Status {
       // One read of the team's views up to `to`; every point is computed from it.
       ASSIGN_OR_RETURN(const views::TeamInputs inputs, reader.Inputs(req->org(), req->team(), days.to));
+      if (inputs.state.applied() > 0) resp->set_latest_event_day(FormatDay(inputs.state.last_effective_day()));
       auto b = inputs.buckets.begin();
       for (size_t i = 0; i < ends.size(); ++i) {
         const v1::TeamHealth health = views::ComputeHealth(req->org(), req->team(), inputs, ends[i]);
@@ -556,29 +617,48 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
                                               v1::GetTalentFlowsResponse* resp) {
   return Serve(*ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
+    if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
     const auto dir = req->direction();
     const bool inbound = dir != v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
     const bool outbound = dir != v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
-    std::mutex mu;  // guards `movers` while parts arrive
+    std::mutex mu;  // guards `movers` and `latest_month` while parts arrive
     std::vector<Mover> movers;
+    std::string latest_month;  // YYYYMM, of the parts that found no mover
     RETURN_IF_ERROR(Gather(
         ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(),
         [&](const Scope& scope, v1::Watermark* part) {
           return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+            ASSIGN_OR_RETURN(const TeamFlowFilter filter, TeamFlowFilter::Of(reader, scope, req->org(), req->team()));
             ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
                              reader.Flows(MonthKey(days.from), MonthKey(days.to)));
+            auto of_org = [&](const views::Reader::Flow& f) {
+              return (!scope || scope->contains(f.partition)) && filter.Keeps(f) &&
+                     ((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()));
+            };
             std::lock_guard<std::mutex> lock(mu);
+            const size_t before = movers.size();
             for (const auto& f : flows) {
-              if (scope && !scope->contains(f.partition)) continue;
-              if (!((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()))) continue;
+              if (!of_org(f)) continue;
               for (const auto& m : f.bucket.movers()) {
+                if (!filter.Keeps(m)) continue;
                 Mover& out = movers.emplace_back(Mover{f.from_org, f.to_org, {}});
                 out.person.set_id(m.person_id());
                 out.person.set_name(m.name());
                 out.person.set_seniority(m.seniority());
                 out.person.set_team(f.team);
                 out.person.set_month(f.month.substr(0, 4) + "-" + f.month.substr(4, 2));
+              }
+            }
+            if (movers.size() == before) {
+              // Nothing in the range: say when something last moved (a scan of every month, paid
+              // only by empty answers).
+              ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> all, reader.Flows("000000", "999999"));
+              for (const auto& f : all) {
+                if (!of_org(f)) continue;
+                for (const auto& m : f.bucket.movers()) {
+                  if (filter.Keeps(m)) latest_month = std::max(latest_month, f.month);
+                }
               }
             }
             return absl::OkStatus();
@@ -592,10 +672,15 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
           for (auto& e : *theirs.mutable_edges()) {
             for (auto& m : *e.mutable_movers()) movers.push_back(Mover{e.from_org(), e.to_org(), std::move(m)});
           }
+          const std::string month = absl::StrReplaceAll(theirs.latest_month(), {{"-", ""}});
+          latest_month = std::max(latest_month, month);
           *part = theirs.watermark();
           return absl::OkStatus();
         }));
     BuildEdges(std::move(movers), resp->mutable_edges());
+    if (resp->edges().empty() && latest_month.size() == 6) {
+      resp->set_latest_month(latest_month.substr(0, 4) + "-" + latest_month.substr(4, 2));
+    }
     return absl::OkStatus();
   });
 }
@@ -614,17 +699,26 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
     if (req->has_from() && req->has_to() && ToAbslTime(req->from()) > ToAbslTime(req->to())) {
       return absl::InvalidArgumentError("from: after to");
     }
+    RETURN_IF_ERROR(CheckPayloadKinds(req->types()));
+    const std::set<std::string> types(req->types().begin(), req->types().end());
+    const std::set<int> statuses(req->statuses().begin(), req->statuses().end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
       if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", req->org(), "/", req->team(), " not found"));
+      absl::Time latest = absl::InfinitePast();
+      for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
+      resp->set_latest_event_day(FormatDay(DayOf(latest)));
+      // The filters apply before the page is counted, so every page but the last is full.
       for (auto& e : history) {
         if (e.offset() <= after) continue;
         const absl::Time t = ToAbslTime(e.event().effective_time());
         if (req->has_from() && t < ToAbslTime(req->from())) continue;
         if (req->has_to() && t > ToAbslTime(req->to())) continue;
+        if (!types.empty() && !types.contains(PayloadKind(e.event()))) continue;
+        if (!statuses.empty() && !statuses.contains(e.status())) continue;
         if (resp->events_size() == page_size) {
           resp->set_next_page_token(absl::StrCat("offset:", resp->events(page_size - 1).offset()));
           break;

@@ -124,5 +124,28 @@ TEST(ParseWatchTarget, RejectsTwoOrgs) {
   EXPECT_FALSE(ParseWatchTarget({}).ok());
 }
 
+TEST(ParseEventTypes, TakesBothSpellingsAndTransferForBoth) {
+  auto types = ParseEventTypes("departure,transferOut,transfer,retraction");
+  ASSERT_TRUE(types.ok()) << types.status();
+  EXPECT_THAT(*types, ElementsAre("departure", "transfer_out", "transfer_in", "retraction"));
+}
+
+TEST(ParseEventTypes, AnUnknownKindListsTheKinds) {
+  EXPECT_EQ(ParseEventTypes("departure,promotion").status().message(),
+            "\"promotion\": expected a list of hire, departure, transfer_out, transfer_in, reprioritisation, "
+            "budget_change, compute_reallocation, retention_action, team_change, headcount_report, retraction (or "
+            "transfer for both transfers)");
+}
+
+TEST(ParseEventStatuses, PendingIsTheRetractionThatWaits) {
+  auto statuses = ParseEventStatuses("applied,pending,retracted");
+  ASSERT_TRUE(statuses.ok()) << statuses.status();
+  EXPECT_THAT(*statuses,
+              ElementsAre(v1::EVENT_STATUS_APPLIED, v1::EVENT_STATUS_RETRACTION_PENDING, v1::EVENT_STATUS_RETRACTED));
+  EXPECT_EQ(ParseEventStatuses("gone").status().message(),
+            "\"gone\": expected a list of applied, duplicate, retracted, retraction_applied, retraction_pending (or "
+            "pending), retraction_noop");
+}
+
 }  // namespace
 }  // namespace talentflow::ctl

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -20,6 +21,8 @@
 #include "common/base/time_util.h"
 #include "ctl/tables.h"
 #include "ingest/ingest_service.h"
+#include "ctl/audit.h"
+#include "ctl/explain.h"
 
 namespace talentflow::ctl {
 namespace {
@@ -57,9 +60,35 @@ class FakeQueryService final : public v1::QueryService::Service {
     return grpc::Status::OK;
   }
 
+  // openai: alignment (active) and superalignment (merged into alignment on 2026-01-15). On
+  // 2026-01-01 alignment has 10 people, no departures in 90 days, score 90; on any other day 8, 2
+  // and 60. Other orgs are not found.
   grpc::Status GetOrgSnapshot(grpc::ServerContext*, const v1::GetOrgSnapshotRequest* req,
-                              v1::GetOrgSnapshotResponse*) override {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, "org " + req->org() + " not found");
+                              v1::GetOrgSnapshotResponse* resp) override {
+    if (req->org() != "openai") return grpc::Status(grpc::StatusCode::NOT_FOUND, "org " + req->org() + " not found");
+    const bool early = req->as_of().seconds() == 1767225600;  // 2026-01-01T00:00:00Z
+    resp->set_org("openai");
+    resp->set_as_of(early ? "2026-01-01" : "2026-03-01");
+    v1::TeamHealth alignment = Team("alignment", early ? 90 : 60);
+    alignment.set_status(early ? v1::HEALTH_STATUS_HEALTHY : v1::HEALTH_STATUS_WATCH);
+    alignment.set_headcount_known(true);
+    alignment.set_headcount(early ? 10 : 8);
+    for (int days : {30, 90, 365}) {
+      v1::WindowStats* w = alignment.add_windows();
+      w->set_days(days);
+      w->set_departures(early ? 0 : 2);
+    }
+    *resp->add_teams() = alignment;
+    v1::TeamHealth merged = Team("superalignment", 100);
+    merged.set_active(early);
+    if (!early) {
+      merged.set_successor("alignment");
+      merged.set_inactive_since("2026-01-15");
+    }
+    *resp->add_teams() = merged;
+    resp->mutable_totals()->set_teams(early ? 2 : 1);
+    resp->mutable_totals()->set_inactive_teams(early ? 0 : 1);
+    return grpc::Status::OK;
   }
 
   grpc::Status GetWatermark(grpc::ServerContext*, const v1::GetWatermarkRequest*, v1::Watermark* resp) override {
@@ -221,12 +250,38 @@ TEST_F(CommandsTest, LagWaitsUntilTheViewsIncludeMinOffsets) {
             "        0        3   10    7\n");
 }
 
-TEST_F(CommandsTest, LagGivesUpAtTheTimeout) {
+TEST_F(CommandsTest, LagGivesUpAtTheTimeoutNamingThePartitionBehind) {
   ReadOptions read;
   read.min_offsets = {{0, 1000}};
   read.timeout = absl::Milliseconds(300);
   EXPECT_EQ(RunLag(read, *query_stub_, out_, err_), kExitFailed);
-  EXPECT_THAT(err_.str(), HasSubstr("error: DEADLINE_EXCEEDED: min offsets 0:1000 not reached"));
+  // The fake's applied offset moves by one per call, so how far it got is not fixed; the rest is.
+  EXPECT_THAT(err_.str(), HasSubstr("error: views did not reach the requested offsets within 300ms: partition 0 is at "));
+  EXPECT_THAT(err_.str(), HasSubstr("needs 1000 ("));
+  EXPECT_THAT(err_.str(), HasSubstr(" behind; offset 1000 was never written: the log ends at 10)\n"));
+}
+
+TEST(OffsetsNotReached, NamesEachPartitionBehindAndByHowMuch) {
+  v1::Watermark wm;
+  auto add = [&](int32_t p, int64_t applied, int64_t end) {
+    v1::PartitionWatermark* pw = wm.add_partitions();
+    pw->set_partition(p);
+    pw->set_applied_offset(applied);
+    pw->set_end_offset(end);
+  };
+  add(0, 57, 57);  // the log ends at 57: offset 1000 never was
+  add(1, 5, 9);    // offsets 5, 6 and 7 still to apply
+  add(2, 20, -1);  // log end unknown
+  add(4, 10, 10);  // reached: not named
+  const absl::Status s = OffsetsNotReached({{0, 1000}, {1, 7}, {2, 30}, {3, 1}, {4, 2}}, wm, absl::Seconds(10));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(s, err), kExitFailed);
+  EXPECT_EQ(err.str(),
+            "error: views did not reach the requested offsets within 10s: partition 0 is at 57, needs 1000 (944 "
+            "behind; offset 1000 was never written: the log ends at 57); partition 1 is at 5, needs 7 (3 behind); "
+            "partition 2 is at 20, needs 30 (11 behind); partition 3 is not in the views (does the topic have "
+            "it?)\n");
 }
 
 TEST_F(CommandsTest, WatchPrintsTheTableAndStopsWhenAsked) {
@@ -356,8 +411,110 @@ TEST_F(CommandsTest, PublishStopsAtAFailedCall) {
   options.path = WriteFeed("{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n");
   options.timeout = absl::Seconds(5);
   EXPECT_EQ(RunPublish(options, *unreachable, out_, err_), kExitFailed);
-  EXPECT_EQ(out_.str(), "accepted 0, duplicates 0, rejected 0\noffsets:\n");
+  EXPECT_EQ(out_.str(), "");  // no "accepted 0, …" before the error: nothing got through
   EXPECT_THAT(err_.str(), HasSubstr("error: UNAVAILABLE: "));
+}
+
+TEST(CheckReachable, SaysWhichServerItCouldNotReachAndWhatToDo) {
+  // Nothing listens on port 1: the connection is refused at once.
+  auto channel = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+  const absl::Status s =
+      CheckReachable(*channel, ServerRef{"talentflow-query", "127.0.0.1:1", "--query"}, absl::Seconds(5));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(s, err), kExitFailed);
+  EXPECT_EQ(err.str(),
+            "error: cannot reach talentflow-query at 127.0.0.1:1: is it running? Start it with ./deploy/up.sh (or "
+            "pass --query ADDR)\n");
+}
+
+TEST_F(CommandsTest, CheckReachableIsOkForAServerThatAnswers) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&query_);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(CheckReachable(*channel, ServerRef{"talentflow-query", address, "--query"}, absl::Seconds(5)).ok());
+  server->Shutdown();
+}
+
+TEST(CheckViewDb, NamesTheAbsolutePathAndWhereTheStackKeepsItsViews) {
+  const std::string relative = "no-such-views-dir";
+  const std::string absolute = (std::filesystem::current_path() / relative).string();
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(CheckViewDb(relative), err), kExitFailed);
+  EXPECT_EQ(err.str(), "error: no talentflow view database at " + absolute +
+                           " (no such directory): pass --db DIR; ./deploy/up.sh keeps the views in "
+                           "$TALENTFLOW_HOME/views (default ./var/views)\n");
+
+  const std::string empty = ::testing::TempDir() + "/ctl_empty_views_dir";
+  std::filesystem::create_directories(empty);
+  EXPECT_EQ(CheckViewDb(empty).message(),
+            "no talentflow view database at " + std::filesystem::absolute(empty).lexically_normal().string() +
+                " (a directory without a RocksDB CURRENT file): pass --db DIR; ./deploy/up.sh keeps the views in "
+                "$TALENTFLOW_HOME/views (default ./var/views)");
+}
+
+TEST(RunVerify, AMissingDbIsNamedBeforeAnythingIsReplayed) {
+  std::ostringstream out, err;
+  EXPECT_EQ(RunVerify(KafkaOptions(), "/nonexistent/var/views", out, err), kExitFailed);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_EQ(err.str(),
+            "error: no talentflow view database at /nonexistent/var/views (no such directory): pass --db DIR; "
+            "./deploy/up.sh keeps the views in $TALENTFLOW_HOME/views (default ./var/views)\n");
+}
+
+TEST(WriteError, UnderJsonIsOneObjectPerErrorAsTheServicesLog) {
+  SetErrorFormat(LogFormat::kJson);
+  std::ostringstream err;
+  ReportError(absl::NotFoundError("org \"acme\" not found"), err);
+  SetErrorFormat(LogFormat::kText);
+  // One line: the time (not fixed), then the rest as JsonLogFormatter writes it.
+  EXPECT_THAT(err.str(), ::testing::StartsWith("{\"ts\":\"20"));
+  EXPECT_THAT(err.str(), ::testing::EndsWith(
+                             R"(Z","level":"error","logger":"talentflowctl","msg":"error: NOT_FOUND: org \"acme\" not found"})"
+                             "\n"));
+  const std::string text = err.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+}
+
+TEST_F(CommandsTest, PublishUnderJsonWritesEachRejectedLineAsAWarning) {
+  PublishOptions options;
+  options.path = WriteFeed("{\"org\":\"acme\",\"team\":\"alignment\",\"hire\":{}}\n");
+  SetErrorFormat(LogFormat::kJson);
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
+  SetErrorFormat(LogFormat::kText);
+  EXPECT_EQ(out_.str(), "accepted 0, duplicates 0, rejected 1\noffsets:\n");
+  EXPECT_THAT(err_.str(), ::testing::StartsWith("{\"ts\":\"20"));
+  EXPECT_THAT(err_.str(),
+              ::testing::EndsWith(R"(Z","level":"warn","logger":"talentflowctl","msg":"line 1: org: unknown org"})" "\n"));
+}
+
+TEST_F(CommandsTest, TheOrgTableLeavesMergedTeamsOutAndNamesThem) {
+  OrgOptions options;
+  options.org = "openai";
+  EXPECT_EQ(RunOrg(options, ReadOptions(), *query_stub_, out_, err_), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("alignment "));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\nsuperalignment ")));  // no row of its own
+  EXPECT_THAT(out_.str(), HasSubstr("left out, inactive: superalignment (merged into alignment on 2026-01-15)\n"));
+}
+
+TEST_F(CommandsTest, OrgCompareShowsEachTeamsChangeBetweenTheTwoDays) {
+  OrgOptions options;
+  options.org = "openai";
+  google::protobuf::Timestamp jan1;
+  jan1.set_seconds(1767225600);  // 2026-01-01
+  options.compare = jan1;
+  EXPECT_EQ(RunOrg(options, ReadOptions(), *query_stub_, out_, err_), kExitOk);
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(out_.str(),
+            "openai: 2026-01-01 -> 2026-03-01\n"
+            "team                       heads    chg       dep90    chg       score    chg  status\n"
+            "alignment                  10->8     -2        0->2     +2      90->60    -30  healthy->watch\n"
+            "superalignment              -->-      -        -->-      -    100->100      0  watch->inactive\n");
 }
 
 TEST(CheckRange, FromAfterToIsAUsageError) {
@@ -470,8 +627,8 @@ TEST_F(FormatsTest, NoTeamsSaysWhichTeamsThereWereNoneOf) {
   options.statuses = {v1::HEALTH_STATUS_AT_RISK, v1::HEALTH_STATUS_CRITICAL};
   options.as_of = ToTimestamp(absl::FromCivil(absl::CivilDay(2026, 12, 4), absl::UTCTimeZone()));
   ASSERT_EQ(RunTeams(options, ReadOptions(), *stub_, out_, err_), kExitOk) << err_.str();
-  EXPECT_EQ(out_.str(), "no teams of openai with status at_risk or critical as of 2026-12-04 (merged and dissolved "
-                        "teams need --all)\n");
+  // The fake service sends no latest_event_day, so the message has no "try --as-of" hint.
+  EXPECT_EQ(out_.str(), "No at_risk or critical teams in openai as of 2026-12-04\n");
 }
 
 }  // namespace

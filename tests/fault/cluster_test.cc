@@ -264,6 +264,27 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       EXPECT_GT(got_flows.edges_size(), 0);
       EXPECT_TRUE(SameAnswer(want_flows, got_flows));
       EXPECT_TRUE(CoversAll(got_flows.watermark(), ends));
+
+      // One team's flows (its history is on one owner, its flows may be gathered from any), and a
+      // range before every event, whose empty answer names the latest month with a move.
+      const auto team = std::find_if(teams.begin(), teams.end(), [&](const auto& t) { return t.first == org; });
+      ASSERT_NE(team, teams.end());
+      v1::GetTalentFlowsRequest one = flows;
+      one.set_team(team->second);
+      v1::GetTalentFlowsResponse want_one, got_one;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTalentFlows, one, &want_one).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTalentFlows, one, &got_one).ok());
+      EXPECT_TRUE(SameAnswer(want_one, got_one)) << org << "/" << team->second;
+      one.mutable_from()->set_seconds(946684800);  // 2000-01-01
+      one.mutable_to()->set_seconds(978220800);    // 2000-12-31
+      v1::GetTalentFlowsResponse want_none, got_none;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTalentFlows, one, &want_none).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTalentFlows, one, &got_none).ok());
+      EXPECT_EQ(got_none.edges_size(), 0);
+      EXPECT_EQ(got_none.latest_month(), want_none.latest_month());
+      if (!want_one.edges().empty()) {
+        EXPECT_FALSE(got_none.latest_month().empty());
+      }
     }
     for (const auto& [org, team] : teams) {
       v1::GetTeamHealthRequest req;
@@ -288,6 +309,12 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::ListEvents, history, &want_history).ok());
       ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListEvents, history, &got_history).ok());
       EXPECT_TRUE(SameAnswer(want_history, got_history)) << org << "/" << team;
+      history.add_types("departure");  // filtered by the owner, forwarded or not
+      history.add_statuses(v1::EVENT_STATUS_APPLIED);
+      v1::ListEventsResponse want_departures, got_departures;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::ListEvents, history, &want_departures).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListEvents, history, &got_departures).ok());
+      EXPECT_TRUE(SameAnswer(want_departures, got_departures)) << org << "/" << team;
     }
     // GetEvent finds an event of every partition on any instance, as a single instance does.
     std::set<int32_t> event_partitions;

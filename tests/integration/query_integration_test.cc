@@ -2,12 +2,14 @@
 // worked out by hand (examples/feeds/EXPECTED.md), bad input answered with its code, and — with a
 // live projector and a secondary instance following it — read-your-writes and watches.
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "ctl/commands.h"
 #include "projector/consumer.h"
 #include "query/query_service.h"
 #include "tests/common/pipeline.h"
@@ -364,6 +366,69 @@ TEST_F(SampleQueryTest, BadInputGetsItsCode) {
   v1::ListEventsResponse ler;
   grpc::ClientContext c6;
   EXPECT_EQ(s.stub->ListEvents(&c6, le, &ler).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// `talentflowctl org openai --as-of 2026-03-31 --compare 2026-03-01` on the sample, with the
+// numbers of examples/feeds/EXPECTED.md ("Key numbers"): dall-e is merged into chatgpt on
+// 2026-03-15, so it is inactive at the later day.
+TEST_F(SampleQueryTest, OrgCompareOfTheSample) {
+  Served s(source_);
+  ctl::OrgOptions options;
+  options.org = "openai";
+  options.as_of = At(2026, 3, 31);
+  options.compare = At(2026, 3, 1);
+  std::ostringstream out, err;
+  EXPECT_EQ(ctl::RunOrg(options, ctl::ReadOptions(), *s.stub, out, err), ctl::kExitOk);
+  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(out.str(),
+            "openai: 2026-03-01 -> 2026-03-31\n"
+            "team                       heads    chg       dep90    chg       score    chg  status\n"
+            "chatgpt                 435->437     +2        2->2      0      96->96      0  healthy->healthy\n"
+            "dall-e                    32->31     -1        3->4     +1      46->26    -20  at_risk->inactive\n"
+            "safety-alignment          41->39     -2        3->4     +1      57->53     -4  watch->at_risk\n"
+            "sora                      50->47     -3       7->10     +3        2->0     -2  critical->critical\n");
+}
+
+// The README's `teams openai --status at_risk,critical` on a day long after the sample's story
+// (its last event, evt-0073, is effective 2026-03-27): at 2026-12-04 sora keeps only its priority
+// and budget terms (70, watch), safety-alignment its priority (95), chatgpt 100; dall-e is merged.
+TEST_F(SampleQueryTest, AnEmptyTeamsAnswerSaysWhy) {
+  Served s(source_);
+  ctl::TeamsOptions options;
+  options.org = "openai";
+  options.statuses = {v1::HEALTH_STATUS_AT_RISK, v1::HEALTH_STATUS_CRITICAL};
+  options.as_of = At(2026, 12, 4);
+  std::ostringstream out, err;
+  EXPECT_EQ(ctl::RunTeams(options, ctl::ReadOptions(), *s.stub, out, err), ctl::kExitOk);
+  EXPECT_EQ(out.str(),
+            "No at_risk or critical teams in openai as of 2026-12-04; the latest event is effective 2026-03-27 "
+            "(try --as-of 2026-03-27)\n");
+}
+
+// `events openai/sora --type retraction` and `--status retracted` on the sample: its one retraction,
+// evt-0065, undid evt-0052 (EXPECTED.md, "Feed summary"). The server filters.
+TEST_F(SampleQueryTest, EventsOfOneTypeAndStatus) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  req.add_types("retraction");
+  v1::ListEventsResponse resp;
+  Served s(source_);
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->ListEvents(&c, req, &resp).ok());
+  ASSERT_EQ(resp.events_size(), 1);
+  EXPECT_EQ(resp.events(0).event().event_id(), "evt-0065");
+  EXPECT_EQ(resp.events(0).status(), v1::EVENT_STATUS_RETRACTION_APPLIED);
+
+  v1::ListEventsRequest retracted;
+  retracted.set_org("openai");
+  retracted.set_team("sora");
+  retracted.add_statuses(v1::EVENT_STATUS_RETRACTED);
+  v1::ListEventsResponse r2;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(s.stub->ListEvents(&c2, retracted, &r2).ok());
+  ASSERT_EQ(r2.events_size(), 1);
+  EXPECT_EQ(r2.events(0).event().event_id(), "evt-0052");
 }
 
 TEST(QueryUnavailable, BeforeTheViewsExist) {

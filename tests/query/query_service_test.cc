@@ -479,5 +479,170 @@ TEST(PendingRetractions, ListedOldestFirstAndCountedStaleAfterSevenDays) {
   std::filesystem::remove_all(path);
 }
 
+// The fixture's history of openai/sora by offset: 40 hire (applied), 41 departure (retracted), 42
+// hire (duplicate), 43 retraction (retraction applied); the latest effective day is the
+// retraction's, 2026-02-11.
+TEST_F(QueryServiceTest, ListEventsFiltersByTypeAndPagesOverTheMatchesOnly) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  req.add_types("hire");
+  req.set_page_size(1);
+  v1::ListEventsResponse first;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListEvents(&ctx, req, &first).ok());
+  ASSERT_EQ(first.events_size(), 1);
+  EXPECT_EQ(first.events(0).offset(), 40);
+  EXPECT_EQ(first.next_page_token(), "offset:40");
+  EXPECT_EQ(first.latest_event_day(), "2026-02-11");
+  req.set_page_token(first.next_page_token());
+  v1::ListEventsResponse second;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListEvents(&ctx2, req, &second).ok());
+  ASSERT_EQ(second.events_size(), 1);
+  EXPECT_EQ(second.events(0).offset(), 42);  // 41 is a departure: skipped, not counted in the page
+  EXPECT_EQ(second.next_page_token(), "");
+}
+
+TEST_F(QueryServiceTest, ListEventsFiltersByStatusAndByBoth) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  req.add_statuses(v1::EVENT_STATUS_RETRACTED);
+  req.add_statuses(v1::EVENT_STATUS_RETRACTION_APPLIED);
+  v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListEvents(&ctx, req, &resp).ok());
+  std::vector<int64_t> offsets;
+  for (const auto& e : resp.events()) offsets.push_back(e.offset());
+  EXPECT_THAT(offsets, ElementsAre(41, 43));
+
+  req.clear_statuses();
+  req.add_statuses(v1::EVENT_STATUS_DUPLICATE);
+  req.add_types("hire");
+  req.add_types("retraction");
+  v1::ListEventsResponse dup;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListEvents(&ctx2, req, &dup).ok());
+  ASSERT_EQ(dup.events_size(), 1);
+  EXPECT_EQ(dup.events(0).event().event_id(), "evt-3");
+}
+
+TEST_F(QueryServiceTest, ListEventsNamesTheKindsWhenATypeIsUnknown) {
+  v1::ListEventsRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  req.add_types("promotion");
+  v1::ListEventsResponse resp;
+  grpc::ClientContext ctx;
+  const grpc::Status s = stub_->ListEvents(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "types: \"promotion\" is not an event kind; expected one of hire, departure, transfer_out, transfer_in, "
+            "reprioritisation, budget_change, compute_reallocation, retention_action, team_change, "
+            "headcount_report, retraction");
+}
+
+// Flows of openai in 2026: sora's hire of p-1 from google-deepmind (January; its departure of p-2
+// was retracted) and codex's departure of p-9 to anthropic (February).
+TEST_F(QueryServiceTest, GetTalentFlowsOfOneTeam) {
+  v1::GetTalentFlowsRequest req;
+  req.set_org("openai");
+  *req.mutable_from() = At(Day(2026, 1, 1));
+  *req.mutable_to() = At(Day(2026, 12, 31));
+  req.set_team("codex");
+  v1::GetTalentFlowsResponse codex;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetTalentFlows(&ctx, req, &codex).ok());
+  ASSERT_EQ(codex.edges_size(), 1);
+  EXPECT_EQ(codex.edges(0).from_org(), "openai");
+  EXPECT_EQ(codex.edges(0).to_org(), "anthropic");
+  ASSERT_EQ(codex.edges(0).movers_size(), 1);
+  EXPECT_EQ(codex.edges(0).movers(0).id(), "p-9");
+  EXPECT_EQ(codex.edges(0).movers(0).month(), "2026-02");
+  EXPECT_EQ(codex.latest_month(), "");  // set only on an empty answer
+
+  req.set_team("sora");
+  v1::GetTalentFlowsResponse sora;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->GetTalentFlows(&ctx2, req, &sora).ok());
+  ASSERT_EQ(sora.edges_size(), 1);
+  EXPECT_EQ(sora.edges(0).from_org(), "google-deepmind");
+  EXPECT_EQ(sora.edges(0).to_org(), "openai");
+  ASSERT_EQ(sora.edges(0).movers_size(), 1);
+  EXPECT_EQ(sora.edges(0).movers(0).id(), "p-1");
+  EXPECT_EQ(sora.edges(0).movers(0).team(), "sora");
+
+  req.set_team("robotics");  // no such team: nothing, and nothing ever
+  v1::GetTalentFlowsResponse none;
+  grpc::ClientContext ctx3;
+  ASSERT_TRUE(stub_->GetTalentFlows(&ctx3, req, &none).ok());
+  EXPECT_EQ(none.edges_size(), 0);
+  EXPECT_EQ(none.latest_month(), "");
+}
+
+TEST_F(QueryServiceTest, AnEmptyFlowsAnswerNamesTheLatestMonthWithAMove) {
+  v1::GetTalentFlowsRequest req;
+  req.set_org("openai");
+  *req.mutable_from() = At(Day(2026, 3, 1));
+  *req.mutable_to() = At(Day(2026, 12, 31));
+  v1::GetTalentFlowsResponse all;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetTalentFlows(&ctx, req, &all).ok());
+  EXPECT_EQ(all.edges_size(), 0);
+  EXPECT_EQ(all.latest_month(), "2026-02");
+  req.set_team("sora");
+  v1::GetTalentFlowsResponse sora;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->GetTalentFlows(&ctx2, req, &sora).ok());
+  EXPECT_EQ(sora.latest_month(), "2026-01");
+}
+
+// sora's latest applied event is the departure of 2026-02-10 (the retraction of 2026-02-11 is not an
+// applied event; the departure still counts as the latest that happened); codex's is 2026-02-01.
+TEST_F(QueryServiceTest, OrgReadsGiveTheLatestEventDayUpToAsOf) {
+  v1::ListTeamsRequest req;
+  req.set_org("openai");
+  req.add_status(v1::HEALTH_STATUS_CRITICAL);
+  *req.mutable_as_of() = At(Day(2026, 12, 4));
+  v1::ListTeamsResponse late;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ListTeams(&ctx, req, &late).ok());
+  EXPECT_EQ(late.teams_size(), 0);
+  EXPECT_EQ(late.latest_event_day(), "2026-02-10");
+
+  *req.mutable_as_of() = At(Day(2026, 2, 5));  // before sora's last event: capped at as_of
+  v1::ListTeamsResponse early;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListTeams(&ctx2, req, &early).ok());
+  EXPECT_EQ(early.latest_event_day(), "2026-02-05");
+
+  v1::GetOrgSnapshotRequest snap;
+  snap.set_org("openai");
+  *snap.mutable_as_of() = At(Day(2026, 12, 4));
+  v1::GetOrgSnapshotResponse org;
+  grpc::ClientContext ctx3;
+  ASSERT_TRUE(stub_->GetOrgSnapshot(&ctx3, snap, &org).ok());
+  EXPECT_EQ(org.latest_event_day(), "2026-02-10");
+}
+
+TEST_F(QueryServiceTest, ATrendGivesTheTeamsLatestEventDayWhateverItsRange) {
+  v1::GetTeamTrendRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_from() = At(Day(2026, 11, 1));
+  *req.mutable_to() = At(Day(2026, 11, 30));
+  v1::GetTeamTrendResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetTeamTrend(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.latest_event_day(), "2026-02-10");
+  *req.mutable_from() = At(Day(2026, 1, 1));
+  *req.mutable_to() = At(Day(2026, 1, 31));  // the range ends before the latest event
+  v1::GetTeamTrendResponse early;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->GetTeamTrend(&ctx2, req, &early).ok());
+  EXPECT_EQ(early.latest_event_day(), "2026-02-10");
+}
+
 }  // namespace
 }  // namespace talentflow::query
