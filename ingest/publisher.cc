@@ -190,7 +190,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     }
     if (dry_run_) {
       ++valid_;
-      if (first.evidence_size() == 0) ++valid_without_evidence_;
+      if (LacksEvidence(first)) ++valid_without_evidence_;
       if (r != nullptr) r->set_status(v1::EventResult::STATUS_VALID);
       return v1::EventResult::STATUS_VALID;
     }
@@ -202,7 +202,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     if (!s.self) s.self = state_;
     seq = s.base + s.written.size();
     s.written.push_back(
-        State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false, first.evidence_size() == 0});
+        State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false, LacksEvidence(first)});
     ++s.unresolved;
     if (r != nullptr) {
       for (const v1::Event& e : *records) {

@@ -207,8 +207,10 @@ std::string RejectedField(const absl::Status& status) {
   return p ? std::string(*p) : std::string();
 }
 
+bool LacksEvidence(const v1::Event& event) { return event.evidence_size() == 0 && !event.has_retraction(); }
+
 absl::Status CheckEvidenceRequired(const v1::Event& event) {
-  if (event.evidence_size() > 0) return absl::OkStatus();
+  if (!LacksEvidence(event)) return absl::OkStatus();
   return FieldError("evidence", "required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}");
 }
 

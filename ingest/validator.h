@@ -44,8 +44,13 @@ absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event event, const Aliases&
                                                   const Stamp& stamp,
                                                   const ValidationLimits& limits = {});
 
-// The rule of --require-evidence (PublishRequest.require_evidence): OK when `event` has at least one
-// evidence entry, else the FieldError "evidence: required by --require-evidence; add at least one
+// Whether `event` reports something without saying where it was reported: no evidence entry and not
+// a retraction (a correction of our own log, justified by its reason). Such lines are counted in the
+// summary (", N lines without evidence").
+bool LacksEvidence(const v1::Event& event);
+
+// The rule of --require-evidence (PublishRequest.require_evidence): OK unless LacksEvidence(event),
+// else the FieldError "evidence: required by --require-evidence; add at least one
 // {"outlet":…,"url":…}".
 absl::Status CheckEvidenceRequired(const v1::Event& event);
 

@@ -65,6 +65,15 @@ TEST_F(ValidatorTest, RequiringEvidenceRejectsAnEventWithoutAny) {
   EXPECT_TRUE(CheckEvidenceRequired(e).ok());
 }
 
+TEST_F(ValidatorTest, ARetractionNeedsNoEvidence) {
+  v1::Event e = Valid();
+  e.clear_evidence();
+  e.mutable_retraction()->set_target_event_id("evt-0052");
+  e.mutable_retraction()->set_reason("he stayed");
+  EXPECT_FALSE(LacksEvidence(e));
+  EXPECT_TRUE(CheckEvidenceRequired(e).ok());
+}
+
 TEST_F(ValidatorTest, AssignsEventIdWhenAbsent) {
   v1::Event e = Valid();
   e.clear_event_id();
