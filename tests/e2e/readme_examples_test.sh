@@ -7,17 +7,7 @@
 # test when it exits non-zero, prints nothing on stdout, or gives an empty answer (a first line "No …",
 # as in "No teams"); `watch` runs until killed, so it passes when it printed a table within 5 s.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export TALENTFLOW_HOME
-TALENTFLOW_HOME=$(mktemp -d /tmp/talentflow-readme.XXXXXX)
-read -r kp kc ig igh ph q qh < <(python3 "$root/deploy/lib/free_ports.py" 7)
-unset TALENTFLOW_KAFKA_BROKERS TALENTFLOW_INGEST_ADDR TALENTFLOW_QUERY_ADDR
-export TALENTFLOW_KAFKA_PORT=$kp TALENTFLOW_KAFKA_CONTROLLER_PORT=$kc
-export TALENTFLOW_INGEST_LISTEN=127.0.0.1:$ig TALENTFLOW_INGEST_HTTP_PORT=$igh
-export TALENTFLOW_PROJECTOR_HTTP_PORT=$ph
-export TALENTFLOW_QUERY_LISTEN=127.0.0.1:$q TALENTFLOW_QUERY_HTTP_PORT=$qh
-cleanup() { "$root/deploy/down.sh" >/dev/null 2>&1 || true; rm -rf "$TALENTFLOW_HOME"; }
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/sample_stack.sh" readme
 
 "$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || { cat "$TALENTFLOW_HOME/up.out"; echo "FAIL: up.sh"; exit 1; }
 export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$kp TALENTFLOW_INGEST_ADDR=127.0.0.1:$ig TALENTFLOW_QUERY_ADDR=127.0.0.1:$q

@@ -3,17 +3,7 @@
 # broker and service ports, ends with the org table telling the article's story; a second run
 # reuses everything and changes nothing (the sample is not published again).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export TALENTFLOW_HOME
-TALENTFLOW_HOME=$(mktemp -d /tmp/talentflow-e2e.XXXXXX)
-read -r kp kc ig igh ph q qh < <(python3 "$root/deploy/lib/free_ports.py" 7)
-unset TALENTFLOW_KAFKA_BROKERS TALENTFLOW_INGEST_ADDR TALENTFLOW_QUERY_ADDR
-export TALENTFLOW_KAFKA_PORT=$kp TALENTFLOW_KAFKA_CONTROLLER_PORT=$kc
-export TALENTFLOW_INGEST_LISTEN=127.0.0.1:$ig TALENTFLOW_INGEST_HTTP_PORT=$igh
-export TALENTFLOW_PROJECTOR_HTTP_PORT=$ph
-export TALENTFLOW_QUERY_LISTEN=127.0.0.1:$q TALENTFLOW_QUERY_HTTP_PORT=$qh
-cleanup() { "$root/deploy/down.sh" >/dev/null 2>&1 || true; rm -rf "$TALENTFLOW_HOME"; }
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/sample_stack.sh" e2e
 
 fail() {
   echo "FAIL: $*"
