@@ -4,9 +4,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "common/http/http_endpoint.h"
 #include "common/http/metrics.h"
@@ -15,6 +13,7 @@
 #include "common/log/logging.h"
 #include "common/base/process.h"
 #include "common/rpc/server_security.h"
+#include "common/rpc/standard_services.h"
 #include "common/rpc/server_security_flags.h"
 
 namespace {
@@ -131,8 +130,7 @@ int main(int argc, char** argv) {
   }
 
   ingest::IngestServiceImpl service(&publisher, security->gate.get());
-  grpc::EnableDefaultHealthCheckService(true);  // health and reflection stay open
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  rpc::EnableHealthAndReflection();  // health and reflection stay open (no token needed)
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, security->credentials);
   builder.RegisterService(&service);

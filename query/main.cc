@@ -3,9 +3,7 @@
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -15,6 +13,7 @@
 #include "common/log/logging.h"
 #include "common/base/process.h"
 #include "common/rpc/server_security.h"
+#include "common/rpc/standard_services.h"
 #include "common/rpc/server_security_flags.h"
 #include "query/log_ends.h"
 #include "query/membership.h"
@@ -106,8 +105,7 @@ int main(int argc, char** argv) {
   source.Start();
   query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka),
                                   security->gate.get(), router.get());
-  grpc::EnableDefaultHealthCheckService(true);  // health and reflection stay open
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  rpc::EnableHealthAndReflection();  // health and reflection stay open (no token needed)
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, security->credentials);
   builder.RegisterService(&service);
