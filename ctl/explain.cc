@@ -75,7 +75,10 @@ void WriteLine(spdlog::level::level_enum level, const std::string& text, std::os
 
 }  // namespace
 
-void WriteError(const std::string& message, std::ostream& err) { WriteLine(spdlog::level::err, "error: " + message, err); }
+void WriteError(const std::string& message, std::ostream& err) {
+  // Under json the level already says "error".
+  WriteLine(spdlog::level::err, g_error_format == LogFormat::kText ? "error: " + message : message, err);
+}
 
 void WriteDiagnostic(const std::string& text, std::ostream& err) { WriteLine(spdlog::level::warn, text, err); }
 

@@ -31,7 +31,8 @@ bool IsExplained(const absl::Status& status);
 // log ({"ts","level":"error","logger":"talentflowctl","msg"}). Set once by main before any
 // command runs (not thread-safe). Default: kText.
 void SetErrorFormat(LogFormat format);
-// Writes one error line, "error: <message>", in the format SetErrorFormat chose.
+// Writes one error line in the format SetErrorFormat chose: "error: <message>", or under json the
+// log object with level "error" and msg "<message>".
 void WriteError(const std::string& message, std::ostream& err);
 // Writes one line of a command's diagnostics as it is (publish's "line 3: org: unknown org"), or
 // under json as a log object at level warn, as talentflow-ingest logs a rejected feed line.

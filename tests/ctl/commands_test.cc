@@ -475,7 +475,7 @@ TEST(WriteError, UnderJsonIsOneObjectPerErrorAsTheServicesLog) {
   // One line: the time (not fixed), then the rest as JsonLogFormatter writes it.
   EXPECT_THAT(err.str(), ::testing::StartsWith("{\"ts\":\"20"));
   EXPECT_THAT(err.str(), ::testing::EndsWith(
-                             R"(Z","level":"error","logger":"talentflowctl","msg":"error: NOT_FOUND: org \"acme\" not found"})"
+                             R"(Z","level":"error","logger":"talentflowctl","msg":"NOT_FOUND: org \"acme\" not found"})"
                              "\n"));
   const std::string text = err.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
