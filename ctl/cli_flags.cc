@@ -94,7 +94,7 @@ int RunRead(const CliContext& context, ReadFlags& flags,
     auto remote = CreateClientChannel(context.query_addr, context.security);
     if (!remote.ok()) return ReportError(remote.status(), std::cerr);
     channel = *std::move(remote);
-    const ServerRef server{"talentflow-query", context.query_addr, "--query"};
+    const ServerRef server{"talentflow-query", context.query_addr, "--query", UsesTls(context.security)};
     if (absl::Status s = CheckReachable(*channel, server, flags.read.timeout); !s.ok()) {
       return ReportError(s, std::cerr);
     }

@@ -42,7 +42,7 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
     flags->options.timeout = absl::Seconds(flags->timeout_seconds);
     auto channel = CreateClientChannel(context.ingest_addr, context.security);
     if (!channel.ok()) return ReportError(channel.status(), std::cerr);
-    const ServerRef server{"talentflow-ingest", context.ingest_addr, "--ingest"};
+    const ServerRef server{"talentflow-ingest", context.ingest_addr, "--ingest", UsesTls(context.security)};
     if (absl::Status s = CheckReachable(**channel, server, flags->options.timeout); !s.ok()) {
       return ReportError(s, std::cerr);
     }

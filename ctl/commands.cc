@@ -124,7 +124,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
   if (security.tls_cert_path.empty() != security.tls_key_path.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
-  if (!security.tls_ca_path.empty() || !security.tls_cert_path.empty()) {
+  if (UsesTls(security)) {
     grpc::SslCredentialsOptions ssl;
     if (!security.tls_ca_path.empty()) {
       ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(security.tls_ca_path, "--tls-ca"));
@@ -135,7 +135,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
     }
     credentials = grpc::SslCredentials(ssl);
   }
-  const bool tls = !security.tls_ca_path.empty() || !security.tls_cert_path.empty();
+  const bool tls = UsesTls(security);
   if (!security.token.empty() && !tls && !IsLoopbackAddress(address)) {
     spdlog::warn("sending the bearer token to {} without TLS (--tls-ca)", address);
   }

@@ -58,6 +58,11 @@ struct ClientSecurityOptions {
   std::string token;
 };
 
+// Whether CreateClientChannel makes a TLS channel for `security` (--tls-ca or --tls-cert given).
+inline bool UsesTls(const ClientSecurityOptions& security) {
+  return !security.tls_ca_path.empty() || !security.tls_cert_path.empty();
+}
+
 // The one place talentflowctl's remote channels are made: ClientChannelArguments, TLS credentials
 // as `security` asks, and the token on every call. NotFound/InvalidArgument for an unreadable or
 // non-PEM file, or a certificate without its key.

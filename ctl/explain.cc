@@ -93,6 +93,12 @@ absl::Status CheckReachable(grpc::Channel& channel, const ServerRef& server, abs
     state = channel.GetState(/*try_to_connect=*/true);
   }
   if (state == GRPC_CHANNEL_READY) return absl::OkStatus();
+  if (server.tls) {
+    return Explained(absl::StatusCode::kUnavailable,
+                     absl::StrCat("cannot reach ", server.name, " at ", server.address,
+                                  " over TLS: is it running, serving TLS, with a certificate for that host that "
+                                  "--tls-ca signed? (or pass ", server.flag, " ADDR)"));
+  }
   return Explained(absl::StatusCode::kUnavailable,
                    absl::StrCat("cannot reach ", server.name, " at ", server.address,
                                 ": is it running? Start it with ./deploy/up.sh (or pass ", server.flag, " ADDR)"));

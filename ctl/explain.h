@@ -43,11 +43,14 @@ struct ServerRef {
   std::string name;     // "talentflow-query"
   std::string address;  // "127.0.0.1:7402"
   std::string flag;     // "--query"
+  bool tls = false;     // the channel uses TLS (--tls-ca or --tls-cert)
 };
 
 // Connects `channel` (up to `timeout`). OK once connected; else an explained Unavailable:
 // "cannot reach talentflow-query at 127.0.0.1:7402: is it running? Start it with ./deploy/up.sh
-// (or pass --query ADDR)".
+// (or pass --query ADDR)"; with TLS a failed handshake looks the same to the client, so the
+// message names that cause too: "cannot reach talentflow-query at HOST:7402 over TLS: is it
+// running, serving TLS, with a certificate for HOST that --tls-ca signed? (or pass --query ADDR)".
 absl::Status CheckReachable(grpc::Channel& channel, const ServerRef& server, absl::Duration timeout);
 
 // OK when `path` holds a view database (a RocksDB directory: its CURRENT file); else an explained

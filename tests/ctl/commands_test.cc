@@ -441,6 +441,26 @@ TEST_F(CommandsTest, CheckReachableIsOkForAServerThatAnswers) {
   server->Shutdown();
 }
 
+// A TLS client at a plaintext port fails its handshake, which the client cannot tell from a refused
+// connection: the message names the TLS settings as a cause too.
+TEST_F(CommandsTest, CheckReachableOverTlsNamesTheHandshakeAsACause) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&query_);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  auto channel = grpc::CreateChannel(address, grpc::SslCredentials(grpc::SslCredentialsOptions()));
+  const absl::Status s =
+      CheckReachable(*channel, ServerRef{"talentflow-query", address, "--query", /*tls=*/true}, absl::Seconds(5));
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "cannot reach talentflow-query at " + address +
+                             " over TLS: is it running, serving TLS, with a certificate for that host that --tls-ca "
+                             "signed? (or pass --query ADDR)");
+  server->Shutdown();
+}
+
 TEST(CheckViewDb, NamesTheAbsolutePathAndWhereTheStackKeepsItsViews) {
   const std::string relative = "no-such-views-dir";
   const std::string absolute = (std::filesystem::current_path() / relative).string();
