@@ -31,6 +31,18 @@ void Parse(absl::string_view bytes, Message& m) {
   m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
 }
 
+// Appends the HistoryEntry stored at `key` (with its partition prefix) to `out`; nothing when the
+// key holds none.
+absl::Status AppendHistory(rocksdb::DB& db, const rocksdb::ReadOptions& ro, const std::string& key,
+                           std::vector<v1::HistoryEntry>& out) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db.Get(ro, db.DefaultColumnFamily(), key, &value);
+  if (s.IsNotFound()) return absl::OkStatus();
+  RETURN_IF_ERROR(FromRocks(s, "read history"));
+  Parse(View(value), out.emplace_back());
+  return absl::OkStatus();
+}
+
 // The exclusive upper bound of all keys starting with `prefix`.
 std::string PrefixEnd(std::string prefix) {
   prefix.back() = static_cast<char>(prefix.back() + 1);
@@ -375,11 +387,7 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::FindEvent(const std::strin
         store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), pp + keys::EventIndex(event_id), &history_key);
     if (s.IsNotFound()) continue;
     RETURN_IF_ERROR(FromRocks(s, "read event index"));
-    rocksdb::PinnableSlice value;
-    s = store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), pp + history_key.ToString(), &value);
-    if (s.IsNotFound()) continue;
-    RETURN_IF_ERROR(FromRocks(s, "read history"));
-    Parse(View(value), out.emplace_back());
+    RETURN_IF_ERROR(AppendHistory(*store_->db(), ro, pp + history_key.ToString(), out));
   }
   return out;
 }
@@ -399,13 +407,7 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::PendingRetractions() const
         return true;
       });
     }));
-    for (const std::string& key : history_keys) {
-      rocksdb::PinnableSlice value;
-      rocksdb::Status s = store_->db()->Get(ro, store_->db()->DefaultColumnFamily(), key, &value);
-      if (s.IsNotFound()) continue;
-      RETURN_IF_ERROR(FromRocks(s, "read history"));
-      Parse(View(value), out.emplace_back());
-    }
+    for (const std::string& key : history_keys) RETURN_IF_ERROR(AppendHistory(*store_->db(), ro, key, out));
   }
   return out;
 }
