@@ -56,7 +56,7 @@ std::string TeamsCsv(const google::protobuf::RepeatedPtrField<v1::TeamHealth>& t
     }
     out += CsvRow({h.org(), h.team(), h.as_of(), h.active() ? "true" : "false",
                    h.status() == v1::HEALTH_STATUS_UNSPECIFIED ? "" : views::ShortName(h.status()),
-                   absl::StrCat(h.score()), h.headcount_known() ? absl::StrCat(h.headcount()) : "",
+                   h.status() == v1::HEALTH_STATUS_UNKNOWN ? "" : absl::StrCat(h.score()), h.headcount_known() ? absl::StrCat(h.headcount()) : "",
                    w90 ? absl::StrCat(w90->departures()) : "", w90 ? absl::StrCat(w90->senior_departures()) : "",
                    w90 && w90->attrition_known() ? absl::StrFormat("%.1f", w90->annualised_attrition() * 100.0) : "",
                    h.priority() == v1::PRIORITY_UNSPECIFIED ? "" : views::ShortName(h.priority()),
@@ -69,7 +69,8 @@ std::string TrendCsv(const std::string& org, const std::string& team, const v1::
   std::string out = CsvRow({"org", "team", "date", "headcount", "hires", "departures", "score", "status"});
   for (const auto& p : trend.points()) {
     out += CsvRow({org, team, p.date(), p.headcount_known() ? absl::StrCat(p.headcount()) : "", absl::StrCat(p.hires()),
-                   absl::StrCat(p.departures()), absl::StrCat(p.score()),
+                   absl::StrCat(p.departures()),
+                   p.status() == v1::HEALTH_STATUS_UNKNOWN ? "" : absl::StrCat(p.score()),
                    p.status() == v1::HEALTH_STATUS_UNSPECIFIED ? "" : views::ShortName(p.status())});
   }
   return out;

@@ -232,7 +232,7 @@ std::string RenderOrgCompare(const v1::GetOrgSnapshotResponse& before, const v1:
     return h->windows(1).departures();
   };
   auto score = [](const v1::TeamHealth* h) -> std::optional<int64_t> {
-    if (h == nullptr) return std::nullopt;
+    if (h == nullptr || h->status() == v1::HEALTH_STATUS_UNKNOWN) return std::nullopt;
     return h->score();
   };
   auto status = [](const v1::TeamHealth* h) -> std::string {

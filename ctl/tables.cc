@@ -225,6 +225,11 @@ std::string Percent(double fraction) { return absl::StrFormat("%.1f", fraction *
 
 std::string Heads(bool known, int64_t headcount) { return known ? absl::StrCat(headcount) : "-"; }
 
+// The score, or "-" for a team with nothing to score (status UNKNOWN).
+std::string ScoreCell(int32_t score, v1::HealthStatus status) {
+  return status == v1::HEALTH_STATUS_UNKNOWN ? "-" : absl::StrCat(score);
+}
+
 std::string PriorityName(v1::Priority p) { return p == v1::PRIORITY_UNSPECIFIED ? "-" : views::ShortName(p); }
 
 std::string BudgetName(v1::BudgetStatus b) {
@@ -261,7 +266,7 @@ void AddTeamRow(Table& table, const v1::TeamHealth& h) {
   table.AddRow({h.team(), Heads(h.headcount_known(), h.headcount()), w90 ? Cell(w90->departures()) : Cell("-"),
                 w90 ? Cell(w90->senior_departures()) : Cell("-"),
                 w90 && w90->attrition_known() ? Percent(w90->annualised_attrition()) : "-", PriorityName(h.priority()),
-                BudgetName(h.budget()), h.score(), StatusCell(h)});
+                BudgetName(h.budget()), ScoreCell(h.score(), h.status()), StatusCell(h)});
 }
 
 // "2026-02-10", "2026-02" or "2026-Q1", by the event's date precision.
@@ -396,7 +401,9 @@ std::string RenderTeamHealth(const v1::TeamHealth& h, bool color, int width) {
 
   // The status word may carry colour, so its line is built outside Field (which would count the escapes).
   std::string status = h.active() ? StatusName(h.status()) : "inactive";
-  std::string status_rest = absl::StrCat(", score ", h.score(), " (v", h.score_version(), ")");
+  std::string status_rest = h.status() == v1::HEALTH_STATUS_UNKNOWN
+                                ? std::string(", no score")
+                                : absl::StrCat(", score ", h.score(), " (v", h.score_version(), ")");
   if (h.low_confidence()) absl::StrAppend(&status_rest, ", low confidence");
   absl::StrAppend(&out, "status    ", Paint(status, h.active() ? StatusColor(h.status()) : nullptr, color),
                   status_rest, "\n");
@@ -495,7 +502,7 @@ std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool c
                              "  ", width));
   std::vector<std::string> counts;
   for (v1::HealthStatus s : {v1::HEALTH_STATUS_HEALTHY, v1::HEALTH_STATUS_WATCH, v1::HEALTH_STATUS_AT_RISK,
-                             v1::HEALTH_STATUS_CRITICAL}) {
+                             v1::HEALTH_STATUS_CRITICAL, v1::HEALTH_STATUS_UNKNOWN}) {
     const std::string name = views::ShortName(s);
     auto it = t.status_counts().find(name);
     const int64_t n = it == t.status_counts().end() ? 0 : it->second;
@@ -514,7 +521,7 @@ std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color, int w
                {"score", Align::kRight},
                {"status"}});
   for (const auto& p : trend.points()) {
-    table.AddRow({p.date(), Heads(p.headcount_known(), p.headcount()), p.hires(), p.departures(), p.score(),
+    table.AddRow({p.date(), Heads(p.headcount_known(), p.headcount()), p.hires(), p.departures(), ScoreCell(p.score(), p.status()),
                   StatusCell(p.status())});
   }
   return table.Render(color, width);

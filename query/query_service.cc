@@ -166,6 +166,8 @@ std::string SortKey(const v1::TeamHealth& h, v1::ListTeamsRequest::OrderBy order
       return absl::StrCat(absl::StrFormat("%012d", 999999999999LL - static_cast<int64_t>((Attrition90(h) + 1) * 10000)),
                           "/", h.team());
     default:
+      // Worst first; unscored (UNKNOWN) teams after every scored one ("unk" sorts after "100").
+      if (h.status() == v1::HEALTH_STATUS_UNKNOWN) return absl::StrCat("unk/", h.team());
       return absl::StrCat(absl::StrFormat("%03d", h.score()), "/", h.team());
   }
 }

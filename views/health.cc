@@ -325,8 +325,18 @@ void Score(v1::TeamHealth& h) {
   h.set_status(StatusForScore(score));
 }
 
-// Stage 5, the reasons that are not score terms: low confidence and inactivity.
-void AddCaveats(v1::TeamHealth& h) {
+// Whether the team had an applied event in the 365 days up to as_of: a move (counted in the
+// 365-day window `w365`) or a timeline entry (priority, budget, compute, retention, team change,
+// headcount report).
+bool HasEventInYear(absl::Span<const v1::TimelineEntry> timeline, const v1::WindowStats& w365, int64_t as_of) {
+  if (w365.hires() + w365.departures() + w365.transfers_in() + w365.transfers_out() > 0) return true;
+  return std::any_of(timeline.begin(), timeline.end(), [&](const v1::TimelineEntry& t) {
+    return t.effective_day() <= as_of && t.effective_day() > as_of - 365;
+  });
+}
+
+// Stage 5, the reasons that are not score terms: low confidence (for a scored team) ...
+void AddLowConfidence(v1::TeamHealth& h) {
   if (!h.headcount_known()) {
     h.set_low_confidence(true);
     h.add_reasons("low confidence: no headcount report yet");
@@ -334,6 +344,10 @@ void AddCaveats(v1::TeamHealth& h) {
     h.set_low_confidence(true);
     h.add_reasons(absl::StrCat("low confidence: fewer than 10 people (", h.headcount(), ")"));
   }
+}
+
+// ... and inactivity (for every team).
+void AddInactive(v1::TeamHealth& h) {
   if (!h.active()) {
     h.add_reasons(h.successor().empty()
                       ? absl::StrCat("dissolved on ", h.inactive_since(), " (inactive)")
@@ -377,8 +391,16 @@ v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, co
   const std::vector<Report> reports = ApplyTimeline(in.timeline, as_of, h);
   const DailyHeadcount daily = EstimateHeadcount(reports, in.days, as_of, h);
   for (int days_in_window : kWindows) AddWindow(days_in_window, in.days, daily, as_of, h);
-  Score(h);
-  AddCaveats(h);
+  if (h.headcount_known() || HasEventInYear(in.timeline, h.windows(2), as_of)) {
+    Score(h);
+    AddLowConfidence(h);
+  } else {
+    // Nothing to score: a perfect 100 would claim a health nobody reported.
+    h.set_status(v1::HEALTH_STATUS_UNKNOWN);
+    h.set_low_confidence(true);
+    h.add_reasons(absl::StrCat("no data: no headcount report and no event in the 365 days up to ", h.as_of()));
+  }
+  AddInactive(h);
   // Top destinations: distinct people per destination org over the window's months.
   if (in.destinations != nullptr) {
     for (const auto& [people, org] : in.destinations->Top(5)) {

@@ -84,6 +84,9 @@ struct HealthSource {
 
 // The same result as ComputeHealth over the TeamInputs `source` was made from (that overload
 // calls this one).
+// A team with neither a headcount estimate nor an applied event in the 365 days up to as_of is
+// not scored: status UNKNOWN, score 0, low confidence, and one reason ("no data: …") plus the
+// inactive note when it was merged or dissolved.
 v1::TeamHealth ComputeHealth(const std::string& org, const std::string& team, const HealthSource& source,
                              int64_t as_of_day);
 

@@ -181,6 +181,22 @@ TEST(RenderTeamList, AlignsColumnsAndMarksUnknowns) {
   EXPECT_LE(MaxLineWidth(rendered), 80u);
 }
 
+TEST(RenderTeamList, ATeamWithNothingToScoreShowsNoScoreAndUnknown) {
+  google::protobuf::RepeatedPtrField<v1::TeamHealth> teams;
+  v1::TeamHealth h;
+  h.set_team("codex-legacy");
+  h.set_active(true);
+  h.add_windows()->set_days(30);
+  h.add_windows()->set_days(90);
+  h.set_status(v1::HEALTH_STATUS_UNKNOWN);
+  *teams.Add() = h;
+  const std::string expected =
+      // budget is as wide as its header when every value is "-"; score shows "-" like a missing headcount.
+      "team          heads dep90 sen90 attr%  priority  budget score  status\n"
+      "codex-legacy      -     0     0     -  -         -          -  unknown\n";
+  EXPECT_EQ(RenderTeamList(teams, false), expected);
+}
+
 TEST(RenderTeamList, CutsALongTeamNameToFitEightyColumns) {
   google::protobuf::RepeatedPtrField<v1::TeamHealth> teams;
   *teams.Add() = ListedTeam("reinforcement-learning-from-human-feedback", 40, 2, 1, 0.203, v1::PRIORITY_MAINTENANCE,
@@ -218,7 +234,7 @@ TEST(RenderOrgSnapshot, TableWithTotalsRowThenOrgTotals) {
       "total              52     7     4\n"
       "teams: 2 active, 1 inactive, 0 without headcount\n"
       "90d: 3 hires, 7 departures (4 senior, 1 leadership)\n"
-      "status: 1 healthy, 0 watch, 0 at_risk, 1 critical\n";
+      "status: 1 healthy, 0 watch, 0 at_risk, 1 critical, 0 unknown\n";
   const std::string rendered = RenderOrgSnapshot(Snapshot(), false);
   EXPECT_EQ(rendered, expected);
   EXPECT_LE(MaxLineWidth(rendered), 80u);

@@ -129,6 +129,25 @@ TEST_F(SampleQueryTest, OrgSnapshotTotals) {
   EXPECT_TRUE(some_destinations) << "the sample's departures name destinations";
 }
 
+// Before the sample's first event (2025) no team has a headcount or an event in the year up to
+// 1980-01-01: all four are UNKNOWN, counted apart, and not a perfect 100.
+TEST_F(SampleQueryTest, OrgSnapshotBeforeAnyDataIsUnknown) {
+  Served s(source_);
+  v1::GetOrgSnapshotRequest req;
+  req.set_org("openai");
+  *req.mutable_as_of() = At(1980, 1, 1);
+  v1::GetOrgSnapshotResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->GetOrgSnapshot(&c, req, &resp).ok());
+  ASSERT_EQ(resp.teams_size(), 4);
+  for (const auto& team : resp.teams()) {
+    EXPECT_EQ(team.status(), v1::HEALTH_STATUS_UNKNOWN) << team.team();
+    EXPECT_EQ(team.score(), 0) << team.team();
+  }
+  EXPECT_EQ(resp.totals().status_counts().size(), 1u);
+  EXPECT_EQ(resp.totals().status_counts().at("unknown"), 4);
+}
+
 // The three ways the Reader computes a team's health read the views differently: OrgHealth with
 // one range scan per partition and record kind for the whole org, TeamHealth with one team's
 // ranges and its buckets reduced as they are read, Inputs with every bucket kept as a DayBucket

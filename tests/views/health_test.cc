@@ -569,6 +569,66 @@ TEST(ComputeHealth, StatusAtExactBandScores) {
   EXPECT_EQ(h.status(), v1::HEALTH_STATUS_CRITICAL);
 }
 
+// --- No data: UNKNOWN, not a perfect score ----------------------------------------------------------
+
+TEST(ComputeHealth, NothingAtAllIsUnknownWithoutAScore) {
+  v1::TeamHealth h = Compute(TeamInputs{});
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_UNKNOWN);
+  EXPECT_EQ(h.score(), 0);
+  EXPECT_TRUE(h.low_confidence());
+  EXPECT_THAT(h.reasons(), ElementsAre("no data: no headcount report and no event in the 365 days up to 2026-03-01"));
+}
+
+TEST(ComputeHealth, AnEventOnTheYearsFirstDayIsDataTheDayBeforeIsNot) {
+  // W365 = 2025-03-02 … 2026-03-01: a junior departure on 2025-03-01 is outside, so nothing is known.
+  TeamInputs before;
+  AddDepartures(before, D(2025, 3, 1), 1, v1::SENIORITY_JUNIOR);
+  EXPECT_EQ(Compute(before).status(), v1::HEALTH_STATUS_UNKNOWN);
+
+  // On 2025-03-02 it is inside W365 (not W90): scored 100, healthy, low confidence for the headcount.
+  TeamInputs first_day;
+  AddDepartures(first_day, D(2025, 3, 2), 1, v1::SENIORITY_JUNIOR);
+  v1::TeamHealth h = Compute(first_day);
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_HEALTHY);
+  EXPECT_EQ(h.score(), 100);
+  EXPECT_THAT(h.reasons(), ElementsAre("low confidence: no headcount report yet"));
+
+  // A timeline entry counts too: priority MAINTENANCE on 2025-03-02 → 100 − 20 = 80, healthy.
+  TeamInputs priority;
+  AddPriority(priority, D(2025, 3, 2), v1::PRIORITY_MAINTENANCE);
+  h = Compute(priority);
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_HEALTHY);
+  EXPECT_EQ(h.score(), 80);
+  // The same entry a day earlier is outside the year: unknown, although priority is still set.
+  TeamInputs old_priority;
+  AddPriority(old_priority, D(2025, 3, 1), v1::PRIORITY_MAINTENANCE);
+  h = Compute(old_priority);
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_UNKNOWN);
+  EXPECT_EQ(h.priority(), v1::PRIORITY_MAINTENANCE);
+}
+
+TEST(ComputeHealth, AnOldHeadcountReportIsEnoughToScore) {
+  // A report of 50 on 2024-01-01 and nothing since: the estimate is 50 at D, so the team is scored
+  // (100, healthy) although no event fell in the year.
+  TeamInputs in;
+  AddReport(in, D(2024, 1, 1), 50);
+  v1::TeamHealth h = Compute(in);
+  EXPECT_TRUE(h.headcount_known());
+  EXPECT_EQ(h.headcount(), 50);
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_HEALTHY);
+  EXPECT_EQ(h.score(), 100);
+}
+
+TEST(ComputeHealth, ATeamMergedLongAgoIsUnknownAndSaysWhereItWent) {
+  TeamInputs in;
+  AddTeamChange(in, D(2024, 6, 1), v1::TEAM_CHANGE_KIND_MERGED, "chatgpt");
+  v1::TeamHealth h = Compute(in);
+  EXPECT_EQ(h.status(), v1::HEALTH_STATUS_UNKNOWN);
+  EXPECT_FALSE(h.active());
+  EXPECT_THAT(h.reasons(), ElementsAre("no data: no headcount report and no event in the 365 days up to 2026-03-01",
+                                       "merged into chatgpt on 2024-06-01 (inactive)"));
+}
+
 // --- Team changes, timeline sums, destinations -----------------------------------------------------
 
 TEST(ComputeHealth, MergedTeamIsInactiveWithSuccessor) {
