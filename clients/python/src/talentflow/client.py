@@ -236,17 +236,19 @@ class Client:
                 setattr(merged, field, getattr(merged, field) + getattr(resp, field))
         offsets = Offsets()
         offsets.response = merged
-        failed = []
+        failed, rejected = [], False
         for i, result in enumerate(merged.results):
             for record in result.records:
                 offsets[record.partition] = max(offsets.get(record.partition, -1), record.offset)
             if result.status == ingest_pb2.EventResult.STATUS_REJECTED:
+                rejected = True
                 failed.append(f"events[{i}] ({result.event_id or 'no id'}): {result.field or 'event'}: {result.reason}")
             elif result.status == ingest_pb2.EventResult.STATUS_NOT_DELIVERED:
                 failed.append(f"events[{i}] ({result.event_id}): not delivered: {result.reason}")
         if failed:
             shown = "; ".join(failed[:5]) + (f"; and {len(failed) - 5} more" if len(failed) > 5 else "")
-            raise PublishRejected(f"{len(failed)} of {len(messages)} events not written: {shown}", merged, offsets)
+            raise PublishRejected(f"{len(failed)} of {len(messages)} events not written: {shown}", merged, offsets,
+                                  grpc.StatusCode.INVALID_ARGUMENT if rejected else grpc.StatusCode.UNAVAILABLE)
         return offsets
 
     # --- internals ---

@@ -87,13 +87,15 @@ class Unauthenticated(Error):
 
 
 class PublishRejected(Error):
-    """publish() wrote some events but not all: `response` is the PublishResponse (one result per event, each
-    rejected one with its field and reason), `offsets` where the accepted ones landed (usable as min_offsets)."""
+    """publish() did not write every event: `response` is the PublishResponse (one result per event, each
+    rejected one with its field and reason), `offsets` where the accepted ones landed (usable as min_offsets).
+    `code` is INVALID_ARGUMENT when an event was rejected, UNAVAILABLE when the only failures are events the
+    broker did not acknowledge (those may be published again)."""
 
     code = grpc.StatusCode.INVALID_ARGUMENT
 
-    def __init__(self, message: str, response, offsets):
-        super().__init__(message)
+    def __init__(self, message: str, response, offsets, code: Optional[grpc.StatusCode] = None):
+        super().__init__(message, code)
         self.response = response
         self.offsets = offsets
 
