@@ -1,6 +1,7 @@
 """The Client against an in-process fake QueryService (no stack): what goes on the wire (the bearer token, the
 request fields) and how a failed call comes back. The fake answers with values set here, not computed."""
 
+import subprocess
 from concurrent import futures
 
 import grpc
@@ -102,3 +103,25 @@ def test_token_over_plaintext_to_another_host_warns():
 def test_unreadable_tls_ca_is_a_value_error():
     with pytest.raises(ValueError, match=r"^tls_ca: cannot read /nonexistent/ca\.pem"):
         talentflow.Client("127.0.0.1:7402", tls_ca="/nonexistent/ca.pem")
+
+
+def test_tls_ca_turns_tls_on(tmp_path):
+    # A self-signed certificate for 127.0.0.1 is its own CA.
+    key, cert = tmp_path / "server.key", tmp_path / "server.crt"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    servicer = FakeQuery()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    query_pb2_grpc.add_QueryServiceServicer_to_server(servicer, server)
+    port = server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(key.read_bytes(), cert.read_bytes())]))
+    server.start()
+    try:
+        with talentflow.Client(f"127.0.0.1:{port}", tls_ca=str(cert), token="s3cret", timeout=5) as tf:
+            assert tf.team_health("openai", "sora").health.score == 2
+        assert servicer.metadata["authorization"] == "Bearer s3cret"
+        with talentflow.Client(f"127.0.0.1:{port}", tls_ca="", timeout=5) as plain:  # "" = plaintext
+            with pytest.raises(talentflow.Unavailable):
+                plain.team_health("openai", "sora")
+    finally:
+        server.stop(None)
