@@ -6,6 +6,10 @@
 # exported with the right type, each of their selectors finds series, every expression is valid,
 # every rule is loaded healthy and the healthy stack raises no alert. A renamed metric fails here.
 set -euo pipefail
+command -v prometheus >/dev/null ||
+  { echo "FAIL: prometheus not found: install Debian's package prometheus (deploy/install-deps.sh)"; exit 1; }
+python3 -c 'import yaml' 2>/dev/null ||
+  { echo "FAIL: PyYAML not found: install Debian's package python3-yaml (deploy/install-deps.sh)"; exit 1; }
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/sample_stack.sh" monitoring
 read -r pp < <(python3 "$root/deploy/lib/free_ports.py" 1)
 prom_pid=""

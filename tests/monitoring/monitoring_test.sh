@@ -10,6 +10,10 @@
 # Which metric names exist is checked against a running stack by monitoring_metrics_test.sh.
 # Needs promtool (Debian package prometheus) and python3 with PyYAML (python3-yaml).
 set -euo pipefail
+command -v promtool >/dev/null ||
+  { echo "FAIL: promtool not found: install Debian's package prometheus (deploy/install-deps.sh)"; exit 1; }
+python3 -c 'import yaml' 2>/dev/null ||
+  { echo "FAIL: PyYAML not found: install Debian's package python3-yaml (deploy/install-deps.sh)"; exit 1; }
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mon="$root/deploy/monitoring"
 tmp=$(mktemp -d /tmp/talentflow-monitoring.XXXXXX)
