@@ -10,6 +10,7 @@ usage: check_metrics.py MONITORING_DIR PROMETHEUS_URL METRICS_URL...
    (name and label matchers, e.g. talentflow_projector_events_total{outcome="dead_lettered"})
    returns at least one series, every whole expression is valid PromQL, every rule is loaded
    healthy, and the healthy stack raises no alert (none pending or firing).
+3. README "Monitoring" names exactly the exported families.
 Exits 1 listing every problem.
 """
 import datetime
@@ -129,6 +130,14 @@ def main():
             problems.append(f"{r['name']}: rule health {r.get('health')}: {r.get('lastError')}")
     for a in get(prometheus, "/api/v1/alerts")["alerts"]:
         problems.append(f"{a['labels'].get('alertname')} is {a['state']} on a healthy stack: {a['labels']}")
+    # README "Monitoring" documents exactly the families the services export.
+    readme = open(f"{mon}/../../README.md").read()
+    section = re.search(r"^## Monitoring\n(.*?)(?=^## )", readme, re.S | re.M).group(1)
+    documented = set(re.findall(r"\btalentflow_[a-z0-9_]+", section))
+    for name in sorted(documented - set(families)):
+        problems.append(f"README.md Monitoring names {name}, which no service exports")
+    for name in sorted(set(families) - documented):
+        problems.append(f"{name} is exported but not in README.md Monitoring")
     if problems:
         print("\n".join(problems))
         sys.exit(1)
