@@ -12,6 +12,7 @@
 #include "ingest/ingest_service.h"
 #include "common/log/logging.h"
 #include "common/base/process.h"
+#include "common/rpc/call_gate_metrics.h"
 #include "common/rpc/server_security.h"
 #include "common/rpc/standard_services.h"
 #include "common/rpc/server_security_flags.h"
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
   }
   MetricsRegistry metrics;
   RegisterMetrics(metrics, counters, *sink);
+  rpc::RegisterCallGateMetrics(metrics, *security->gate);
   HttpEndpoint http(&metrics, [] { return absl::OkStatus(); });
   if (auto s = http.Start(http_host, http_port); !s.ok()) {
     spdlog::error("{}", s.message());

@@ -12,6 +12,7 @@
 #include "common/http/metrics.h"
 #include "common/log/logging.h"
 #include "common/base/process.h"
+#include "common/rpc/call_gate_metrics.h"
 #include "common/rpc/server_security.h"
 #include "common/rpc/standard_services.h"
 #include "common/rpc/server_security_flags.h"
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   MetricsRegistry metrics;
+  rpc::RegisterCallGateMetrics(metrics, *security->gate);
   metrics.AddCounter("talentflow_query_catch_ups_total", "times the views caught up with the projector's writes")
       .Add([&] { return source.catch_ups(); });
   metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")

@@ -169,14 +169,33 @@ absl::StatusOr<std::string> CallGate::Authorize(const std::multimap<grpc::string
 
 absl::StatusOr<CallGate::Admission> CallGate::Admit(const grpc::ServerContext& context, Role required) {
   absl::StatusOr<std::string> principal = Authorize(context.client_metadata(), required);
-  if (!principal.ok()) return principal.status();
+  if (!principal.ok()) {
+    (principal.status().code() == absl::StatusCode::kPermissionDenied ? refused_permission_denied_
+                                                                      : refused_unauthenticated_)
+        .fetch_add(1, std::memory_order_relaxed);
+    return principal.status();
+  }
   const int before = in_flight_.fetch_add(1);
   Admission admission(*std::move(principal), &in_flight_);  // releases the slot on every path
   if (options_.max_in_flight > 0 && before >= options_.max_in_flight) {
+    refused_busy_.fetch_add(1, std::memory_order_relaxed);
     return absl::ResourceExhaustedError(
         absl::StrCat("server busy: ", options_.max_in_flight, " calls in flight (--max-in-flight); retry later"));
   }
   return admission;
+}
+
+uint64_t CallGate::refused(absl::StatusCode code) const {
+  switch (code) {
+    case absl::StatusCode::kResourceExhausted:
+      return refused_busy_.load(std::memory_order_relaxed);
+    case absl::StatusCode::kUnauthenticated:
+      return refused_unauthenticated_.load(std::memory_order_relaxed);
+    case absl::StatusCode::kPermissionDenied:
+      return refused_permission_denied_.load(std::memory_order_relaxed);
+    default:
+      return 0;
+  }
 }
 
 }  // namespace talentflow::auth

@@ -122,9 +122,16 @@ class CallGate {
   int in_flight() const { return in_flight_.load(); }
   bool access_control() const { return options_.tokens != nullptr; }
 
+  // Calls Admit refused since the gate was made, by the code it answered: kResourceExhausted,
+  // kUnauthenticated or kPermissionDenied; 0 for any other code. For /metrics (call_gate_metrics.h).
+  uint64_t refused(absl::StatusCode code) const;
+
  private:
   CallGateOptions options_;
   std::atomic<int> in_flight_{0};
+  std::atomic<uint64_t> refused_busy_{0};
+  std::atomic<uint64_t> refused_unauthenticated_{0};
+  std::atomic<uint64_t> refused_permission_denied_{0};
 };
 
 }  // namespace talentflow::auth

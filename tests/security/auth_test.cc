@@ -198,6 +198,26 @@ TEST(CallGate, RefusedCallersTakeNoSlot) {
   EXPECT_EQ(gate.in_flight(), 0);
 }
 
+TEST(CallGate, CountsRefusedCallsByCode) {
+  CallGate gate(Options(Store(), 0));
+  grpc::ServerContext ctx;  // no token
+  EXPECT_EQ(gate.Admit(ctx, Role::kReader).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(gate.Admit(ctx, Role::kPublisher).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(gate.refused(absl::StatusCode::kUnauthenticated), 2u);
+  EXPECT_EQ(gate.refused(absl::StatusCode::kResourceExhausted), 0u);
+  EXPECT_EQ(gate.refused(absl::StatusCode::kPermissionDenied), 0u);
+
+  CallGate busy(Options(nullptr, 1));
+  auto held = busy.Admit(ctx, Role::kReader);
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(busy.Admit(ctx, Role::kReader).status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(busy.Admit(ctx, Role::kReader).status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(busy.Admit(ctx, Role::kReader).status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(busy.refused(absl::StatusCode::kResourceExhausted), 3u);
+  EXPECT_EQ(busy.refused(absl::StatusCode::kUnauthenticated), 0u);
+  EXPECT_EQ(busy.refused(absl::StatusCode::kNotFound), 0u);  // not a refusal
+}
+
 TEST(Serve, HoldsTheSlotWhileTheBodyRunsAndReturnsItsStatus) {
   CallGate gate(Options(nullptr, 1));
   grpc::ServerContext ctx;  // no tokens: anonymous

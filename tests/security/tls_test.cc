@@ -215,6 +215,10 @@ TEST_F(SecurityTest, QueryNeedsAReaderToken) {
   grpc::Status publisher = Probe(Client(ca, "pub-token"));
   EXPECT_EQ(publisher.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(publisher.error_message(), "principal \"scraper-1\" lacks role \"reader\"");
+  // The gate counts what it refused (talentflow_rpc_refused_calls_total, deploy/monitoring/).
+  EXPECT_EQ(security_->gate->refused(absl::StatusCode::kUnauthenticated), 2u);
+  EXPECT_EQ(security_->gate->refused(absl::StatusCode::kPermissionDenied), 1u);
+  EXPECT_EQ(security_->gate->refused(absl::StatusCode::kResourceExhausted), 0u);
 
   // Every read RPC goes through the gate, streams included.
   auto channel = ctl::CreateClientChannel(Address(), Client(ca, "pub-token")).value();
@@ -285,6 +289,7 @@ TEST_F(SecurityTest, QueryAnswersResourceExhaustedOverTheLimit) {
 
   grpc::Status s = Probe(Client(pki_->ca_cert, "read-token"));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_EQ(security_->gate->refused(absl::StatusCode::kResourceExhausted), 1u);
 
   watch_ctx.TryCancel();
   EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
