@@ -13,12 +13,22 @@ PACKAGES=(
   libssl-dev libxxhash-dev libgoogle-perftools-dev
   openjdk-17-jre-headless maven kcat time python3
   clang-14 libclang-rt-14-dev
+  python3-venv openssl chromium prometheus python3-yaml
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+
+# The web dashboard (web/build.sh) needs Node.js 20 or later and npm; Debian 12's nodejs is 18, so
+# they come from the machine (https://nodejs.org), not from apt.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+  echo "install-deps: Node.js >= 20 with npm is needed for the web dashboard (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
