@@ -132,6 +132,7 @@ export async function orgPage(ctx: PageContext): Promise<void> {
   live.textContent = "● live";
   (async () => {
     for await (const update of query.watchTeamHealth({ org }, { signal: ctx.signal })) {
+      live.dataset.state = "connected";
       if (update.health) upsert(update.health);
       watermark.textContent = watermarkText(update.watermark);
       // The totals come from one consistent read; a burst of updates costs one read.
@@ -143,6 +144,7 @@ export async function orgPage(ctx: PageContext): Promise<void> {
     }
   })().catch((error) => {
     if (ctx.signal.aborted) return;
+    live.dataset.state = "stopped";
     live.textContent = `live updates stopped (${describeError(error)})`;
     live.classList.add("muted");
   });
