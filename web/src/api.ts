@@ -38,7 +38,8 @@ export function needsToken(error: unknown): boolean {
 // "not_found: team openai/soraa not found; did you mean openai/sora?" — the service's own words.
 export function describeError(error: unknown): string {
   const e = ConnectError.from(error);
-  return `${Code[e.code] ?? "unknown"}: ${e.rawMessage}`;
+  const code = (Code[e.code] ?? "Unknown").replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
+  return `${code}: ${e.rawMessage}`;
 }
 
 // ---- days (UTC, YYYY-MM-DD, as the service reads as_of) ----

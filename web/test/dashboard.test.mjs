@@ -7,6 +7,8 @@
 //   TALENTFLOW_WEB_URL      the query service's HTTP origin, e.g. http://127.0.0.1:7413 (required)
 //   TALENTFLOW_CTL          talentflowctl, to publish a new event while a page is open (required)
 //   TALENTFLOW_INGEST_ADDR  the ingest service talentflowctl publishes to (required)
+//   TALENTFLOW_WEB_URL_TOKENS, TALENTFLOW_WEB_TOKEN  a query service with a tokens file and a reader's
+//                          token for it (optional: without them the token test is skipped)
 //   TALENTFLOW_SCREENSHOTS  where the PNGs go (default: build/screenshots of the clone)
 //   CHROMIUM                the browser (default /usr/bin/chromium)
 import { after, before, describe, test } from "node:test";
@@ -227,6 +229,34 @@ describe("live updates", () => {
     }, { timeout: 2_000, polling: "mutation" });
     console.log(`# publish -> row updated in ${Date.now() - published} ms`);
     await shot(page, "org-live-after-publish");
+    await page.close();
+  });
+});
+
+describe("token", () => {
+  const tokenOrigin = process.env.TALENTFLOW_WEB_URL_TOKENS;
+  const token = process.env.TALENTFLOW_WEB_TOKEN;
+  test("a service with tokens: the page asks for one, sends it, and shows the table", { skip: !tokenOrigin && "no TALENTFLOW_WEB_URL_TOKENS" }, async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`${tokenOrigin}/orgs/openai?as_of=2026-03-01`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector("[data-testid=token-form]", { timeout: 15_000 });
+    assert.match(await page.$eval("[data-testid=error]", (el) => el.textContent), /^unauthenticated: /);
+    await shot(page, "token-asked");
+    // A wrong token: asked again.
+    const first = await page.$("[data-testid=token-form]");
+    await page.type("[data-testid=token-input]", "not-the-token");
+    await page.click("[data-testid=token-form] button");
+    await page.waitForFunction((form) => !form.isConnected, { timeout: 5_000 }, first);
+    await page.waitForSelector("[data-testid=token-form]", { timeout: 5_000 });
+    assert.match(await page.$eval("[data-testid=error]", (el) => el.textContent), /^unauthenticated: /);
+    await page.$eval("[data-testid=token-input]", (el) => { el.value = ""; });
+    await page.type("[data-testid=token-input]", token);
+    await page.click("[data-testid=token-form] button");
+    await page.waitForSelector("tr[data-team=sora]", { timeout: 5_000 });
+    assert.equal((await teamRow(page, "sora"))["health-score"], "2");
+    // Kept for the next visit (localStorage of that origin).
+    assert.equal(await page.evaluate(() => localStorage.getItem("talentflow.token")), token);
     await page.close();
   });
 });

@@ -72,7 +72,7 @@ export async function orgPage(ctx: PageContext): Promise<void> {
   if (param !== null && !isDay(param)) throw new ConnectError(`as_of ${JSON.stringify(param)} is not a day (YYYY-MM-DD)`, Code.InvalidArgument);
   const asOf = param ?? undefined;
   const snapshot = await query.getOrgSnapshot({ org, asOf: dayTimestamp(asOf) }, { signal: ctx.signal });
-  const day = asOf ?? snapshot.asOf ?? todayUtc();
+  const day = asOf ?? (snapshot.asOf || todayUtc());
   const base = `/orgs/${encodeURIComponent(org)}`;
   ctx.setCrumbs(h("a", { href: "/" }, "orgs"), org);
 
@@ -142,6 +142,9 @@ export async function orgPage(ctx: PageContext): Promise<void> {
           .then((s) => totals.replaceChildren(totalsRow(s.totals)), () => undefined);
       }, 100);
     }
+    live.dataset.state = "ended";
+    live.textContent = "live updates ended (reload to follow again)";
+    live.classList.add("muted");
   })().catch((error) => {
     if (ctx.signal.aborted) return;
     live.dataset.state = "stopped";
