@@ -79,7 +79,7 @@ export function statusLabel(status: HealthStatus): string {
   return enumLabel(HealthStatus, status) || "unknown";
 }
 
-// "views include the log up to 2026-03-27 10:00:00 UTC (70 records in 12 partitions, lag 0)": what a
+// "views include the log up to 2026-03-27 10:00:00 UTC (70 records in 12 partitions)": what a
 // page's figures were computed from, from the response's watermark.
 export function watermarkText(watermark: Watermark | undefined): string {
   if (!watermark) return "views: no watermark in the answer";
@@ -96,6 +96,7 @@ export function watermarkText(watermark: Watermark | undefined): string {
     ? new Date(Number(t.seconds) * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC"
     : "(nothing applied yet)";
   const parts = watermark.partitions.length;
-  return `views include the log up to ${when} (${records} records in ${parts} partition${parts === 1 ? "" : "s"}, ` +
-    `lag ${lagKnown ? lag.toString() : "unknown"})`;
+  // The lag is known only when the service asked the broker for the log's end (GetWatermark does).
+  return `views include the log up to ${when} (${records} records in ${parts} partition${parts === 1 ? "" : "s"}` +
+    `${lagKnown && parts ? `, lag ${lag}` : ""})`;
 }

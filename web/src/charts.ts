@@ -44,7 +44,7 @@ export function sparkline(el: HTMLElement, x: string[], scores: number[], signal
 export function headcountChart(el: HTMLElement, x: string[], headcount: (number | null)[], signal: AbortSignal): void {
   mount(el, { x, headcount }, {
     grid: kGrid,
-    legend: { data: ["headcount"] },
+    legend: { top: 0, data: ["headcount"] },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: x },
     yAxis: { type: "value", scale: true },
@@ -56,7 +56,7 @@ export function headcountChart(el: HTMLElement, x: string[], headcount: (number 
 export function movesChart(el: HTMLElement, x: string[], hires: number[], departures: number[], signal: AbortSignal): void {
   mount(el, { x, hires, departures }, {
     grid: kGrid,
-    legend: { data: ["hires", "departures"] },
+    legend: { top: 0, data: ["hires", "departures"] },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: x },
     yAxis: { type: "value", minInterval: 1 },
@@ -73,7 +73,7 @@ export function scoreChart(el: HTMLElement, x: string[], scores: number[], signa
     [{ yAxis: from, itemStyle: { color: colour, opacity: 0.12 } }, { yAxis: to }];
   mount(el, { x, score: scores }, {
     grid: kGrid,
-    legend: { data: ["score"] },
+    legend: { top: 0, data: ["score"] },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: x },
     yAxis: { type: "value", min: 0, max: 100 },

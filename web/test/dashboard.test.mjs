@@ -102,9 +102,9 @@ describe("org page", () => {
       "status-counts": "1 healthy, 1 watch, 1 at risk, 1 critical", "total-headcount": "558",
       "total-departures-90d": "15", "total-senior-90d": "11", "total-leadership-90d": "3", "total-hires-90d": "8",
     });
-    // 70 records of the sample feed (EXPECTED.md "Kafka records written"); more if a test published.
+    // The 70 records of the sample feed (EXPECTED.md "Kafka records written"); this test runs before any publish.
     assert.match(await page.$eval("[data-testid=watermark]", (el) => el.textContent),
-      /^views include the log up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ records in 12 partitions, lag \d+\)$/);
+      /^views include the log up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(70 records in 12 partitions\)$/);
     await shot(page, "org-2026-03-01");
     await page.close();
   });
@@ -209,6 +209,8 @@ describe("live updates", () => {
     const page = await open("/orgs/openai", "[data-testid=live][data-state=connected]");
     const before = await teamRow(page, "chatgpt");
     assert.deepEqual([before.headcount, before["departures-90d"], before["senior-90d"]], ["437", "0", "0"]);
+    // Totals over the active teams today (dall-e merged): 437 + 39 (safety-alignment) + 47 (sora).
+    assert.equal(await page.$eval("[data-testid=total-headcount]", (el) => el.textContent), "523");
 
     const dir = mkdtempSync(join(tmpdir(), "talentflow-web-"));
     const feed = join(dir, "departure.jsonl");
@@ -221,11 +223,13 @@ describe("live updates", () => {
     await promisify(execFile)(ctl, ["publish", feed]);
     rmSync(dir, { recursive: true, force: true });
     const published = Date.now();
-    // One SENIOR departure today: headcount 436, 90-day departures 1 (senior 1).
+    // One SENIOR departure today: headcount 436, 90-day departures 1 (senior 1); the totals follow.
     await page.waitForFunction(() => {
       const row = document.querySelector("tr[data-team=chatgpt]");
       const cell = (id) => row?.querySelector(`[data-testid=${id}]`)?.textContent;
-      return cell("headcount") === "436" && cell("departures-90d") === "1" && cell("senior-90d") === "1";
+      const total = (id) => document.querySelector(`[data-testid=${id}]`)?.textContent;
+      return cell("headcount") === "436" && cell("departures-90d") === "1" && cell("senior-90d") === "1" &&
+        total("total-headcount") === "522" && total("total-departures-90d") === "1";
     }, { timeout: 2_000, polling: "mutation" });
     console.log(`# publish -> row updated in ${Date.now() - published} ms`);
     await shot(page, "org-live-after-publish");

@@ -55,7 +55,7 @@ export async function flowsPage(ctx: PageContext): Promise<void> {
     h("table", { "data-testid": "flows-table" },
       h("thead", {}, h("tr", {}, ["from", "to", "people", "who"].map((c) => h("th", { class: c === "people" ? "num" : undefined }, c)))),
       h("tbody", {}, answer.edges.map((e) => h("tr", { "data-testid": "flow-row", "data-from": e.fromOrg, "data-to": e.toOrg },
-        h("td", {}, e.fromOrg || "unknown"), h("td", {}, e.toOrg || "no org"),
+        h("td", { class: "nowrap" }, e.fromOrg || "unknown"), h("td", { class: "nowrap" }, e.toOrg || "no org"),
         h("td", { class: "num", "data-testid": "people" }, e.people.toString()),
         h("td", { class: "muted" }, e.movers.map((m) => `${m.name || m.id || "?"} (${m.team}, ${m.month})`).join("; ")))))),
     h("div", { class: "toolbar" }, csvButton(`${org}-flows.csv`, "csv-flows", () => ({

@@ -76,7 +76,7 @@ function eventRow(record: EventRecord): HTMLElement {
     class: struck ? `event-${status}` : undefined, "data-testid": "event-row", "data-event-id": e.eventId, "data-status": status,
   },
     h("td", {}, h("code", {}, e.eventId)),
-    h("td", { class: "struck" }, day(e.effectiveTime)),
+    h("td", { class: "struck nowrap" }, day(e.effectiveTime)),
     h("td", { class: "struck" }, kind(e)),
     h("td", { class: "struck" }, person(e)),
     h("td", { class: "struck" }, detail(e)),
