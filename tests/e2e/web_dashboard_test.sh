@@ -26,7 +26,7 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$tqh/healthz" 2>/dev/null; do
   sleep 0.1
 done
 export TALENTFLOW_WEB_TOKEN TALENTFLOW_WEB_URL_TOKENS=http://127.0.0.1:$tqh
-export TALENTFLOW_INGEST_ADDR=127.0.0.1:$ig
+export TALENTFLOW_INGEST_ADDR=127.0.0.1:$ig TALENTFLOW_QUERY_ADDR=127.0.0.1:$q
 export TALENTFLOW_CTL=$root/build/ctl/talentflowctl
 export TALENTFLOW_SCREENSHOTS=$root/build/screenshots
 cd "$root/web"

@@ -201,7 +201,7 @@ describe("orgs page", () => {
 });
 
 describe("live updates", () => {
-  test("a departure published while the org page is open shows up within 2 s", async () => {
+  test("a departure published while the org page is open shows up within 2 s; published again, it is a duplicate", async () => {
     const today = new Date().toISOString().slice(0, 10);
     // The sample's last chatgpt event is 2026-03-10, so from 2026-06-09 on chatgpt today has headcount
     // 437 (EXPECTED.md at 2026-03-31) and nothing in its 90-day window.
@@ -221,7 +221,6 @@ describe("live updates", () => {
       departure: { destinationOrg: "anthropic", destinationKind: "DESTINATION_KIND_COMPETITOR" },
     }) + "\n");
     await promisify(execFile)(ctl, ["publish", feed]);
-    rmSync(dir, { recursive: true, force: true });
     const published = Date.now();
     // One SENIOR departure today: headcount 436, 90-day departures 1 (senior 1); the totals follow.
     await page.waitForFunction(() => {
@@ -234,6 +233,22 @@ describe("live updates", () => {
     console.log(`# publish -> row updated in ${Date.now() - published} ms`);
     await shot(page, "org-live-after-publish");
     await page.close();
+
+    // The same report again, in a later publish: ingest writes it (it drops duplicates within one run
+    // only) and the projector files it as a duplicate of the first. Read-your-writes through
+    // talentflowctl before the page loads, so the page sees it.
+    const { stdout } = await promisify(execFile)(ctl, ["publish", feed]);
+    rmSync(dir, { recursive: true, force: true });
+    const offsets = /^offsets: (\S+)$/m.exec(stdout)?.[1];
+    assert.ok(offsets, `publish printed no offsets:\n${stdout}`);
+    await promisify(execFile)(ctl, ["events", "openai/chatgpt", "--min-offsets", offsets, "--timeout", "10"]);
+    const team = await open("/orgs/openai/teams/chatgpt", "tr[data-testid=event-row]");
+    const statuses = await team.$$eval("tr[data-testid=event-row]", (rows) => rows
+      .filter((r) => r.textContent.includes("Web Test"))
+      .map((r) => [r.dataset.status, getComputedStyle(r.querySelector("td.struck")).textDecorationLine]));
+    assert.deepEqual(statuses, [["applied", "none"], ["duplicate", "line-through"]]);
+    await shot(team, "team-chatgpt-duplicate");
+    await team.close();
   });
 });
 
