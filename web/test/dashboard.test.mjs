@@ -67,6 +67,15 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
+// The file a "Download CSV" link gives, read back from its blob URL (the download itself is cancelled).
+async function csv(page, testid) {
+  return page.$eval(`[data-testid=${testid}]`, async (link) => {
+    link.addEventListener("click", (e) => e.preventDefault(), { once: true });
+    link.click();
+    return (await fetch(link.href)).text();
+  });
+}
+
 // The text of each cell of a team's row, by the cell's data-testid.
 async function teamRow(page, team) {
   return page.$eval(`tr[data-team="${team}"]`, (row) => Object.fromEntries(
@@ -105,6 +114,14 @@ describe("org page", () => {
     // The 70 records of the sample feed (EXPECTED.md "Kafka records written"); this test runs before any publish.
     assert.match(await page.$eval("[data-testid=watermark]", (el) => el.textContent),
       /^views include the log up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(70 records in 12 partitions\)$/);
+    // The CSV download: the same rows, every value whole (budget empty when never reported).
+    assert.equal(await csv(page, "csv-teams"), [
+      "team,score,status,headcount,departures_90d,senior_departures_90d,leadership_departures_90d,hires_90d,priority,budget,active",
+      "chatgpt,96,healthy,435,2,1,0,7,high,growing,true",
+      "dall-e,46,at_risk,32,3,2,0,0,maintenance,steady,true",
+      "safety-alignment,57,watch,41,3,3,1,1,variable,,true",
+      "sora,2,critical,50,7,5,2,0,lowered,frozen,true",
+    ].join("\r\n") + "\r\n");
     await shot(page, "org-2026-03-01");
     await page.close();
   });
