@@ -32,6 +32,12 @@ call() {
 }
 # expect_body TEXT: the last answer is exactly TEXT.
 expect_body() { [[ "$(cat "$work/body")" == "$1" ]] || fail "body is not $1"; }
+# expect_error CODE MESSAGE: the last answer is the Connect error {"code":CODE,"message":MESSAGE}
+# (compared as JSON: the writer may escape characters such as < as \u003c).
+expect_error() {
+  python3 -c 'import json,sys; got=json.load(open(sys.argv[1])); assert got=={"code":sys.argv[2],"message":sys.argv[3]}, got' \
+    "$work/body" "$1" "$2" || fail "not the error $1: $2"
+}
 # check_sora FILE: a GetTeamHealthResponse of openai/sora as of 2026-03-01, as EXPECTED.md works it out.
 check_sora() {
   python3 - "$1" <<'PY' || fail "sora's figures"
@@ -76,7 +82,7 @@ ok "GetOrgSnapshot openai as of 2026-03-01: chatgpt 96, dall-e 46, safety-alignm
 
 code=$(call "$api/GetTeamHealth" '{"org":"openai","team":"soraa"}')
 [[ $code == 404 ]] || fail "unknown team: HTTP $code, expected 404"
-expect_body '{"code":"not_found","message":"team openai/soraa not found; did you mean openai/sora?"}'
+expect_error not_found 'team openai/soraa not found; did you mean openai/sora?'
 ok "unknown team: 404 not_found"
 
 code=$(call "$api/GetTeamHealth" '{"org":"openai","tem":"sora"}')
@@ -169,6 +175,7 @@ printf '<!doctype html><title>talentflow test page</title>\n' >web/index.html
 printf 'console.log("app");\n' >web/assets/app.js
 printf 'not for the web\n' >secret.txt
 read -r bq bh <<<"$(python3 "$root/deploy/lib/free_ports.py" 2)"
+export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$kp  # the sample stack's broker, for lag
 "$root/build/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views" --listen "127.0.0.1:$bq" \
   --http-listen "127.0.0.1:$bh" --tokens tokens --tls-cert server.crt --tls-key server.key --web web \
   --max-in-flight 1 >"$work/query-b.log" 2>&1 &
@@ -186,13 +193,13 @@ bapi="https://127.0.0.1:$bh/talentflow.v1.QueryService"
 
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt)
 [[ $code == 401 ]] || fail "no token: HTTP $code, expected 401"
-expect_body '{"code":"unauthenticated","message":"missing \"authorization: Bearer <token>\" metadata"}'
+expect_error unauthenticated 'missing "authorization: Bearer <token>" metadata'
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer wrong')
 [[ $code == 401 ]] || fail "wrong token: HTTP $code, expected 401"
-expect_body '{"code":"unauthenticated","message":"unknown token"}'
+expect_error unauthenticated 'unknown token'
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer pub-token')
 [[ $code == 403 ]] || fail "publisher token: HTTP $code, expected 403"
-expect_body '{"code":"permission_denied","message":"principal \"scraper\" lacks role \"reader\""}'
+expect_error permission_denied 'principal "scraper" lacks role "reader"'
 ok "401 without or with an unknown token, 403 without the reader role"
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token')
 [[ $code == 200 ]] || fail "reader token over HTTPS: HTTP $code"
@@ -210,7 +217,7 @@ until grep -q '^0 ' watch.out; do
 done
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token')
 [[ $code == 429 ]] || fail "call beside the stream: HTTP $code, expected 429"
-expect_body '{"code":"resource_exhausted","message":"server busy: 1 calls in flight (--max-in-flight); retry later"}'
+expect_error resource_exhausted 'server busy: 1 calls in flight (--max-in-flight); retry later'
 kill "$watcher"
 deadline=$((SECONDS + 10))
 until [[ $(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token') == 200 ]]; do
