@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # HTTP/JSON (Connect) on the query service's HTTP port, against the sample stack (./deploy/up.sh:
 # real broker, the sample feed published): unary reads with the figures of examples/feeds/EXPECTED.md,
-# Connect errors with their HTTP statuses, a WatchTeamHealth stream read with enveloped messages,
-# and a second query service on the same views with a tokens file, HTTPS, --max-in-flight 1 and a
-# web folder: 401/403, a stream holding the one slot (429) until its client leaves, the dashboard's
-# files with the page for its routes and no path outside the folder, a stream ended by shutdown,
-# and a non-loopback --http-listen refused without tokens.
+# Connect errors with their HTTP statuses, Connect-Timeout-Ms as the deadline, a WatchTeamHealth
+# stream read with enveloped messages, and a second query service on the same views with a tokens
+# file, HTTPS, --max-in-flight 1 and a web folder: 401/403, a stream holding the one slot (429)
+# until its client leaves, the dashboard's files with the page for its routes and no path outside
+# the folder, a stream ended by shutdown; then mTLS, and a non-loopback --http-listen refused
+# without tokens.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/sample_stack.sh" http
 
@@ -20,7 +21,7 @@ fail() {
   done
   exit 1
 }
-"$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || { cat "$TALENTFLOW_HOME/up.out"; fail "up.sh exited $?"; }
+"$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || { status=$?; cat "$TALENTFLOW_HOME/up.out"; fail "up.sh exited $status"; }
 passed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 
@@ -92,6 +93,14 @@ grep -q '^{"code":"invalid_argument","message":"request body is not a talentflow
 code=$(call "$api/GetTeamHealth" '{"org":')
 [[ $code == 400 ]] || fail "broken JSON: HTTP $code, expected 400"
 ok "bad JSON bodies: 400 invalid_argument naming the problem"
+
+# Connect-Timeout-Ms is the call's deadline: a read-your-writes wait for an offset the log will not
+# reach in time ends with deadline_exceeded (504). openai/sora is on partition 5 (murmur2 of its key).
+code=$(call "$api/GetTeamHealth" '{"org":"openai","team":"sora","minOffsets":{"offsets":{"5":"999999"}}}' \
+  -H 'Connect-Timeout-Ms: 300')
+[[ $code == 504 ]] || fail "Connect-Timeout-Ms 300 with unreachable min_offsets: HTTP $code, expected 504"
+grep -q '^{"code":"deadline_exceeded","message":' "$work/body" || fail "not deadline_exceeded"
+ok "Connect-Timeout-Ms: 504 deadline_exceeded"
 
 code=$(call "$api/GetTeamHelth" '{}')
 [[ $code == 501 ]] || fail "unknown method: HTTP $code, expected 501"
@@ -261,6 +270,32 @@ tail -n 1 watch.out | grep -qxF '2 {"error":{"code":"unavailable","message":"the
   fail "stream at shutdown: $(tail -n 1 watch.out)"
 wait "$second" || fail "the second query service exited $? on SIGTERM"
 ok "shutdown ends a stream with unavailable"
+
+# --tls-client-ca: the HTTPS port requires a client certificate the CA signed (mTLS), as gRPC does.
+cat >client-pki.sh <<'SH'
+set -e
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj /CN=dashboard
+openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2
+SH
+sh client-pki.sh >>pki.log 2>&1 || fail "openssl: $(cat pki.log)"
+"$root/build/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views" --listen "127.0.0.1:$bq" \
+  --http-listen "127.0.0.1:$bh" --tokens tokens --tls-cert server.crt --tls-key server.key --tls-client-ca ca.crt \
+  >"$work/query-c.log" 2>&1 &
+second=$!
+mtls=("${https[@]}" --cert client.crt --key client.key)
+deadline=$((SECONDS + 30))
+until "${mtls[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null; do
+  kill -0 "$second" 2>/dev/null || fail "the mTLS query service exited"
+  ((SECONDS < deadline)) || fail "the mTLS query service did not answer /healthz within 30 s"
+  sleep 0.1
+done
+"${https[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null && fail "mTLS: a client without a certificate got an answer"
+code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt --cert client.crt --key client.key -H 'Authorization: Bearer read-token')
+[[ $code == 200 ]] || fail "mTLS GetTeamHealth: HTTP $code"
+check_sora "$work/body"
+kill -TERM "$second"
+wait "$second" || fail "the mTLS query service exited $? on SIGTERM"
+ok "mTLS: no answer without a client certificate, sora's figures with one"
 
 # Without a tokens file, the HTTP port stays on loopback (as the gRPC one).
 status=0
