@@ -6,14 +6,12 @@
 #include <sys/socket.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
 
 #include <httplib.h>
-#include <spdlog/spdlog.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -245,7 +243,7 @@ struct HttpGateway::Stream {
     call = gateway->stub_.PrepareCall(&ctx, absl::StrCat("/", kService, "/", method->name()), &cq);
     started = true;
     call->StartCall(this);
-    if (!Await()) return true;  // the call failed: Finish tells why
+    if (!Await()) return true;  // the call did not start: Next's Read fails and Finish says why
     call->WriteLast(request, grpc::WriteOptions(), this);
     Await();
     return true;

@@ -59,8 +59,9 @@ class HttpGateway {
   void Register(httplib::Server& server);
 
   // Ends every open stream (its client gets the end of stream with `unavailable`) and refuses new
-  // ones. Returns at once; the streams end within about half a second. Call before the HTTP server
-  // stops (its stop waits for streams). Idempotent; thread-safe.
+  // ones. Returns at once, having cancelled the streams' calls; each stream then ends as soon as its
+  // pending read returns. Call before the HTTP server stops (its stop waits for streams).
+  // Idempotent; thread-safe.
   void Stop();
 
  private:

@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
     }
     if (router->LocalPartitions().empty()) return absl::OkStatus();
     return source.Acquire().status();
-  });
+  }, http_options);
   query::HttpGateway gateway(server->InProcessChannel(grpc::ChannelArguments()),
                              {.web_dir = web_dir.empty() ? query::DefaultWebDir() : web_dir});
   gateway.Register(http.server());

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # HTTP/JSON (Connect) on the query service's HTTP port, against the sample stack (./deploy/up.sh:
 # real broker, the sample feed published): unary reads with the figures of examples/feeds/EXPECTED.md,
-# Connect errors with their HTTP statuses, a WatchTeamHealth stream read with enveloped messages,
-# and a second query service on the same views with a tokens file, HTTPS, --max-in-flight 1 and a
-# web folder: 401/403, a stream holding the one slot (429) until its client leaves, the dashboard's
-# files with the page for its routes and no path outside the folder, a stream ended by shutdown,
-# and a non-loopback --http-listen refused without tokens.
+# Connect errors with their HTTP statuses, Connect-Timeout-Ms as the deadline, a WatchTeamHealth
+# stream read with enveloped messages, and a second query service on the same views with a tokens
+# file, HTTPS, --max-in-flight 1 and a web folder: 401/403, a stream holding the one slot (429)
+# until its client leaves, the dashboard's files with the page for its routes and no path outside
+# the folder, a stream ended by shutdown; then mTLS, and a non-loopback --http-listen refused
+# without tokens.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/sample_stack.sh" http
 
@@ -20,7 +21,7 @@ fail() {
   done
   exit 1
 }
-"$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || { cat "$TALENTFLOW_HOME/up.out"; fail "up.sh exited $?"; }
+"$root/deploy/up.sh" >"$TALENTFLOW_HOME/up.out" 2>&1 || { status=$?; cat "$TALENTFLOW_HOME/up.out"; fail "up.sh exited $status"; }
 passed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 
@@ -32,6 +33,12 @@ call() {
 }
 # expect_body TEXT: the last answer is exactly TEXT.
 expect_body() { [[ "$(cat "$work/body")" == "$1" ]] || fail "body is not $1"; }
+# expect_error CODE MESSAGE: the last answer is the Connect error {"code":CODE,"message":MESSAGE}
+# (compared as JSON: the writer may escape characters such as < as \u003c).
+expect_error() {
+  python3 -c 'import json,sys; got=json.load(open(sys.argv[1])); assert got=={"code":sys.argv[2],"message":sys.argv[3]}, got' \
+    "$work/body" "$1" "$2" || fail "not the error $1: $2"
+}
 # check_sora FILE: a GetTeamHealthResponse of openai/sora as of 2026-03-01, as EXPECTED.md works it out.
 check_sora() {
   python3 - "$1" <<'PY' || fail "sora's figures"
@@ -76,7 +83,7 @@ ok "GetOrgSnapshot openai as of 2026-03-01: chatgpt 96, dall-e 46, safety-alignm
 
 code=$(call "$api/GetTeamHealth" '{"org":"openai","team":"soraa"}')
 [[ $code == 404 ]] || fail "unknown team: HTTP $code, expected 404"
-expect_body '{"code":"not_found","message":"team openai/soraa not found; did you mean openai/sora?"}'
+expect_error not_found 'team openai/soraa not found; did you mean openai/sora?'
 ok "unknown team: 404 not_found"
 
 code=$(call "$api/GetTeamHealth" '{"org":"openai","tem":"sora"}')
@@ -86,6 +93,14 @@ grep -q '^{"code":"invalid_argument","message":"request body is not a talentflow
 code=$(call "$api/GetTeamHealth" '{"org":')
 [[ $code == 400 ]] || fail "broken JSON: HTTP $code, expected 400"
 ok "bad JSON bodies: 400 invalid_argument naming the problem"
+
+# Connect-Timeout-Ms is the call's deadline: a read-your-writes wait for an offset the log will not
+# reach in time ends with deadline_exceeded (504). openai/sora is on partition 5 (murmur2 of its key).
+code=$(call "$api/GetTeamHealth" '{"org":"openai","team":"sora","minOffsets":{"offsets":{"5":"999999"}}}' \
+  -H 'Connect-Timeout-Ms: 300')
+[[ $code == 504 ]] || fail "Connect-Timeout-Ms 300 with unreachable min_offsets: HTTP $code, expected 504"
+grep -q '^{"code":"deadline_exceeded","message":' "$work/body" || fail "not deadline_exceeded"
+ok "Connect-Timeout-Ms: 504 deadline_exceeded"
 
 code=$(call "$api/GetTeamHelth" '{}')
 [[ $code == 501 ]] || fail "unknown method: HTTP $code, expected 501"
@@ -169,6 +184,7 @@ printf '<!doctype html><title>talentflow test page</title>\n' >web/index.html
 printf 'console.log("app");\n' >web/assets/app.js
 printf 'not for the web\n' >secret.txt
 read -r bq bh <<<"$(python3 "$root/deploy/lib/free_ports.py" 2)"
+export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$kp  # the sample stack's broker, for lag
 "$root/build/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views" --listen "127.0.0.1:$bq" \
   --http-listen "127.0.0.1:$bh" --tokens tokens --tls-cert server.crt --tls-key server.key --web web \
   --max-in-flight 1 >"$work/query-b.log" 2>&1 &
@@ -186,13 +202,13 @@ bapi="https://127.0.0.1:$bh/talentflow.v1.QueryService"
 
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt)
 [[ $code == 401 ]] || fail "no token: HTTP $code, expected 401"
-expect_body '{"code":"unauthenticated","message":"missing \"authorization: Bearer <token>\" metadata"}'
+expect_error unauthenticated 'missing "authorization: Bearer <token>" metadata'
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer wrong')
 [[ $code == 401 ]] || fail "wrong token: HTTP $code, expected 401"
-expect_body '{"code":"unauthenticated","message":"unknown token"}'
+expect_error unauthenticated 'unknown token'
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer pub-token')
 [[ $code == 403 ]] || fail "publisher token: HTTP $code, expected 403"
-expect_body '{"code":"permission_denied","message":"principal \"scraper\" lacks role \"reader\""}'
+expect_error permission_denied 'principal "scraper" lacks role "reader"'
 ok "401 without or with an unknown token, 403 without the reader role"
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token')
 [[ $code == 200 ]] || fail "reader token over HTTPS: HTTP $code"
@@ -210,7 +226,7 @@ until grep -q '^0 ' watch.out; do
 done
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token')
 [[ $code == 429 ]] || fail "call beside the stream: HTTP $code, expected 429"
-expect_body '{"code":"resource_exhausted","message":"server busy: 1 calls in flight (--max-in-flight); retry later"}'
+expect_error resource_exhausted 'server busy: 1 calls in flight (--max-in-flight); retry later'
 kill "$watcher"
 deadline=$((SECONDS + 10))
 until [[ $(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt -H 'Authorization: Bearer read-token') == 200 ]]; do
@@ -254,6 +270,32 @@ tail -n 1 watch.out | grep -qxF '2 {"error":{"code":"unavailable","message":"the
   fail "stream at shutdown: $(tail -n 1 watch.out)"
 wait "$second" || fail "the second query service exited $? on SIGTERM"
 ok "shutdown ends a stream with unavailable"
+
+# --tls-client-ca: the HTTPS port requires a client certificate the CA signed (mTLS), as gRPC does.
+cat >client-pki.sh <<'SH'
+set -e
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj /CN=dashboard
+openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2
+SH
+sh client-pki.sh >>pki.log 2>&1 || fail "openssl: $(cat pki.log)"
+"$root/build/query/talentflow-query" serve --db "$TALENTFLOW_HOME/views" --listen "127.0.0.1:$bq" \
+  --http-listen "127.0.0.1:$bh" --tokens tokens --tls-cert server.crt --tls-key server.key --tls-client-ca ca.crt \
+  >"$work/query-c.log" 2>&1 &
+second=$!
+mtls=("${https[@]}" --cert client.crt --key client.key)
+deadline=$((SECONDS + 30))
+until "${mtls[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null; do
+  kill -0 "$second" 2>/dev/null || fail "the mTLS query service exited"
+  ((SECONDS < deadline)) || fail "the mTLS query service did not answer /healthz within 30 s"
+  sleep 0.1
+done
+"${https[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null && fail "mTLS: a client without a certificate got an answer"
+code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt --cert client.crt --key client.key -H 'Authorization: Bearer read-token')
+[[ $code == 200 ]] || fail "mTLS GetTeamHealth: HTTP $code"
+check_sora "$work/body"
+kill -TERM "$second"
+wait "$second" || fail "the mTLS query service exited $? on SIGTERM"
+ok "mTLS: no answer without a client certificate, sora's figures with one"
 
 # Without a tokens file, the HTTP port stays on loopback (as the gRPC one).
 status=0
