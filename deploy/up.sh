@@ -74,6 +74,8 @@ echo "OpenAI as of 2026-03-01, after the February 2026 tipping point (views incl
 "$ctl" org openai --as-of 2026-03-01 ${offsets:+--min-offsets "$offsets"} --timeout 60
 cat <<MSG
 
+The dashboard: http${TALENTFLOW_TLS_CERT:+s}://${TALENTFLOW_QUERY_HTTP_LISTEN:-127.0.0.1:${TALENTFLOW_QUERY_HTTP_PORT:-7413}}/orgs/openai?as_of=2026-03-01
+
 Look further:
   $ctl org openai                        # today
   $ctl team openai/sora --as-of 2026-03-31

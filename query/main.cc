@@ -18,10 +18,12 @@
 #include "common/rpc/server_security_flags.h"
 #include "query/log_ends.h"
 #include "query/membership.h"
+#include "query/http_gateway.h"
 #include "query/names.h"
 #include "query/query_service.h"
 #include "query/pending_retractions.h"
 #include "query/router.h"
+#include "query/web_files.h"
 
 int main(int argc, char** argv) {
   using namespace talentflow;
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
   options.db_path = EnvOr("TALENTFLOW_DB", EnvOr("TALENTFLOW_HOME", "./var") + "/views");
   std::string listen = EnvOr("TALENTFLOW_QUERY_LISTEN", "127.0.0.1:7402");
   int http_port = std::atoi(EnvOr("TALENTFLOW_QUERY_HTTP_PORT", "7413").c_str());
+  std::string http_listen = EnvOr("TALENTFLOW_QUERY_HTTP_LISTEN", "");
+  std::string web_dir = EnvOr("TALENTFLOW_WEB_DIR", "");
   AddKafkaFlags(app, &kafka, ", for lag and routing");
   std::string instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
   std::string peer_ca = EnvOr("TALENTFLOW_PEER_TLS_CA", "");
@@ -43,7 +47,15 @@ int main(int argc, char** argv) {
   serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
   serve->add_option("--listen", listen, "gRPC address (env TALENTFLOW_QUERY_LISTEN)");
-  serve->add_option("--http-port", http_port, "/metrics and /healthz port on 127.0.0.1 (env TALENTFLOW_QUERY_HTTP_PORT)");
+  serve->add_option("--http-port", http_port,
+                    "HTTP port on 127.0.0.1 (/metrics, /healthz, the HTTP/JSON API, the dashboard) when --http-listen "
+                    "is not given (env TALENTFLOW_QUERY_HTTP_PORT)");
+  serve->add_option("--http-listen", http_listen,
+                    "HTTP address HOST:PORT; HTTPS with --tls-cert; non-loopback needs --tokens "
+                    "(env TALENTFLOW_QUERY_HTTP_LISTEN; default 127.0.0.1:<--http-port>)");
+  serve->add_option("--web", web_dir,
+                    "the built web dashboard folder served on GET (env TALENTFLOW_WEB_DIR; default: web/ beside the "
+                    "binary's folder, build/web)");
   serve->add_option("--instance-id", instance_id,
                     "the instance this service belongs to (its projector's --instance-id): routes every read to "
                     "the partitions' owners, announced in <topic>.instances; unset: this DB holds every partition "
@@ -67,6 +79,14 @@ int main(int argc, char** argv) {
   absl::StatusOr<ServerSecurity> security = MakeServerSecurity(security_options, listen);
   if (!security.ok()) {
     spdlog::error("{}", security.status().message());
+    return 2;
+  }
+  if (http_listen.empty()) http_listen = absl::StrCat("127.0.0.1:", http_port);
+  const auto http_address = query::ParseHostPort(http_listen, "--http-listen");
+  if (absl::Status s = http_address.ok() ? CheckLoopbackWithoutTokens(security_options, "--http-listen", http_listen)
+                                         : http_address.status();
+      !s.ok()) {
+    spdlog::error("{}", s.message());
     return 2;
   }
   Aliases aliases;  // empty: names still resolve case-insensitively
@@ -153,6 +173,13 @@ int main(int argc, char** argv) {
   // partitions are this instance's, its views. A partition nobody serves is not this instance's
   // fault: reads that need it answer UNAVAILABLE naming it, while the others (and reads with
   // max_lag) go on, so a load balancer must not take every instance out.
+  HttpEndpointOptions http_options;  // the gRPC port's TLS
+  http_options.tls_cert_path = security_options.tls_cert_path;
+  http_options.tls_key_path = security_options.tls_key_path;
+  http_options.tls_client_ca_path = security_options.tls_client_ca_path;
+  // A thread per open connection: room for every admitted call (a watching page holds one for
+  // its life) and for /metrics and /healthz beside them.
+  http_options.threads = security_options.max_in_flight > 0 ? security_options.max_in_flight + 8 : 64;
   HttpEndpoint http(&metrics, [&]() -> absl::Status {
     if (!router) return source.Acquire().status();
     if (router->membership().Current().partition_count <= 0) {
@@ -160,16 +187,20 @@ int main(int argc, char** argv) {
     }
     if (router->LocalPartitions().empty()) return absl::OkStatus();
     return source.Acquire().status();
-  });
-  if (auto s = http.Start("127.0.0.1", http_port); !s.ok()) {
+  }, http_options);
+  query::HttpGateway gateway(server->InProcessChannel(grpc::ChannelArguments()),
+                             {.web_dir = web_dir.empty() ? query::DefaultWebDir() : web_dir});
+  gateway.Register(http.server());
+  if (auto s = http.Start(http_address->first, http_address->second); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;
   }
-  spdlog::info("talentflow-query serving {} on {} ({}), metrics on 127.0.0.1:{}{}", options.db_path, listen,
-               security->description, http_port,
+  spdlog::info("talentflow-query serving {} on {} ({}), HTTP/JSON, dashboard and metrics on {}://{}{}", options.db_path,
+               listen, security->description, security_options.tls_cert_path.empty() ? "http" : "https", http_listen,
                router ? absl::StrCat("; instance ", instance_id, ", routing by ", kafka.instances_topic()) : "");
   while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   spdlog::info("shutting down");
+  gateway.Stop();  // ends the HTTP streams, which http.Stop() would wait for
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   http.Stop();
   source.Stop();

@@ -61,6 +61,14 @@ bool IsLoopbackAddress(absl::string_view listen) {
   return false;  // "", "0.0.0.0", "[::]", host names: reachable from elsewhere, or unknown
 }
 
+absl::Status CheckLoopbackWithoutTokens(const ServerSecurityOptions& options, absl::string_view flag,
+                                        absl::string_view listen) {
+  if (!options.tokens_path.empty() || IsLoopbackAddress(listen)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      flag, " ", listen, ": no --tokens file, so there is no access control and only a loopback address "
+      "(127.0.0.1, [::1], localhost) may be used"));
+}
+
 absl::StatusOr<ServerSecurity> MakeServerSecurity(const ServerSecurityOptions& options, absl::string_view listen) {
   ServerSecurity out;
   if (options.max_in_flight < 0) return absl::InvalidArgumentError("--max-in-flight: must be >= 0");
@@ -72,11 +80,7 @@ absl::StatusOr<ServerSecurity> MakeServerSecurity(const ServerSecurityOptions& o
     access = absl::StrCat("bearer tokens of ", tokens.size(), " principal(s) from ", options.tokens_path);
     gate.tokens = std::make_shared<const auth::TokenStore>(std::move(tokens));
   } else {
-    if (!IsLoopbackAddress(listen)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--listen ", listen, ": no --tokens file, so there is no access control and only a loopback address "
-          "(127.0.0.1, [::1], localhost) may be used"));
-    }
+    RETURN_IF_ERROR(CheckLoopbackWithoutTokens(options, "--listen", listen));
     access = "NO access control (no --tokens file; loopback only)";
   }
 

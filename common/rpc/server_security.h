@@ -35,6 +35,12 @@ struct ServerSecurityOptions {
 // Example: IsLoopbackAddress("127.0.0.1:7401") is true; IsLoopbackAddress("0.0.0.0:7401") is false.
 bool IsLoopbackAddress(absl::string_view listen);
 
+// The loopback rule for one listen address: OK when `options` has a tokens file or `listen` is
+// loopback; else InvalidArgument "<flag> <listen>: no --tokens file, so … only a loopback address …".
+// MakeServerSecurity applies it to --listen; the query service also to --http-listen.
+absl::Status CheckLoopbackWithoutTokens(const ServerSecurityOptions& options, absl::string_view flag,
+                                        absl::string_view listen);
+
 // The parts a server is built from.
 struct ServerSecurity {
   std::shared_ptr<grpc::ServerCredentials> credentials;
