@@ -308,6 +308,9 @@ void HttpGateway::Stop() {
 void HttpGateway::Register(httplib::Server& server) {
   // cpp-httplib writes with send() without MSG_NOSIGNAL: a client that left must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
+  // cpp-httplib writes the headers and the body in separate sends: with Nagle's algorithm the body
+  // waits for the client's delayed ACK of the headers (tens of milliseconds a call).
+  server.set_tcp_nodelay(true);
   // As the gRPC port's limit: query requests are small (names, dates, offsets).
   server.set_payload_max_length(64 * 1024);
   server.Post(".*", [this](const httplib::Request& req, httplib::Response& res) { Unary(req, res); });
