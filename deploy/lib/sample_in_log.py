@@ -12,6 +12,10 @@ import json
 import re
 import subprocess
 import sys
+import time
+
+# kcat's answers while a just-created topic's partitions have no leader yet: asked again, not failed.
+TRANSIENT = ("not leader", "leader not available", "unknown topic or partition")
 
 
 def run(args, missing_ok=False):
@@ -35,8 +39,18 @@ def log_ends(topic, brokers):
     query = ["kcat", "-b", brokers, "-Q"]
     for p in partitions:
         query += ["-t", f"{topic}:{p}:-1"]
+    deadline = time.monotonic() + 30
+    while True:
+        done = subprocess.run(query, capture_output=True, text=True)
+        transient = any(t in done.stderr.lower() for t in TRANSIENT)
+        if done.returncode == 0 or not transient or time.monotonic() >= deadline:
+            break
+        time.sleep(0.2)  # the leaders are elected by the broker; nothing to wait on but asking again
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        sys.exit(2)
     ends = {}
-    for m in re.finditer(r"\[(\d+)\] offset (-?\d+)", run(query)):
+    for m in re.finditer(r"\[(\d+)\] offset (-?\d+)", done.stdout):
         ends[int(m.group(1))] = int(m.group(2))
     return ends
 

@@ -79,6 +79,12 @@ export function statusLabel(status: HealthStatus): string {
   return enumLabel(HealthStatus, status) || "unknown";
 }
 
+// The score, or null for a team with nothing to score (HealthStatus.UNKNOWN: no headcount and no event
+// in the year up to as_of; its score of 0 means nothing): a gap in a chart, "–" in a table.
+export function scoreOrNull(score: number, status: HealthStatus): number | null {
+  return status === HealthStatus.UNKNOWN ? null : score;
+}
+
 // "views include the log up to 2026-03-27 10:00:00 UTC (70 records in 12 partitions)": what a
 // page's figures were computed from, from the response's watermark.
 export function watermarkText(watermark: Watermark | undefined): string {

@@ -29,8 +29,8 @@ function mount(el: HTMLElement, data: object, option: echarts.EChartsCoreOption,
 
 const kGrid = { left: 44, right: 16, top: 36, bottom: 28 };
 
-// A bare line of scores (0–100) for a table cell.
-export function sparkline(el: HTMLElement, x: string[], scores: number[], signal: AbortSignal): void {
+// A bare line of scores (0–100) for a table cell; unscored (UNKNOWN) periods are gaps (null).
+export function sparkline(el: HTMLElement, x: string[], scores: (number | null)[], signal: AbortSignal): void {
   mount(el, { x, score: scores }, {
     grid: { left: 2, right: 2, top: 2, bottom: 2 },
     xAxis: { type: "category", data: x, show: false },
@@ -67,8 +67,9 @@ export function movesChart(el: HTMLElement, x: string[], hires: number[], depart
   }, signal);
 }
 
-// The score at the end of each period over the status bands (HEALTHY ≥ 75 > WATCH ≥ 55 > AT_RISK ≥ 35 > CRITICAL).
-export function scoreChart(el: HTMLElement, x: string[], scores: number[], signal: AbortSignal): void {
+// The score at the end of each period over the status bands (HEALTHY ≥ 75 > WATCH ≥ 55 > AT_RISK ≥ 35 > CRITICAL);
+// unscored (UNKNOWN) periods are gaps (null).
+export function scoreChart(el: HTMLElement, x: string[], scores: (number | null)[], signal: AbortSignal): void {
   const band = (from: number, to: number, colour: string) =>
     [{ yAxis: from, itemStyle: { color: colour, opacity: 0.12 } }, { yAxis: to }];
   mount(el, { x, score: scores }, {

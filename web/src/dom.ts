@@ -22,9 +22,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 // A status badge: the score on its status colour, and the status in words.
-export function scoreBadge(score: number, status: string, testid?: string): HTMLElement {
+export function scoreBadge(score: number | null, status: string, testid?: string): HTMLElement {
   return h("span", { "data-testid": testid, "data-status": status },
-    h("span", { class: `badge status-${status}`, "data-testid": testid && `${testid}-score` }, score),
+    h("span", { class: `badge status-${status}`, "data-testid": testid && `${testid}-score` }, score ?? "–"),
     h("span", { class: "status-label", "data-testid": testid && `${testid}-status` }, status.replace("_", " ")));
 }
 

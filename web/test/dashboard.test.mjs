@@ -162,6 +162,9 @@ describe("team page", () => {
     assert.deepEqual((await series("chart-headcount")).headcount, [null, null, null, 60, 61, 61, 61, 60, 58, 56, 51, 47]);
     const score = await series("chart-score");
     assert.equal(score.score.at(-1), 0);  // EXPECTED.md: sora at 2026-03-31 scores 0 (−2 clamped)
+    // Nothing is known of sora before 2025-07-22 (no headcount, no event in the year): unscored gaps,
+    // then 100 at 2025-07-31 (the report of 60, no move or priority yet).
+    assert.deepEqual(score.score.slice(0, 4), [null, null, null, 100]);
     assert.equal(await page.$eval("[data-testid=health-score]", (el) => el.textContent), "0");
     assert.equal(await page.$eval("[data-testid=health-status]", (el) => el.textContent), "critical");
     const reasons = await page.$eval("[data-testid=reasons]", (el) => el.textContent);

@@ -4,7 +4,7 @@
 // (= today) the table follows WatchTeamHealth: a team's row changes as soon as its events land.
 import { ConnectError, Code } from "@connectrpc/connect";
 import {
-  dayTimestamp, describeError, enumLabel, isDay, monthStartBefore, query, statusLabel, todayUtc, watermarkText,
+  dayTimestamp, describeError, enumLabel, isDay, monthStartBefore, query, scoreOrNull, statusLabel, todayUtc, watermarkText,
 } from "../api";
 import { sparkline } from "../charts";
 import { csvButton, type Cell } from "../csv";
@@ -26,7 +26,7 @@ function window90(health: TeamHealth) {
 function values(health: TeamHealth): Cell[] {
   const w = window90(health);
   return [
-    health.team, health.score, statusLabel(health.status), health.headcountKnown ? health.headcount : "",
+    health.team, scoreOrNull(health.score, health.status) ?? "", statusLabel(health.status), health.headcountKnown ? health.headcount : "",
     w?.departures ?? 0n, w?.seniorDepartures ?? 0n, w?.leadershipDepartures ?? 0n, w?.hires ?? 0n,
     enumLabel(Priority, health.priority), enumLabel(BudgetStatus, health.budget), health.active,
   ];
@@ -40,7 +40,7 @@ function teamCells(org: string, health: TeamHealth, spark: HTMLElement, asOf: st
     h("td", {}, link(teamHref, health.displayName || health.team, "team-link"),
       !health.active && h("span", { class: "tag", "data-testid": "inactive" },
         ` inactive${health.successor ? `: merged into ${health.successor}` : ""}${health.inactiveSince ? ` on ${health.inactiveSince}` : ""}`)),
-    h("td", { "data-testid": "health" }, scoreBadge(health.score, statusLabel(health.status), "health")),
+    h("td", { "data-testid": "health" }, scoreBadge(scoreOrNull(health.score, health.status), statusLabel(health.status), "health")),
     spark,
     num("headcount", health.headcountKnown ? health.headcount : "unknown"),
     num("departures-90d", w?.departures ?? 0n),
@@ -100,7 +100,7 @@ export async function orgPage(ctx: PageContext): Promise<void> {
       org, team, from: dayTimestamp(monthStartBefore(day, 11)), to: dayTimestamp(day),
       granularity: GetTeamTrendRequest_Granularity.MONTH,
     }, { signal: ctx.signal }).then((trend) => {
-      sparkline(el, trend.points.map((p) => p.date), trend.points.map((p) => p.score), ctx.signal);
+      sparkline(el, trend.points.map((p) => p.date), trend.points.map((p) => scoreOrNull(p.score, p.status)), ctx.signal);
     }, (error) => {
       if (!ctx.signal.aborted) el.replaceChildren(h("span", { class: "muted", title: describeError(error) }, "—"));
     });

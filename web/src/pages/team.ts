@@ -5,7 +5,7 @@
 // events struck through and labelled.
 import { ConnectError, Code } from "@connectrpc/connect";
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import { dayTimestamp, enumLabel, isDay, monthStartBefore, query, statusLabel, todayUtc, watermarkText } from "../api";
+import { dayTimestamp, enumLabel, isDay, monthStartBefore, query, scoreOrNull, statusLabel, todayUtc, watermarkText } from "../api";
 import { headcountChart, movesChart, scoreChart } from "../charts";
 import { csvButton, type Cell } from "../csv";
 import { appendAll, dateInput, figure, h, scoreBadge, watermarkLine } from "../dom";
@@ -130,7 +130,7 @@ export async function teamPage(ctx: PageContext): Promise<void> {
   };
 
   appendAll(ctx.root,
-    h("h1", {}, `${org} / ${health.displayName || team} `, scoreBadge(health.score, statusLabel(health.status), "health"),
+    h("h1", {}, `${org} / ${health.displayName || team} `, scoreBadge(scoreOrNull(health.score, health.status), statusLabel(health.status), "health"),
       " ", h("span", { class: "muted", "data-testid": "as-of-label" }, `as of ${health.asOf}`)),
     h("div", { class: "toolbar" },
       dateInput("as of", asOf ?? "", "as-of", (d) => navigate(d ? `${base}?as_of=${d}` : base))),
@@ -187,5 +187,5 @@ export async function teamPage(ctx: PageContext): Promise<void> {
   );
   headcountChart(charts.headcount, x, trend.points.map((p) => (p.headcountKnown ? Number(p.headcount) : null)), ctx.signal);
   movesChart(charts.moves, x, trend.points.map((p) => Number(p.hires)), trend.points.map((p) => Number(p.departures)), ctx.signal);
-  scoreChart(charts.score, x, trend.points.map((p) => p.score), ctx.signal);
+  scoreChart(charts.score, x, trend.points.map((p) => scoreOrNull(p.score, p.status)), ctx.signal);
 }
