@@ -108,7 +108,7 @@ describe("org page", () => {
     const totals = await page.$eval("[data-testid=totals]", (row) => Object.fromEntries(
       [...row.querySelectorAll("[data-testid]")].map((el) => [el.dataset.testid, el.textContent.trim()])));
     assert.deepEqual(totals, {
-      "status-counts": "1 healthy, 1 watch, 1 at risk, 1 critical", "total-headcount": "558",
+      "status-counts": "1 healthy, 1 watch, 1 at risk, 1 critical, 0 unknown", "total-headcount": "558",
       "total-departures-90d": "15", "total-senior-90d": "11", "total-leadership-90d": "3", "total-hires-90d": "8",
     });
     // The 70 records of the sample feed (EXPECTED.md "Kafka records written"); this test runs before any publish.

@@ -55,7 +55,7 @@ function teamCells(org: string, health: TeamHealth, spark: HTMLElement, asOf: st
 function totalsRow(totals: OrgTotals | undefined): HTMLElement {
   const t = totals;
   const num = (testid: string, value: bigint | undefined) => h("td", { class: "num", "data-testid": testid }, (value ?? 0n).toString());
-  const counts = t ? ["healthy", "watch", "at_risk", "critical"]
+  const counts = t ? ["healthy", "watch", "at_risk", "critical", "unknown"]
     .map((s) => `${t.statusCounts[s] ?? 0n} ${s.replace("_", " ")}`).join(", ") : "";
   return h("tr", { class: "totals", "data-testid": "totals" },
     h("td", {}, `${t?.teams ?? 0n} active teams`), h("td", { colspan: 2, "data-testid": "status-counts" }, counts),
