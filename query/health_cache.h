@@ -26,8 +26,10 @@
 namespace talentflow::query {
 
 struct HealthCacheOptions {
-  // Most team healths kept over all parts; the least recently used parts go first. 0 turns the
-  // cache off (every read computes). Default: 20000 (a 200-team org at 100 as-of days).
+  // Most team healths kept over all parts, each part counting one more for itself (so parts of
+  // partitions holding none of an org's teams are bounded too); the least recently used parts go
+  // first. 0 turns the cache off (every read computes). Default: 20000 (a 200-team org on 12
+  // partitions at about 90 as-of days).
   int64_t max_teams = 20000;
 };
 
@@ -61,8 +63,7 @@ class HealthCache {
   // beyond max_teams. REQUIRES: mu_ held.
   void PutLocked(const Key& key, const v1::PartitionOffset& offset,
                  std::shared_ptr<const std::vector<v1::TeamHealth>> teams);
-  // What a part counts against max_teams: its teams, and one for the entry itself (so parts of
-  // partitions without a team of the org are bounded too).
+  // What a part counts against max_teams: its teams, and one for the entry itself.
   static int64_t Weight(const Part& part) { return static_cast<int64_t>(part.teams->size()) + 1; }
 
   const HealthCacheOptions options_;
