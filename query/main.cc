@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   std::string instance_id = EnvOr("TALENTFLOW_INSTANCE_ID", "");
   std::string peer_ca = EnvOr("TALENTFLOW_PEER_TLS_CA", "");
   std::string aliases_path = EnvOr("TALENTFLOW_ALIASES", "");
+  query::HealthCacheOptions cache;
+  cache.max_teams = std::atoll(EnvOr("TALENTFLOW_QUERY_HEALTH_CACHE_TEAMS", "20000").c_str());
   auto* serve = app.add_subcommand("serve", "serve the QueryService");
   serve->add_option("--db", options.db_path, "view database directory (env TALENTFLOW_DB; default $TALENTFLOW_HOME/views)");
   serve->add_flag("--read-only", options.read_only, "serve a database nobody writes (an audit snapshot or replay)");
@@ -66,6 +68,9 @@ int main(int argc, char** argv) {
   serve->add_option("--aliases", aliases_path,
                     "org/team aliases JSON, as ingest's: reads resolve the names the feed takes "
                     "(env TALENTFLOW_ALIASES)");
+  serve->add_option("--health-cache-teams", cache.max_teams,
+                    "team healths kept between org-wide reads (GetOrgSnapshot, ListTeams), least recently used "
+                    "dropped first; 0: none (env TALENTFLOW_QUERY_HEALTH_CACHE_TEAMS; default 20000)");
   ServerSecurityOptions security_options = ServerSecurityOptions::FromEnv();
   AddServerSecurityFlags(serve, &security_options);
   CLI11_PARSE(app, argc, argv);
@@ -125,7 +130,7 @@ int main(int argc, char** argv) {
   query::ViewSource source(options);
   source.Start();
   query::QueryServiceImpl service(&source, options.read_only ? query::LogEndsFn() : query::MakeLogEnds(kafka),
-                                  security->gate.get(), router.get());
+                                  security->gate.get(), router.get(), cache);
   rpc::EnableHealthAndReflection();  // health and reflection stay open (no token needed)
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, security->credentials);
@@ -150,6 +155,12 @@ int main(int argc, char** argv) {
       .Add([&] { return source.catch_ups(); });
   metrics.AddCounter("talentflow_query_watermark_version", "times the views' watermark moved")
       .Add([&] { return source.version(); });
+  metrics.AddCounter("talentflow_query_health_cache_hits_total", "team healths of org-wide reads taken from the cache")
+      .Add([&] { return service.health_cache().hits(); });
+  metrics.AddCounter("talentflow_query_health_cache_misses_total", "team healths of org-wide reads computed")
+      .Add([&] { return service.health_cache().misses(); });
+  metrics.AddGauge("talentflow_query_health_cache_teams", "team healths the cache keeps")
+      .Add([&] { return service.health_cache().teams(); });
   // Retractions whose target has not arrived in 7 days: most likely filed under the wrong team or
   // with a mistyped target id (`talentflowctl audit pending` lists them). Routed: this instance's
   // partitions only; sum the instances.

@@ -452,7 +452,7 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
       ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
-          ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, reader.OrgHealth(org, day));
+          ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, health_cache_.OrgHealth(reader, org, day));
           std::lock_guard<std::mutex> lock(mu);
           for (auto& t : all) {
             if (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, t.team()), reader.partition_count()))) {

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 
 #include "common/rpc/auth.h"
+#include "query/health_cache.h"
 #include "query/router.h"
 #include "query/view_source.h"
 #include "talentflow/v1/query.grpc.pb.h"
@@ -38,9 +39,18 @@ class QueryServiceImpl final : public v1::QueryService::Service {
  public:
   // Does not own `source`, `gate` or `router`. `log_ends` may be empty (lag is then reported as
   // unknown). A null `gate` admits every call without limit (tests, talentflowctl --db). A null
-  // `router`: this DB holds every partition (one instance, or a DB nobody writes).
-  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends, auth::CallGate* gate = nullptr, Router* router = nullptr)
-      : source_(source), log_ends_(std::move(log_ends)), gate_(gate != nullptr ? gate : &open_gate_), router_(router) {}
+  // `router`: this DB holds every partition (one instance, or a DB nobody writes). Org-wide reads
+  // keep teams' healths in a HealthCache with `cache` options.
+  QueryServiceImpl(ViewSource* source, LogEndsFn log_ends, auth::CallGate* gate = nullptr, Router* router = nullptr,
+                   HealthCacheOptions cache = {})
+      : source_(source),
+        log_ends_(std::move(log_ends)),
+        gate_(gate != nullptr ? gate : &open_gate_),
+        router_(router),
+        health_cache_(cache) {}
+
+  // The healths kept between org-wide reads (its counts go to /metrics).
+  const HealthCache& health_cache() const { return health_cache_; }
 
   grpc::Status GetTeamHealth(grpc::ServerContext* ctx, const v1::GetTeamHealthRequest* req,
                              v1::GetTeamHealthResponse* resp) override;
@@ -124,6 +134,7 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   auth::CallGate open_gate_;
   auth::CallGate* gate_;
   Router* router_;
+  HealthCache health_cache_;
 };
 
 }  // namespace talentflow::query

@@ -107,6 +107,11 @@ class Reader {
   // flows of the org with one range scan each, not team by team; half of the partitions on a
   // second thread.
   absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const std::string& org, int64_t as_of_day) const;
+  // OrgHealth of the partitions in [first, end) only, by team, into `out` (a team found in several
+  // of them is the later partition's): OrgHealth merges these in partition order. Reads records of
+  // those partitions only (query::HealthCache keeps a partition's part while its offset stands).
+  absl::Status OrgHealthOf(const std::string& org, int64_t as_of_day, int32_t first, int32_t end,
+                           std::map<std::string, v1::TeamHealth, std::less<>>& out) const;
   // The stored views of one team up to `as_of_day` (what ComputeHealth needs for any day up to
   // it). NotFound when the views hold no event of the team.
   absl::StatusOr<TeamInputs> Inputs(const std::string& org, const std::string& team, int64_t as_of_day) const;
@@ -147,9 +152,6 @@ class Reader {
   // returns fn's status, else the iterator's. Defined and used in reader.cc only.
   template <typename Fn>
   absl::Status WithIterator(Fn&& fn) const;
-  // OrgHealth of the partitions in [first, end), by team.
-  absl::Status OrgHealthOf(const std::string& org, int64_t as_of_day, int32_t first, int32_t end,
-                           std::map<std::string, v1::TeamHealth, std::less<>>& out) const;
   ViewStore* store_;
   const rocksdb::Snapshot* snapshot_;
   int32_t partitions_ = 0;

@@ -578,5 +578,55 @@ TEST_F(LiveQueryTest, HundredWatchersSeeADepartureWithinASecond) {
   for (auto& c : contexts) c->TryCancel();
 }
 
+// Snapshots interleaved with publishes to two teams in two partitions (openai/sora in 5,
+// openai/codex in 11: Kafka's murmur2 of the keys, worked out apart from the code): each answer of
+// the service, whose health cache keeps the untouched partition's teams, equals byte for byte a
+// fresh computation over the same views, and the cache did keep them.
+TEST_F(LiveQueryTest, CachedOrgSnapshotsEqualFreshOnesWhilePublishing) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string team = i % 2 == 0 ? "sora" : "codex";
+    v1::EventResult r = Publish(testing::Hire(absl::StrCat("c-", i), team, Day(2026, 2, 1), absl::StrCat("q", i)));
+    ASSERT_EQ(r.status(), v1::EventResult::STATUS_ACCEPTED);
+    ASSERT_EQ(r.records(0).partition(), team == "sora" ? 5 : 11);
+    v1::GetOrgSnapshotRequest req;
+    req.set_org("openai");
+    *req.mutable_as_of() = At(2026, 3, 1);
+    (*req.mutable_min_offsets()->mutable_offsets())[r.records(0).partition()] = r.records(0).offset();
+    v1::GetOrgSnapshotResponse resp;
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status st = served_->stub->GetOrgSnapshot(&c, req, &resp);
+    ASSERT_TRUE(st.ok()) << i << ": " << st.error_message();
+
+    // Nothing else is published meanwhile, so the views stay at the answer's watermark.
+    std::unique_ptr<ReadHandle> h = source_->Acquire().value();
+    for (const auto& pw : resp.watermark().partitions()) {
+      ASSERT_EQ(h->watermark().at(pw.partition()).next_offset(), pw.applied_offset()) << i;
+    }
+    std::vector<v1::TeamHealth> fresh = h->reader().OrgHealth("openai", 20513).value();  // 2026-03-01
+    ASSERT_EQ(resp.teams_size(), static_cast<int>(fresh.size())) << i;
+    for (size_t t = 0; t < fresh.size(); ++t) {
+      EXPECT_EQ(resp.teams(static_cast<int>(t)).SerializeAsString(), fresh[t].SerializeAsString())
+          << i << " " << fresh[t].team();
+    }
+  }
+  // Every snapshot after the first found the other team's partition unchanged: 19 teams kept;
+  // computed: sora once at first, then each snapshot's published team (19).
+  EXPECT_EQ(served_->service.health_cache().hits(), 19);
+  EXPECT_EQ(served_->service.health_cache().misses(), 20);
+  v1::GetOrgSnapshotRequest req;
+  req.set_org("openai");
+  *req.mutable_as_of() = At(2026, 3, 1);
+  v1::GetOrgSnapshotResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(served_->stub->GetOrgSnapshot(&c, req, &resp).ok());
+  ASSERT_EQ(resp.teams_size(), 2);
+  EXPECT_EQ(resp.teams(0).team(), "codex");
+  EXPECT_EQ(resp.teams(0).windows(1).hires(), 10);
+  EXPECT_EQ(resp.teams(1).team(), "sora");
+  EXPECT_EQ(resp.teams(1).windows(1).hires(), 10);
+  EXPECT_EQ(resp.teams(1).headcount(), 60);  // reported 50 on 2026-01-01, plus 10 hires
+}
+
 }  // namespace
 }  // namespace talentflow::query
