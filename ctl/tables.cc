@@ -630,8 +630,13 @@ std::string MoveText(const v1::PersonMove& m) {
   }
 }
 
-std::string CorroborationText(const v1::PersonMove& m) {
-  return m.corroborated() ? absl::StrCat("yes: ", absl::StrJoin(m.corroborated_by(), ", ")) : "no";
+// The status and, for an applied move, whether it is corroborated and why: "applied, corroborated
+// (2 outlets, confirmed)", "applied, not corroborated", "retracted".
+std::string MoveStatus(const v1::PersonMove& m) {
+  std::string out = EntryStatus(m.status());
+  if (m.corroborated()) return absl::StrCat(out, ", corroborated (", absl::StrJoin(m.corroborated_by(), ", "), ")");
+  if (m.status() == v1::EVENT_STATUS_APPLIED) absl::StrAppend(&out, ", not corroborated");
+  return out;
 }
 
 std::string MoveDate(const v1::PersonMove& m) {
@@ -646,19 +651,20 @@ std::string RenderPerson(const v1::GetPersonResponse& person, int width) {
   if (!p.title().empty()) absl::StrAppend(&out, ", ", p.title());
   if (p.seniority() != v1::SENIORITY_UNSPECIFIED) absl::StrAppend(&out, ", ", EnumWord(v1::Seniority_Name(p.seniority()), "SENIORITY_"));
   out = FitScreen(Clean(out), width) + "\n";
+  // Wrapped rather than cut: every value says where the person went or where the claim came from;
+  // the date and id are never cut (the id is what `event` and `retract` take).
   Table table({{"date"},
-               {"org/team", Align::kLeft, 12},
-               {"move", Align::kLeft, 14},
-               {"confidence"},
-               {"outlets", Align::kLeft, 10, 2, 1, /*wrap=*/true},
-               {"status"},
-               {"corroborated", Align::kLeft, 12, 2, 1, /*wrap=*/true},
+               {"org/team", Align::kLeft, 11, 2, 0, /*wrap=*/true},
+               {"move", Align::kLeft, 16, 2, 0, /*wrap=*/true},
+               {"evidence", Align::kLeft, 11, 2, 1, /*wrap=*/true},
+               {"status", Align::kLeft, 14, 2, 1, /*wrap=*/true},
                {"id"}});
   for (const auto& m : person.moves()) {
-    table.AddRow({MoveDate(m), absl::StrCat(m.org(), "/", m.team()), MoveText(m),
-                  EnumWord(v1::Confidence_Name(m.confidence()), "CONFIDENCE_"),
-                  m.outlets().empty() ? "-" : absl::StrJoin(m.outlets(), ", "), EntryStatus(m.status()),
-                  CorroborationText(m), m.event_id()});
+    std::string evidence = EnumWord(v1::Confidence_Name(m.confidence()), "CONFIDENCE_");
+    if (evidence == "unspecified") evidence = "-";
+    absl::StrAppend(&evidence, ": ", m.outlets().empty() ? "no outlet" : absl::StrJoin(m.outlets(), ", "));
+    table.AddRow({MoveDate(m), absl::StrCat(m.org(), "/", m.team()), MoveText(m), evidence, MoveStatus(m),
+                  m.event_id()});
   }
   out += table.Render(false, width);
   for (const auto& c : person.counterparts()) {
@@ -672,12 +678,11 @@ std::string RenderPerson(const v1::GetPersonResponse& person, int width) {
 }
 
 std::string RenderPeople(const v1::ListPeopleResponse& people, int width) {
-  Table table({{"person", Align::kLeft, 12},
+  Table table({{"person", Align::kLeft, 12, 2, 0, /*wrap=*/true},
                {"date"},
-               {"team"},
-               {"move", Align::kLeft, 14},
-               {"status"},
-               {"corroborated", Align::kLeft, 12, 2, 1, /*wrap=*/true},
+               {"team", Align::kLeft, 8},
+               {"move", Align::kLeft, 16, 2, 0, /*wrap=*/true},
+               {"status", Align::kLeft, 14, 2, 1, /*wrap=*/true},
                {"id"}});
   for (const auto& row : people.people()) {
     bool first = true;
@@ -685,8 +690,7 @@ std::string RenderPeople(const v1::ListPeopleResponse& people, int width) {
       std::string who;
       if (first) who = row.name().empty() ? row.person_id() : row.name();
       if (first && !row.name().empty() && !row.person_id().empty()) absl::StrAppend(&who, " (", row.person_id(), ")");
-      table.AddRow({first ? Cell(who) : Cell(""), MoveDate(m), m.team(), MoveText(m), EntryStatus(m.status()),
-                    CorroborationText(m), m.event_id()});
+      table.AddRow({first ? Cell(who) : Cell(""), MoveDate(m), m.team(), MoveText(m), MoveStatus(m), m.event_id()});
       first = false;
     }
   }
