@@ -88,7 +88,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                           std::map<std::string, int64_t>* orgs, v1::Watermark* watermark);
 
   // The moves (people.h MovesOf) of every history record for which `keep` holds, gathered from
-  // every owner when routed (`remote` asks one owner and appends its moves); unlinked.
+  // every owner when routed (`remote` asks one owner and appends its moves); unlinked. Every kept
+  // record's bytes contain `needle` (the person id, the org): the others are skipped unparsed.
   absl::Status GatherMoves(grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min,
                            v1::Watermark* watermark, absl::string_view needle,
                            absl::FunctionRef<bool(const v1::Event&)> keep,
