@@ -1,4 +1,5 @@
-// talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, watch, orgs, lag.
+// talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, person, people,
+// watch, orgs, lag.
 #include <unistd.h>
 
 #include <iostream>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "common/base/process.h"
+#include "common/base/status.h"
 #include "ctl/cli.h"
 #include "ctl/cli_flags.h"
 #include "ctl/explain.h"
@@ -141,6 +143,41 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         return RunEvents(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<PersonOptions>>();
+    auto* person = app.add_subcommand("person", "one person's moves across orgs, with their evidence (GetPerson)");
+    person->add_option("id", cmd->options.person_id, "the person's id (the feed's person.id)")
+        ->type_name("ID")
+        ->required();
+    AddReadFlags(person, &cmd->read);
+    context.OnRun(person, [&context, cmd] {
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunPerson(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<PeopleOptions>>();
+    auto* people = app.add_subcommand("people", "who moved into or out of an org or team, by person (ListPeople)");
+    AddParsed(people, "target", "ORG[/TEAM]", &cmd->options.target,
+              [](const std::string& s) -> absl::StatusOr<TeamRef> {
+                if (s.find('/') != std::string::npos) return ParseTeamRef(s);
+                ASSIGN_OR_RETURN(std::string org, ParseOrg(s));
+                return TeamRef{std::move(org), ""};
+              },
+              "an org, or one team of it as org/team (slugs or names)")
+        ->type_name("ORG[/TEAM]")
+        ->required();
+    AddDate(people, "--from", &cmd->options.from, "first day (by effective time); default 364 days before --to");
+    AddDate(people, "--to", &cmd->options.to, "last day; default today");
+    AddReadFlags(people, &cmd->read);
+    context.OnRun(people, [&context, cmd] {
+      if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunPeople(cmd->options, read, stub, std::cout, std::cerr);
       });
     });
   }

@@ -580,4 +580,52 @@ int RunOrgs(const ReadOptions& read, v1::QueryService::StubInterface& stub, std:
   return Emit(read, resp, [&] { return RenderOrgs(resp, read.width); }, [&] { return OrgsCsv(resp); }, out, err);
 }
 
+int RunPerson(const PersonOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err) {
+  v1::GetPersonRequest req;
+  req.set_person_id(options.person_id);
+  SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetPersonResponse resp;
+  if (grpc::Status s = stub.GetPerson(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  std::vector<const v1::PersonMove*> moves;
+  for (const auto& m : resp.moves()) moves.push_back(&m);
+  return Emit(read, resp, [&] { return RenderPerson(resp, read.width); }, [&] { return MovesCsv(moves); }, out, err);
+}
+
+int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err) {
+  v1::ListPeopleRequest req;
+  req.set_org(options.target.org);
+  req.set_team(options.target.team);
+  if (options.from) *req.mutable_from() = *options.from;
+  if (options.to) *req.mutable_to() = *options.to;
+  req.set_page_size(options.page_size);
+  SetMinOffsets(read, req.mutable_min_offsets());
+  req.set_max_lag(read.max_lag);
+  v1::ListPeopleResponse all;  // every page; the watermark of the last
+  do {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, read.timeout);
+    v1::ListPeopleResponse page;
+    if (grpc::Status s = stub.ListPeople(&ctx, req, &page); !s.ok()) return ReportError(s, err);
+    if (!page.next_page_token().empty() && page.next_page_token() == req.page_token()) {
+      return ReportError(RepeatedToken("ListPeople"), err);
+    }
+    for (auto& p : *page.mutable_people()) *all.add_people() = std::move(p);
+    *all.mutable_watermark() = page.watermark();
+    if (all.people().empty()) all.set_latest_move_day(page.latest_move_day());
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  std::vector<const v1::PersonMove*> moves;
+  for (const auto& row : all.people()) {
+    for (const auto& m : row.moves()) moves.push_back(&m);
+  }
+  return Emit(read, all, [&] {
+    return all.people().empty() ? WhyNoPeople(req, all.latest_move_day()) : RenderPeople(all, read.width);
+  }, [&] { return MovesCsv(moves); }, out, err);
+}
+
 }  // namespace talentflow::ctl

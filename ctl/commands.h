@@ -182,6 +182,27 @@ struct EventsOptions {
 int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
               std::ostream& out, std::ostream& err);
 
+struct PersonOptions {
+  std::string person_id;
+};
+// GetPerson.
+int RunPerson(const PersonOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err);
+
+struct PeopleOptions {
+  // The org, and optionally one of its teams (team empty: the whole org).
+  TeamRef target;
+  // Default (server): 364 days before `to`.
+  std::optional<google::protobuf::Timestamp> from;
+  // Default (server): today.
+  std::optional<google::protobuf::Timestamp> to;
+  // People per call. Default: 1000 (the most the server allows).
+  int32_t page_size = 1000;
+};
+// ListPeople, every page. An empty answer says why (the range, and the latest move of the org).
+int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+              std::ostream& out, std::ostream& err);
+
 struct WatchOptions {
   WatchTarget target;
   // Clear the screen before each table (for a terminal). Default: false.

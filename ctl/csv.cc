@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/base/time_util.h"
 #include "views/health.h"
@@ -128,6 +129,31 @@ std::string WatermarkCsv(const v1::Watermark& watermark) {
 std::string OrgsCsv(const v1::ListOrgsResponse& orgs) {
   std::string out = CsvRow({"org", "teams"});
   for (const auto& o : orgs.orgs()) out += CsvRow({o.org(), absl::StrCat(o.teams())});
+  return out;
+}
+
+std::string MovesCsv(const std::vector<const v1::PersonMove*>& moves) {
+  std::string out = CsvRow({"person_id", "person_name", "org", "team", "kind", "effective_date", "date_precision",
+                            "from_org", "from_team", "to_org", "to_team", "confidence", "outlets", "status",
+                            "corroborated", "corroborated_by", "counterpart_event_id", "counterpart_outlets",
+                            "event_id", "note"});
+  for (const v1::PersonMove* m : moves) {
+    const char* kind = m->kind() == v1::MOVE_KIND_HIRE            ? "hire"
+                       : m->kind() == v1::MOVE_KIND_DEPARTURE       ? "departure"
+                       : m->kind() == v1::MOVE_KIND_TRANSFER_IN     ? "transferIn"
+                       : m->kind() == v1::MOVE_KIND_TRANSFER_OUT    ? "transferOut"
+                                                                    : "";
+    out += CsvRow({m->person().id(), m->person().name(), m->org(), m->team(), kind,
+                   m->has_effective_time() ? FormatDay(DayOf(m->effective_time())) : "",
+                   EnumText(m->date_precision(), [](v1::DatePrecision p) { return v1::DatePrecision_Name(p); }),
+                   m->from_org(), m->from_team(), m->to_org(), m->to_team(),
+                   EnumText(m->confidence(), [](v1::Confidence c) { return v1::Confidence_Name(c); }),
+                   absl::StrJoin(m->outlets(), " | "),
+                   EnumText(m->status(), [](v1::EventStatus s) { return v1::EventStatus_Name(s); }),
+                   m->corroborated() ? "true" : "false", absl::StrJoin(m->corroborated_by(), "; "),
+                   m->counterpart_event_id(), absl::StrJoin(m->counterpart_outlets(), " | "), m->event_id(),
+                   m->note()});
+  }
   return out;
 }
 

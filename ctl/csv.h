@@ -40,4 +40,10 @@ std::string WatermarkCsv(const v1::Watermark& watermark);
 // Orgs: org,teams.
 std::string OrgsCsv(const v1::ListOrgsResponse& orgs);
 
+// Moves (person, people), one row per move: person_id,person_name,org,team,kind,effective_date,
+// date_precision,from_org,from_team,to_org,to_team,confidence,outlets,status,corroborated,
+// corroborated_by,counterpart_event_id,counterpart_outlets,event_id,note. kind is the payload's feed
+// name (hire, departure, transferIn, transferOut); outlets joined by " | ", corroborated_by by "; ".
+std::string MovesCsv(const std::vector<const v1::PersonMove*>& moves);
+
 }  // namespace talentflow::ctl

@@ -203,6 +203,20 @@ std::string WhyNoFlows(const v1::GetTalentFlowsRequest& req, const std::string& 
   return out + "\n";
 }
 
+std::string WhyNoPeople(const v1::ListPeopleRequest& req, const std::string& latest_move_day) {
+  // The server's defaults: `to` today, `from` the 365 days ending on it.
+  const int64_t to = req.has_to() ? DayOf(req.to()) : DayOf(absl::Now());
+  const int64_t from = req.has_from() ? DayOf(req.from()) : to - 364;
+  std::string out = absl::StrCat("No one moved into or out of ", req.org());
+  if (!req.team().empty()) absl::StrAppend(&out, " (team ", req.team(), ")");
+  absl::StrAppend(&out, " from ", FormatDay(from), " to ", FormatDay(to));
+  if (latest_move_day.empty()) return absl::StrCat(out, "; no move is filed under it\n");
+  absl::StrAppend(&out, "; the latest move is effective ", latest_move_day);
+  if (latest_move_day < FormatDay(from)) absl::StrAppend(&out, " (try --to ", latest_move_day, ")");
+  if (latest_move_day > FormatDay(to)) absl::StrAppend(&out, " (try --from ", latest_move_day, ")");
+  return out + "\n";
+}
+
 std::string WhyTrendIsFlat(const std::string& org, const std::string& team, const v1::GetTeamTrendResponse& trend) {
   if (trend.points().empty()) return "";
   for (const auto& p : trend.points()) {

@@ -83,6 +83,12 @@ std::string WhyNoEvents(const v1::ListEventsRequest& req, const std::string& lat
 // them (unset: the server's defaults, 12 months to today).
 std::string WhyNoFlows(const v1::GetTalentFlowsRequest& req, const std::string& latest_month);
 
+// Why a ListPeople answer is empty: "No one moved into or out of openai (team sora) from
+// 2025-12-05 to 2026-12-04; the latest move is effective 2026-03-27 (try --to 2026-03-27)", or
+// "…; no move is filed under it" when there never was one. `from`/`to` as the request had them
+// (unset: the server's defaults, the 365 days to today).
+std::string WhyNoPeople(const v1::ListPeopleRequest& req, const std::string& latest_move_day);
+
 // Set when a trend has no hire or departure at any point: "No hires or departures of openai/sora
 // from 2026-09-06 to 2026-12-04; the latest event of the team is effective 2026-03-01 (try --to
 // 2026-03-01)". Empty otherwise.

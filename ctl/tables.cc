@@ -269,11 +269,10 @@ void AddTeamRow(Table& table, const v1::TeamHealth& h) {
                 BudgetName(h.budget()), ScoreCell(h.score(), h.status()), StatusCell(h)});
 }
 
-// "2026-02-10", "2026-02" or "2026-Q1", by the event's date precision.
-std::string EffectiveDate(const v1::Event& e) {
-  if (!e.has_effective_time()) return "-";
-  const std::string day = FormatDay(DayOf(e.effective_time()));
-  switch (e.date_precision()) {
+// "2026-02-10", "2026-02" or "2026-Q1", by `precision`.
+std::string DateAt(const google::protobuf::Timestamp& t, v1::DatePrecision precision) {
+  const std::string day = FormatDay(DayOf(t));
+  switch (precision) {
     case v1::DATE_PRECISION_MONTH:
       return day.substr(0, 7);
     case v1::DATE_PRECISION_QUARTER:
@@ -281,6 +280,11 @@ std::string EffectiveDate(const v1::Event& e) {
     default:
       return day;
   }
+}
+
+// "2026-02-10", "2026-02" or "2026-Q1", by the event's date precision.
+std::string EffectiveDate(const v1::Event& e) {
+  return e.has_effective_time() ? DateAt(e.effective_time(), e.date_precision()) : "-";
 }
 
 std::string EventType(const v1::Event& e) {
@@ -605,6 +609,92 @@ std::string RenderWatch(const std::string& org, const std::map<std::string, v1::
   google::protobuf::RepeatedPtrField<v1::TeamHealth> teams;
   for (const auto& [team, h] : latest) *teams.Add() = h;
   return FitScreen(Clean(title), width) + "\n" + RenderTeamList(teams, color, width);
+}
+
+namespace {
+
+// "departure to google-deepmind", "hire from meta", "transfer to team chatgpt"; an unknown org is
+// left out ("departure").
+std::string MoveText(const v1::PersonMove& m) {
+  switch (m.kind()) {
+    case v1::MOVE_KIND_HIRE:
+      return m.from_org().empty() ? "hire" : absl::StrCat("hire from ", m.from_org());
+    case v1::MOVE_KIND_DEPARTURE:
+      return m.to_org().empty() ? "departure" : absl::StrCat("departure to ", m.to_org());
+    case v1::MOVE_KIND_TRANSFER_IN:
+      return absl::StrCat("transfer from team ", m.from_team());
+    case v1::MOVE_KIND_TRANSFER_OUT:
+      return absl::StrCat("transfer to team ", m.to_team());
+    default:
+      return "-";
+  }
+}
+
+// The status and, for an applied move, whether it is corroborated and why: "applied, corroborated
+// (2 outlets, confirmed)", "applied, not corroborated", "retracted".
+std::string MoveStatus(const v1::PersonMove& m) {
+  std::string out = EntryStatus(m.status());
+  if (m.corroborated()) return absl::StrCat(out, ", corroborated (", absl::StrJoin(m.corroborated_by(), ", "), ")");
+  if (m.status() == v1::EVENT_STATUS_APPLIED) absl::StrAppend(&out, ", not corroborated");
+  return out;
+}
+
+std::string MoveDate(const v1::PersonMove& m) {
+  return m.has_effective_time() ? DateAt(m.effective_time(), m.date_precision()) : "-";
+}
+
+}  // namespace
+
+std::string RenderPerson(const v1::GetPersonResponse& person, int width) {
+  const v1::Person& p = person.person();
+  std::string out = p.name().empty() ? person.person_id() : absl::StrCat(p.name(), " (", person.person_id(), ")");
+  if (!p.title().empty()) absl::StrAppend(&out, ", ", p.title());
+  if (p.seniority() != v1::SENIORITY_UNSPECIFIED) absl::StrAppend(&out, ", ", EnumWord(v1::Seniority_Name(p.seniority()), "SENIORITY_"));
+  out = FitScreen(Clean(out), width) + "\n";
+  // Wrapped rather than cut: every value says where the person went or where the claim came from;
+  // the date and id are never cut (the id is what `event` and `retract` take).
+  Table table({{"date"},
+               {"org/team", Align::kLeft, 11, 2, 0, /*wrap=*/true},
+               {"move", Align::kLeft, 16, 2, 0, /*wrap=*/true},
+               {"evidence", Align::kLeft, 11, 2, 1, /*wrap=*/true},
+               {"status", Align::kLeft, 14, 2, 1, /*wrap=*/true},
+               {"id"}});
+  for (const auto& m : person.moves()) {
+    std::string evidence = EnumWord(v1::Confidence_Name(m.confidence()), "CONFIDENCE_");
+    if (evidence == "unspecified") evidence = "-";
+    absl::StrAppend(&evidence, ": ", m.outlets().empty() ? "no outlet" : absl::StrJoin(m.outlets(), ", "));
+    table.AddRow({MoveDate(m), absl::StrCat(m.org(), "/", m.team()), MoveText(m), evidence, MoveStatus(m),
+                  m.event_id()});
+  }
+  out += table.Render(false, width);
+  for (const auto& c : person.counterparts()) {
+    absl::StrAppend(&out, "counterpart: ", c.out_event_id(), " -> ", c.in_event_id(), " (", c.days_apart(),
+                    c.days_apart() == 1 ? " day" : " days", " apart)\n");
+  }
+  for (const auto& m : person.moves()) {
+    if (!m.note().empty()) absl::StrAppend(&out, m.event_id(), ": ", Clean(m.note()), "\n");
+  }
+  return out;
+}
+
+std::string RenderPeople(const v1::ListPeopleResponse& people, int width) {
+  Table table({{"person", Align::kLeft, 12, 2, 0, /*wrap=*/true},
+               {"date"},
+               {"team", Align::kLeft, 8},
+               {"move", Align::kLeft, 16, 2, 0, /*wrap=*/true},
+               {"status", Align::kLeft, 14, 2, 1, /*wrap=*/true},
+               {"id"}});
+  for (const auto& row : people.people()) {
+    bool first = true;
+    for (const auto& m : row.moves()) {
+      std::string who;
+      if (first) who = row.name().empty() ? row.person_id() : row.name();
+      if (first && !row.name().empty() && !row.person_id().empty()) absl::StrAppend(&who, " (", row.person_id(), ")");
+      table.AddRow({first ? Cell(who) : Cell(""), MoveDate(m), m.team(), MoveText(m), MoveStatus(m), m.event_id()});
+      first = false;
+    }
+  }
+  return table.Render(false, width);
 }
 
 }  // namespace talentflow::ctl

@@ -75,4 +75,15 @@ std::string RenderWatermark(const v1::Watermark& watermark);
 std::string RenderWatch(const std::string& org, const std::map<std::string, v1::TeamHealth>& latest,
                         const v1::Watermark& watermark, bool color, int width = kScreenWidth);
 
+// GetPerson: a title (name, id, title, seniority), then one row per move in time order: date (at
+// its precision), org/team, the move ("departure to google-deepmind"), evidence (confidence and
+// the story's outlets: "reported: Bloomberg, Reuters"), status with corroboration ("applied,
+// corroborated (2 outlets, counterpart evt-…)", "applied, not corroborated", "retracted") and event
+// id (never cut; long values wrap); then one line per counterpart and one per move with a note.
+std::string RenderPerson(const v1::GetPersonResponse& person, int width = kScreenWidth);
+
+// ListPeople: one row per move, grouped by person (named on their first row): person, date, team,
+// move, status with corroboration (as RenderPerson), event id.
+std::string RenderPeople(const v1::ListPeopleResponse& people, int width = kScreenWidth);
+
 }  // namespace talentflow::ctl

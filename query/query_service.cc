@@ -24,6 +24,7 @@
 #include "common/rpc/serve.h"
 #include "query/names.h"
 #include "query/pending_retractions.h"
+#include "query/people.h"
 #include "views/keys.h"
 
 namespace talentflow::query {
@@ -935,6 +936,165 @@ grpc::Status QueryServiceImpl::ListOrgs(grpc::ServerContext* ctx, const v1::List
       o->set_org(org);
       o->set_teams(teams);
     }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status QueryServiceImpl::GatherMoves(
+    grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min, v1::Watermark* watermark,
+    absl::string_view needle, absl::FunctionRef<bool(const v1::Event&)> keep,
+    absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* part, std::vector<v1::PersonMove>* moves)>
+        remote,
+    std::vector<v1::PersonMove>* moves) {
+  std::mutex mu;  // guards `moves` while parts arrive
+  return Gather(
+      ctx, max_lag, min, watermark,
+      [&](const Scope& scope, v1::Watermark* part) {
+        return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
+          std::vector<v1::HistoryEntry> entries;
+          RETURN_IF_ERROR(reader.ForEachHistory(scope ? &*scope : nullptr, [&](int32_t, absl::string_view bytes) {
+            // No person index: every record is read, and those whose bytes lack the needle (most)
+            // are skipped unparsed.
+            if (!absl::StrContains(bytes, needle)) return;
+            v1::HistoryEntry e;
+            if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !keep(e.event())) return;
+            entries.push_back(std::move(e));
+          }));
+          std::vector<v1::PersonMove> found = MovesOf(entries);
+          std::lock_guard<std::mutex> lock(mu);
+          for (auto& m : found) moves->push_back(std::move(m));
+          return absl::OkStatus();
+        });
+      },
+      [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
+        std::vector<v1::PersonMove> theirs;
+        RETURN_IF_ERROR(remote(target, part, &theirs));
+        std::lock_guard<std::mutex> lock(mu);
+        for (auto& m : theirs) moves->push_back(std::move(m));
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::GetPersonRequest* req,
+                                         v1::GetPersonResponse* resp) {
+  return Serve(*ctx, [&]() -> absl::Status {
+    const std::string& id = req->person_id();
+    if (id.empty()) return absl::InvalidArgumentError("person_id: required");
+    std::vector<v1::PersonMove> moves;
+    RETURN_IF_ERROR(GatherMoves(
+        ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(), id,
+        [&](const v1::Event& e) { return e.person().id() == id && IsMove(e); },
+        [&](const Router::Target& target, v1::Watermark* part, std::vector<v1::PersonMove>* theirs) -> absl::Status {
+          v1::GetPersonResponse r;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetPerson, *ctx, target.address, target.partitions, *req, &r));
+          for (auto& m : *r.mutable_moves()) theirs->push_back(std::move(m));
+          *part = r.watermark();
+          return absl::OkStatus();
+        },
+        &moves));
+    if (moves.empty()) {
+      // A forwarded call answers for its own partitions; the gathering instance decides.
+      if (router_ != nullptr && Router::IsForwarded(*ctx)) return absl::OkStatus();
+      return absl::NotFoundError(absl::StrCat("person ", id, " not found: no move in any team's history has this person.id",
+                                              PersonSuggestion(id)));
+    }
+    resp->set_person_id(id);
+    for (auto& c : LinkMoves(moves)) *resp->add_counterparts() = std::move(c);
+    for (auto& m : moves) {
+      const v1::Person& p = m.person();
+      if (!p.name().empty()) resp->mutable_person()->set_name(p.name());
+      if (!p.title().empty()) resp->mutable_person()->set_title(p.title());
+      if (p.seniority() != v1::SENIORITY_UNSPECIFIED) resp->mutable_person()->set_seniority(p.seniority());
+      *resp->add_moves() = std::move(m);
+    }
+    resp->mutable_person()->set_id(id);
+    return absl::OkStatus();
+  });
+}
+
+std::string QueryServiceImpl::PersonSuggestion(const std::string& id) {
+  // Only for a NotFound answer, so a second scan is affordable; this DB's partitions only.
+  absl::StatusOr<std::unique_ptr<ReadHandle>> h = source_->Acquire();
+  if (!h.ok()) return "";
+  std::set<std::string> ids;
+  const absl::Status s = (*h)->reader().ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
+    v1::HistoryEntry e;
+    if (e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) && !e.event().person().id().empty()) {
+      ids.insert(e.event().person().id());
+    }
+  });
+  if (!s.ok()) return "";
+  return DidYouMean(NearestNames(id, std::vector<std::string>(ids.begin(), ids.end())));
+}
+
+grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::ListPeopleRequest* req,
+                                          v1::ListPeopleResponse* resp) {
+  return Serve(*ctx, [&]() -> absl::Status {
+    const std::string& org = req->org();
+    const std::string& team = req->team();
+    RETURN_IF_ERROR(CheckSlug(org, "org"));
+    if (!team.empty()) RETURN_IF_ERROR(CheckSlug(team, "team"));
+    ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
+    ASSIGN_OR_RETURN(const int page_size, PageSize(req->page_size(), 100, 1000));
+    std::string after;
+    if (!req->page_token().empty()) {
+      if (!absl::StartsWith(req->page_token(), "person:")) {
+        return absl::InvalidArgumentError("page_token: not a token from a previous ListPeople response");
+      }
+      after = req->page_token().substr(7);
+    }
+    std::vector<v1::PersonMove> moves;
+    // The org's moves and those filed elsewhere that name it (their counterparts: a hire at B from
+    // the org, a departure to it).
+    RETURN_IF_ERROR(GatherMoves(
+        ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(), org,
+        [&](const v1::Event& e) {
+          return IsMove(e) && (e.org() == org || (e.has_hire() && e.hire().from_org() == org) ||
+                               (e.has_departure() && e.departure().destination_org() == org));
+        },
+        [&](const Router::Target& target, v1::Watermark* part, std::vector<v1::PersonMove>* theirs) -> absl::Status {
+          v1::ListPeopleResponse r;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::ListPeople, *ctx, target.address, target.partitions, *req, &r));
+          for (auto& row : *r.mutable_people()) {
+            for (auto& m : *row.mutable_moves()) theirs->push_back(std::move(m));
+          }
+          *part = r.watermark();
+          return absl::OkStatus();
+        },
+        &moves));
+    if (router_ != nullptr && Router::IsForwarded(*ctx)) {
+      // A forwarded part returns every move it found, unfiltered and unpaged, in one row: the
+      // gathering instance links them across parts, then filters and pages.
+      v1::PersonRow* row = resp->add_people();
+      for (auto& m : moves) *row->add_moves() = std::move(m);
+      return absl::OkStatus();
+    }
+    LinkMoves(moves);
+    std::map<std::string, v1::PersonRow> rows;
+    std::string latest;  // YYYY-MM-DD
+    for (auto& m : moves) {
+      const bool filed_here =
+          m.org() == org && (team.empty() ? m.kind() == v1::MOVE_KIND_HIRE || m.kind() == v1::MOVE_KIND_DEPARTURE
+                                          : m.team() == team);
+      if (!filed_here) continue;
+      const int64_t day = DayOf(m.effective_time());
+      latest = std::max(latest, FormatDay(day));
+      if (day < days.from || day > days.to) continue;
+      const std::string key = PersonKey(m.person());
+      if (!after.empty() && key <= after) continue;
+      v1::PersonRow& row = rows[key];
+      row.set_person_id(m.person().id());
+      if (!m.person().name().empty()) row.set_name(m.person().name());
+      *row.add_moves() = std::move(m);
+    }
+    for (auto& [key, row] : rows) {
+      if (resp->people_size() == page_size) {
+        resp->set_next_page_token(absl::StrCat("person:", PersonKey(resp->people(page_size - 1).moves(0).person())));
+        break;
+      }
+      *resp->add_people() = std::move(row);
+    }
+    if (resp->people().empty() && after.empty()) resp->set_latest_move_day(latest);
     return absl::OkStatus();
   });
 }

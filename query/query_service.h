@@ -19,6 +19,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 #include "common/rpc/auth.h"
 #include "query/health_cache.h"
@@ -74,6 +75,10 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                                      v1::ListPendingRetractionsResponse* resp) override;
   grpc::Status ListOrgs(grpc::ServerContext* ctx, const v1::ListOrgsRequest* req,
                         v1::ListOrgsResponse* resp) override;
+  grpc::Status GetPerson(grpc::ServerContext* ctx, const v1::GetPersonRequest* req,
+                         v1::GetPersonResponse* resp) override;
+  grpc::Status ListPeople(grpc::ServerContext* ctx, const v1::ListPeopleRequest* req,
+                          v1::ListPeopleResponse* resp) override;
 
  private:
   // Admits the call as a reader and runs `body` (rpc::Serve).
@@ -86,10 +91,21 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   // "; did you mean …?" for an unknown `org` (or `team` of it, when not empty); "" when nothing
   // known is near or the names cannot be read.
   std::string Suggestion(grpc::ServerContext* ctx, const std::string& org, const std::string& team);
+  // "; did you mean …?" over the person ids of this DB's histories nearest to `id`; "" for none.
+  std::string PersonSuggestion(const std::string& id);
   // Every org with its team count (ListOrgs), gathered from every owner when routed.
   absl::Status GatherOrgs(grpc::ServerContext* ctx, const v1::MinOffsets& min, int64_t max_lag,
                           std::map<std::string, int64_t>* orgs, v1::Watermark* watermark);
 
+  // The moves (people.h MovesOf) of every history record for which `keep` holds, gathered from
+  // every owner when routed (`remote` asks one owner and appends its moves); unlinked. Every kept
+  // record's bytes contain `needle` (the person id, the org): the others are skipped unparsed.
+  absl::Status GatherMoves(grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min,
+                           v1::Watermark* watermark, absl::string_view needle,
+                           absl::FunctionRef<bool(const v1::Event&)> keep,
+                           absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* part,
+                                                          std::vector<v1::PersonMove>* moves)> remote,
+                           std::vector<v1::PersonMove>* moves);
   // Where a team's read is answered: `remote` (the owner's address), or here over `scope` (routed:
   // the team's partition only, which this instance serves).
   struct Route {

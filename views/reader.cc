@@ -392,6 +392,22 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::FindEvent(const std::strin
   return out;
 }
 
+absl::Status Reader::ForEachHistory(const std::set<int32_t>* only,
+                                    absl::FunctionRef<void(int32_t partition, absl::string_view bytes)> fn) const {
+  if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
+  return WithIterator([&](rocksdb::Iterator& it) -> absl::Status {
+    for (int32_t p = 0; p < partitions_; ++p) {
+      if (only != nullptr && !only->contains(p)) continue;
+      const std::string prefix = keys::PartitionPrefix(p) + keys::KindPrefix('h');
+      RETURN_IF_ERROR(ScanWith(it, prefix, PrefixEnd(prefix), [&](absl::string_view, absl::string_view v) {
+        fn(p, v);
+        return true;
+      }));
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<std::vector<v1::HistoryEntry>> Reader::PendingRetractions() const {
   if (partitions_ <= 0) return absl::UnavailableError("views not ready: no partition applied yet");
   std::vector<v1::HistoryEntry> out;

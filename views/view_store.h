@@ -8,10 +8,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "views/fold.h"
 #include "views/health.h"
@@ -139,6 +141,11 @@ class Reader {
   // The history records of the event `event_id` (the e/ index of every partition), by partition;
   // empty when no partition knows the id. An id is normally in one partition only.
   absl::StatusOr<std::vector<v1::HistoryEntry>> FindEvent(const std::string& event_id) const;
+  // Calls fn(partition, bytes of a HistoryEntry) for every history record of every partition (of
+  // `only`'s partitions when not null), by partition and then key; the bytes are valid only during
+  // the call. One scan of every team's history, for reads that have no index (GetPerson).
+  absl::Status ForEachHistory(const std::set<int32_t>* only,
+                              absl::FunctionRef<void(int32_t partition, absl::string_view bytes)> fn) const;
   // Every retraction still waiting for its target (the r/ keys of every partition), by partition
   // and then target id.
   absl::StatusOr<std::vector<v1::HistoryEntry>> PendingRetractions() const;

@@ -334,6 +334,43 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       EXPECT_TRUE(CoversAll(got.watermark(), ends));
     }
     EXPECT_EQ(event_partitions.size(), 12u);
+    // GetPerson and ListPeople read every history: gathered from the three owners, the same answer
+    // as one instance's (the moves of people in several partitions, linked after the gather).
+    std::set<std::string> people;
+    for (const auto& e : events) {
+      if (people.size() < 8 && !e.person().id().empty()) people.insert(e.person().id());
+    }
+    for (const auto& id : people) {
+      v1::GetPersonRequest req;
+      req.set_person_id(id);
+      v1::GetPersonResponse want, got;
+      if (!Call(reference.stub(), &v1::QueryService::Stub::GetPerson, req, &want).ok()) continue;
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::GetPerson, req, &got);
+      ASSERT_TRUE(s.ok()) << id << ": " << s.error_message();
+      EXPECT_TRUE(SameAnswer(want, got)) << id;
+      EXPECT_TRUE(CoversAll(got.watermark(), ends));
+    }
+    v1::GetPersonRequest nobody;
+    nobody.set_person_id("no-such-person");
+    v1::GetPersonResponse no_person;
+    EXPECT_EQ(Call(i->stub(), &v1::QueryService::Stub::GetPerson, nobody, &no_person).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    v1::ListPeopleRequest who;
+    who.set_org("org1");
+    who.mutable_from()->set_seconds(1704067200);  // 2024-01-01
+    who.mutable_to()->set_seconds(kAsOf);
+    who.set_page_size(200);
+    int people_pages = 0;
+    do {
+      v1::ListPeopleResponse want_page, got_page;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::ListPeople, who, &want_page).ok());
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::ListPeople, who, &got_page);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_GT(got_page.people_size(), 0);
+      EXPECT_TRUE(SameAnswer(want_page, got_page));
+      EXPECT_TRUE(CoversAll(got_page.watermark(), ends));
+      who.set_page_token(want_page.next_page_token());
+    } while (!who.page_token().empty() && ++people_pages < 20);
     v1::GetEventRequest no_event;
     no_event.set_event_id("no-such-event");
     v1::GetEventResponse no_record;
