@@ -13,6 +13,7 @@
 #include "projector/consumer.h"
 #include "query/query_service.h"
 #include "tests/common/pipeline.h"
+#include "tests/integration/served_query.h"
 
 namespace talentflow::query {
 namespace {
@@ -27,20 +28,6 @@ std::string TempDb(const std::string& name) {
   std::filesystem::remove_all(path);
   return path;
 }
-
-// An in-process gRPC server with the QueryService over `source`, and a stub to it.
-struct Served {
-  explicit Served(ViewSource* source) : service(source, {}) {
-    grpc::ServerBuilder b;
-    b.RegisterService(&service);
-    server = b.BuildAndStart();
-    stub = v1::QueryService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
-  }
-  ~Served() { server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
-  QueryServiceImpl service;
-  std::unique_ptr<grpc::Server> server;
-  std::unique_ptr<v1::QueryService::Stub> stub;
-};
 
 google::protobuf::Timestamp At(int y, int m, int d) { return ToTimestamp(Day(y, m, d)); }
 
