@@ -147,6 +147,26 @@ def test_event_by_id(tf):
     assert (record.event.org, record.event.team, record.status) == ("openai", "sora", event_pb2.EVENT_STATUS_RETRACTED)
 
 
+def test_person_transferred_from_sora_to_chatgpt(tf):
+    # evt-0053: Priyanka Sethuraman's transfer out of sora to chatgpt on 2026-02-18; the feed's transferOut also
+    # writes the transfer in at chatgpt (evt-0053.in), its counterpart, 0 days apart.
+    answer = tf.person("p-priyanka-sethuraman")
+    assert sorted((m.event_id, m.team, query_pb2.MoveKind.Name(m.kind)) for m in answer.moves) == [
+        ("evt-0053", "sora", "MOVE_KIND_TRANSFER_OUT"), ("evt-0053.in", "chatgpt", "MOVE_KIND_TRANSFER_IN")]
+    assert [(c.out_event_id, c.in_event_id, c.days_apart) for c in answer.counterparts] == [
+        ("evt-0053", "evt-0053.in", 0)]
+    with pytest.raises(talentflow.NotFound):
+        tf.person("p-nobody-at-all")
+
+
+def test_people_who_left_sora_on_18_and_19_february(tf):
+    # evt-0053 (Priyanka Sethuraman, transfer out, 02-18) and evt-0054 (Marcus Feld, departure, 02-19).
+    rows = tf.people("openai", "sora", from_="2026-02-18", to="2026-02-19").people
+    assert [r.person_id for r in rows] == ["p-marcus-feld", "p-priyanka-sethuraman"]
+    assert "evt-0054" in [m.event_id for m in rows[0].moves]
+    assert "evt-0053" in [m.event_id for m in rows[1].moves]
+
+
 def test_unknown_team_is_not_found_with_a_suggestion(tf):
     with pytest.raises(talentflow.NotFound) as info:
         tf.team_health("openai", "soraa")

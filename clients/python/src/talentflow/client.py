@@ -192,6 +192,26 @@ class Client:
         self._set_common(req, min_offsets=min_offsets)
         return self._call(self._query.GetEvent, req)
 
+    def person(self, person_id: str, min_offsets: Optional[OffsetsLike] = None, *,
+               max_lag: int = 0) -> query_pb2.GetPersonResponse:
+        """A person's moves across orgs by `person.id`, in time order (`.moves`: org/team, kind, date,
+        origin/destination, confidence, the story's outlets, status, counterpart, corroborated), and
+        `.counterparts` linking a departure (transfer out) to the hire (transfer in) it led to.
+        NotFound names the id."""
+        req = query_pb2.GetPersonRequest(person_id=person_id, max_lag=max_lag)
+        self._set_common(req, min_offsets=min_offsets)
+        return self._call(self._query.GetPerson, req)
+
+    def people(self, org: str, team: Optional[str] = None, from_: Optional[DateLike] = None,
+               to: Optional[DateLike] = None, min_offsets: Optional[OffsetsLike] = None, *,
+               max_lag: int = 0) -> query_pb2.ListPeopleResponse:
+        """Who moved into or out of `org` (or its `team`) by effective day from `from_` to `to` inclusive
+        (default the 365 days up to today), every page in one response: `.people` rows (person id, or the
+        name when the reports had none; their moves in the range, as person() gives them)."""
+        req = query_pb2.ListPeopleRequest(org=org, team=team or "", max_lag=max_lag)
+        self._set_common(req, from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
+        return self._all_pages(self._query.ListPeople, req, query_pb2.ListPeopleResponse(), "people")
+
     def orgs(self, min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.ListOrgsResponse:
         """Every org the views know (`.orgs`: org slug, number of teams)."""
         req = query_pb2.ListOrgsRequest(max_lag=max_lag)
@@ -299,7 +319,9 @@ class Client:
             page = self._call(method, request)
             getattr(merged, field).extend(getattr(page, field))
             merged.watermark.CopyFrom(page.watermark)
-            merged.latest_event_day = page.latest_event_day
+            for latest in ("latest_event_day", "latest_move_day"):  # why an empty answer is empty
+                if latest in merged.DESCRIPTOR.fields_by_name:
+                    setattr(merged, latest, getattr(page, latest))
             if not page.next_page_token:
                 return merged
             if page.next_page_token == request.page_token:
