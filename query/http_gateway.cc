@@ -295,7 +295,7 @@ absl::StatusOr<std::pair<std::string, int>> ParseHostPort(absl::string_view list
 }
 
 HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, HttpGatewayOptions options)
-    : channel_(std::move(channel)), stub_(channel_), options_(std::move(options)) {}
+    : stub_(std::move(channel)), options_(std::move(options)) {}
 
 HttpGateway::~HttpGateway() { Stop(); }
 
@@ -408,10 +408,14 @@ void HttpGateway::Static(const httplib::Request& req, httplib::Response& res) {
     return;
   }
   std::ifstream in(*file, std::ios::binary);
+  if (!in && absl::EndsWith(*file, "/index.html")) {  // a folder without a built page
+    res.status = 404;
+    res.set_content(kNotBuilt, "text/html; charset=utf-8");
+    return;
+  }
   if (!in) {
-    res.status = absl::EndsWith(*file, "/index.html") ? 404 : 403;
-    res.set_content(absl::EndsWith(*file, "/index.html") ? kNotBuilt : "cannot read the file\n",
-                    absl::EndsWith(*file, "/index.html") ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+    res.status = 403;
+    res.set_content("cannot read the file\n", "text/plain; charset=utf-8");
     return;
   }
   std::ostringstream body;

@@ -69,7 +69,6 @@ class HttpGateway {
   void Unary(const httplib::Request& req, httplib::Response& res);
   void Static(const httplib::Request& req, httplib::Response& res);
 
-  std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
   HttpGatewayOptions options_;
   std::mutex mu_;

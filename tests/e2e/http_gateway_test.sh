@@ -191,12 +191,7 @@ export TALENTFLOW_KAFKA_BROKERS=127.0.0.1:$kp  # the sample stack's broker, for 
 second=$!
 trap 'kill "$second" 2>/dev/null || true; cleanup' EXIT
 https=(curl -sS --cacert "$work/ca.crt")
-deadline=$((SECONDS + 30))
-until "${https[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null; do
-  kill -0 "$second" 2>/dev/null || fail "the second query service exited"
-  ((SECONDS < deadline)) || fail "the second query service did not answer /healthz within 30 s"
-  sleep 0.1
-done
+await_up "$second" "the second query service" --cacert "$work/ca.crt" "https://127.0.0.1:$bh/healthz" || fail "/healthz"
 ok "HTTPS /healthz without a token"
 bapi="https://127.0.0.1:$bh/talentflow.v1.QueryService"
 
@@ -283,12 +278,8 @@ sh client-pki.sh >>pki.log 2>&1 || fail "openssl: $(cat pki.log)"
   >"$work/query-c.log" 2>&1 &
 second=$!
 mtls=("${https[@]}" --cert client.crt --key client.key)
-deadline=$((SECONDS + 30))
-until "${mtls[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null; do
-  kill -0 "$second" 2>/dev/null || fail "the mTLS query service exited"
-  ((SECONDS < deadline)) || fail "the mTLS query service did not answer /healthz within 30 s"
-  sleep 0.1
-done
+await_up "$second" "the mTLS query service" --cacert "$work/ca.crt" --cert client.crt --key client.key \
+  "https://127.0.0.1:$bh/healthz" || fail "/healthz"
 "${https[@]}" -o /dev/null "https://127.0.0.1:$bh/healthz" 2>/dev/null && fail "mTLS: a client without a certificate got an answer"
 code=$(call "$bapi/GetTeamHealth" "$sora" --cacert ca.crt --cert client.crt --key client.key -H 'Authorization: Bearer read-token')
 [[ $code == 200 ]] || fail "mTLS GetTeamHealth: HTTP $code"

@@ -12,3 +12,15 @@ export TALENTFLOW_PROJECTOR_HTTP_PORT=$ph
 export TALENTFLOW_QUERY_LISTEN=127.0.0.1:$q TALENTFLOW_QUERY_HTTP_PORT=$qh
 cleanup() { "$root/deploy/down.sh" >/dev/null 2>&1 || true; rm -rf "$TALENTFLOW_HOME"; }
 trap cleanup EXIT
+
+# await_up PID WHAT CURL_ARGS...: returns once `curl -fsS -o /dev/null CURL_ARGS` answers; prints why
+# and returns 1 when process PID (the server WHAT) exits first or 30 s pass.
+await_up() {
+  local pid=$1 what=$2 deadline=$((SECONDS + 30))
+  shift 2
+  until curl -fsS -o /dev/null "$@" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "$what exited"; return 1; }
+    ((SECONDS < deadline)) || { echo "$what did not answer within 30 s"; return 1; }
+    sleep 0.1
+  done
+}

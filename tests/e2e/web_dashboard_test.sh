@@ -20,11 +20,8 @@ echo "dashboard $(printf %s "$TALENTFLOW_WEB_TOKEN" | sha256sum | cut -d' ' -f1)
   --tokens "$TALENTFLOW_HOME/tokens" --aliases "$root/deploy/aliases.json" >"$TALENTFLOW_HOME/logs/query-tokens.log" 2>&1 &
 token_query=$!
 trap 'kill $token_query 2>/dev/null; wait $token_query 2>/dev/null; cleanup' EXIT
-deadline=$((SECONDS + 30))
-until curl -fsS -o /dev/null "http://127.0.0.1:$tqh/healthz" 2>/dev/null; do
-  kill -0 $token_query 2>/dev/null && ((SECONDS < deadline)) || { cat "$TALENTFLOW_HOME/logs/query-tokens.log"; echo "FAIL: query with tokens"; exit 1; }
-  sleep 0.1
-done
+await_up $token_query "the query service with tokens" "http://127.0.0.1:$tqh/healthz" ||
+  { cat "$TALENTFLOW_HOME/logs/query-tokens.log"; echo "FAIL: query with tokens"; exit 1; }
 export TALENTFLOW_WEB_TOKEN TALENTFLOW_WEB_URL_TOKENS=http://127.0.0.1:$tqh
 export TALENTFLOW_INGEST_ADDR=127.0.0.1:$ig TALENTFLOW_QUERY_ADDR=127.0.0.1:$q
 export TALENTFLOW_CTL=$root/build/ctl/talentflowctl

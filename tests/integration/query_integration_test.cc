@@ -31,6 +31,18 @@ std::string TempDb(const std::string& name) {
 
 google::protobuf::Timestamp At(int y, int m, int d) { return ToTimestamp(Day(y, m, d)); }
 
+// GetOrgSnapshot of openai at `as_of` through `s`; fails the test when the call fails.
+v1::GetOrgSnapshotResponse OpenAiSnapshot(Served& s, const google::protobuf::Timestamp& as_of) {
+  v1::GetOrgSnapshotRequest req;
+  req.set_org("openai");
+  *req.mutable_as_of() = as_of;
+  v1::GetOrgSnapshotResponse resp;
+  grpc::ClientContext c;
+  const grpc::Status status = s.stub->GetOrgSnapshot(&c, req, &resp);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return resp;
+}
+
 // The sample feed's views, built once for the suite and served read-only.
 class SampleQueryTest : public ::testing::Test {
  protected:
@@ -81,12 +93,7 @@ TEST_F(SampleQueryTest, GetTeamHealthBeforeAndAfterTheTippingPoint) {
 
 TEST_F(SampleQueryTest, OrgSnapshotTotals) {
   Served s(source_);
-  v1::GetOrgSnapshotRequest req;
-  req.set_org("openai");
-  *req.mutable_as_of() = At(2026, 3, 1);
-  v1::GetOrgSnapshotResponse resp;
-  grpc::ClientContext c;
-  ASSERT_TRUE(s.stub->GetOrgSnapshot(&c, req, &resp).ok());
+  const v1::GetOrgSnapshotResponse resp = OpenAiSnapshot(s, At(2026, 3, 1));
   ASSERT_EQ(resp.teams_size(), 4);
   const auto& t = resp.totals();
   EXPECT_EQ(t.teams(), 4);
@@ -120,12 +127,7 @@ TEST_F(SampleQueryTest, OrgSnapshotTotals) {
 // 1980-01-01: all four are UNKNOWN, counted apart, and not a perfect 100.
 TEST_F(SampleQueryTest, OrgSnapshotBeforeAnyDataIsUnknown) {
   Served s(source_);
-  v1::GetOrgSnapshotRequest req;
-  req.set_org("openai");
-  *req.mutable_as_of() = At(1980, 1, 1);
-  v1::GetOrgSnapshotResponse resp;
-  grpc::ClientContext c;
-  ASSERT_TRUE(s.stub->GetOrgSnapshot(&c, req, &resp).ok());
+  const v1::GetOrgSnapshotResponse resp = OpenAiSnapshot(s, At(1980, 1, 1));
   ASSERT_EQ(resp.teams_size(), 4);
   for (const auto& team : resp.teams()) {
     EXPECT_EQ(team.status(), v1::HEALTH_STATUS_UNKNOWN) << team.team();
