@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <google/protobuf/util/json_util.h>
+#include <simdjson.h>
 
 #include "common/base/time_util.h"
 #include "common/base/utf8.h"
@@ -197,6 +198,14 @@ class Parser {
     SkipWs();
     return p_ == end_;
   }
+
+  // For the simdjson walker, which hands over one scalar token at a time: true when only
+  // whitespace is left.
+  bool AtEnd() {
+    SkipWs();
+    return p_ == end_;
+  }
+  friend class SimdjsonWalker;
 
  private:
   void SkipWs() {
@@ -688,11 +697,306 @@ class Parser {
   const Tables& t_;
 };
 
+// The same mapping over simdjson's On-Demand API (evaluation, issue 20): simdjson finds the
+// structure, validates UTF-8 and unescapes strings; keys, duplicate keys, numbers, enums and
+// timestamps are checked by the same rules as above (the Parser's scalar routines on each raw
+// token). REQUIRES: the document was iterated from a padded buffer.
+class SimdjsonWalker {
+ public:
+  SimdjsonWalker() : t_(GetTables()) {}
+
+  bool Line(simdjson::ondemand::document& doc, v1::Event* e) {
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return false;
+    if (!Event(obj, e)) return false;
+    // Nothing may follow the object: past the last token there is no current location.
+    const char* rest;
+    return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS;
+  }
+
+ private:
+  using Value = simdjson::ondemand::value;
+
+  // member(number, value) for each key; unknown and repeated keys, and keys with escapes, refused.
+  template <typename Member>
+  bool Object(simdjson::ondemand::object obj, const FieldNames& names, Member member) {
+    uint64_t seen = 0;
+    for (auto result : obj) {
+      simdjson::ondemand::field field;
+      if (std::move(result).get(field) != simdjson::SUCCESS) return false;
+      // The raw key runs to its closing quote; simdjson has checked it is one string.
+      const char* raw = field.key().raw();
+      const char* q = raw;
+      while (*q != '"') {
+        if (*q == '\\') return false;
+        ++q;
+      }
+      const int number = names.Find(absl::string_view(raw, q - raw));
+      if (number <= 0 || number >= 64) return false;
+      if (seen >> number & 1) return false;
+      seen |= uint64_t{1} << number;
+      if (!member(number, field.value())) return false;
+    }
+    return true;
+  }
+  template <typename Member>
+  bool Object(Value v, const FieldNames& names, Member member) {
+    simdjson::ondemand::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return false;
+    return Object(obj, names, member);
+  }
+
+  static bool String(Value v, std::string* out) {
+    std::string_view s;
+    if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+    // A raw NUL is a control character simdjson refuses, so a NUL here was written \u0000.
+    if (std::memchr(s.data(), 0, s.size()) != nullptr) return false;
+    out->assign(s.data(), s.size());
+    return true;
+  }
+  // The scalar token of `v`, parsed by `parse` with the hand-written rules, and nothing after it.
+  template <typename Parse>
+  bool Token(Value v, Parse parse) {
+    const std::string_view raw = v.raw_json_token();
+    Parser p(absl::string_view(raw.data(), raw.size()));
+    return parse(p) && p.AtEnd();
+  }
+  bool Timestamp(Value v, google::protobuf::Timestamp* ts) {
+    return Token(v, [&](Parser& p) { return p.ParseTimestamp(ts); });
+  }
+  template <typename Setter>
+  bool Enum(Value v, const EnumValues& values, Setter set) {
+    return Token(v, [&](Parser& p) { return p.ParseEnum(values, set); });
+  }
+  bool Uint32(Value v, uint32_t* out) {
+    return Token(v, [&](Parser& p) { return p.ParseUint32(out); });
+  }
+
+  bool Person(Value v, v1::Person* m) {
+    return Object(v, t_.person, [&](int number, Value x) {
+      switch (number) {
+        case v1::Person::kIdFieldNumber: return String(x, m->mutable_id());
+        case v1::Person::kNameFieldNumber: return String(x, m->mutable_name());
+        case v1::Person::kTitleFieldNumber: return String(x, m->mutable_title());
+        case v1::Person::kSeniorityFieldNumber:
+          return Enum(x, t_.seniority, [&](int e) { m->set_seniority(static_cast<v1::Seniority>(e)); });
+        default: return false;
+      }
+    });
+  }
+
+  bool Evidence(Value v, v1::Evidence* m) {
+    return Object(v, t_.evidence, [&](int number, Value x) {
+      switch (number) {
+        case v1::Evidence::kUrlFieldNumber: return String(x, m->mutable_url());
+        case v1::Evidence::kOutletFieldNumber: return String(x, m->mutable_outlet());
+        case v1::Evidence::kSourceTypeFieldNumber:
+          return Enum(x, t_.source_type, [&](int e) { m->set_source_type(static_cast<v1::SourceType>(e)); });
+        case v1::Evidence::kPublishedAtFieldNumber: return Timestamp(x, m->mutable_published_at());
+        case v1::Evidence::kRetrievedAtFieldNumber: return Timestamp(x, m->mutable_retrieved_at());
+        case v1::Evidence::kQuoteFieldNumber: return String(x, m->mutable_quote());
+        default: return false;
+      }
+    });
+  }
+
+  bool EvidenceList(Value v, v1::Event* e) {
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return false;
+    for (auto element : arr) {
+      Value x;
+      if (std::move(element).get(x) != simdjson::SUCCESS) return false;
+      if (!Evidence(x, e->add_evidence())) return false;
+    }
+    return true;
+  }
+
+  bool Payload(int number, Value v, v1::Event* e) {
+    switch (number) {
+      case v1::Event::kHireFieldNumber: {
+        auto* m = e->mutable_hire();
+        return Object(v, t_.hire, [&](int n, Value x) {
+          return n == v1::Hire::kFromOrgFieldNumber && String(x, m->mutable_from_org());
+        });
+      }
+      case v1::Event::kDepartureFieldNumber: {
+        auto* m = e->mutable_departure();
+        return Object(v, t_.departure, [&](int n, Value x) {
+          switch (n) {
+            case v1::Departure::kDestinationOrgFieldNumber: return String(x, m->mutable_destination_org());
+            case v1::Departure::kDestinationKindFieldNumber:
+              return Enum(x, t_.destination_kind,
+                          [&](int k) { m->set_destination_kind(static_cast<v1::DestinationKind>(k)); });
+            case v1::Departure::kReasonFieldNumber: return String(x, m->mutable_reason());
+            case v1::Departure::kRegrettedFieldNumber: {
+              bool b;
+              if (!Token(x, [&](Parser& p) { return p.ParseBool(&b); })) return false;
+              m->set_regretted(b);
+              return true;
+            }
+            default: return false;
+          }
+        });
+      }
+      case v1::Event::kTransferOutFieldNumber: {
+        auto* m = e->mutable_transfer_out();
+        return Object(v, t_.transfer_out, [&](int n, Value x) {
+          return n == v1::TransferOut::kToTeamFieldNumber && String(x, m->mutable_to_team());
+        });
+      }
+      case v1::Event::kTransferInFieldNumber: {
+        auto* m = e->mutable_transfer_in();
+        return Object(v, t_.transfer_in, [&](int n, Value x) {
+          return n == v1::TransferIn::kFromTeamFieldNumber && String(x, m->mutable_from_team());
+        });
+      }
+      case v1::Event::kReprioritisationFieldNumber: {
+        auto* m = e->mutable_reprioritisation();
+        return Object(v, t_.reprioritisation, [&](int n, Value x) {
+          switch (n) {
+            case v1::Reprioritisation::kPriorityFieldNumber:
+              return Enum(x, t_.priority, [&](int k) { m->set_priority(static_cast<v1::Priority>(k)); });
+            case v1::Reprioritisation::kRationaleFieldNumber: return String(x, m->mutable_rationale());
+            default: return false;
+          }
+        });
+      }
+      case v1::Event::kBudgetChangeFieldNumber: {
+        auto* m = e->mutable_budget_change();
+        return Object(v, t_.budget_change, [&](int n, Value x) {
+          return n == v1::BudgetChange::kStatusFieldNumber &&
+                 Enum(x, t_.budget_status, [&](int k) { m->set_status(static_cast<v1::BudgetStatus>(k)); });
+        });
+      }
+      case v1::Event::kComputeReallocationFieldNumber: {
+        auto* m = e->mutable_compute_reallocation();
+        return Object(v, t_.compute_reallocation, [&](int n, Value x) {
+          switch (n) {
+            case v1::ComputeReallocation::kToTeamFieldNumber: return String(x, m->mutable_to_team());
+            case v1::ComputeReallocation::kShareFieldNumber: {
+              double d;
+              if (!Token(x, [&](Parser& p) { return p.ParseDouble(&d); })) return false;
+              m->set_share(d);
+              return true;
+            }
+            case v1::ComputeReallocation::kNoteFieldNumber: return String(x, m->mutable_note());
+            default: return false;
+          }
+        });
+      }
+      case v1::Event::kRetentionActionFieldNumber: {
+        auto* m = e->mutable_retention_action();
+        return Object(v, t_.retention_action, [&](int n, Value x) {
+          switch (n) {
+            case v1::RetentionAction::kKindFieldNumber:
+              return Enum(x, t_.retention_kind, [&](int k) { m->set_kind(static_cast<v1::RetentionKind>(k)); });
+            case v1::RetentionAction::kPopulationFieldNumber: return String(x, m->mutable_population());
+            case v1::RetentionAction::kNoteFieldNumber: return String(x, m->mutable_note());
+            default: return false;
+          }
+        });
+      }
+      case v1::Event::kTeamChangeFieldNumber: {
+        auto* m = e->mutable_team_change();
+        return Object(v, t_.team_change, [&](int n, Value x) {
+          switch (n) {
+            case v1::TeamChange::kKindFieldNumber:
+              return Enum(x, t_.team_change_kind, [&](int k) { m->set_kind(static_cast<v1::TeamChangeKind>(k)); });
+            case v1::TeamChange::kIntoTeamFieldNumber: return String(x, m->mutable_into_team());
+            case v1::TeamChange::kNewNameFieldNumber: return String(x, m->mutable_new_name());
+            default: return false;
+          }
+        });
+      }
+      case v1::Event::kHeadcountReportFieldNumber: {
+        auto* m = e->mutable_headcount_report();
+        return Object(v, t_.headcount_report, [&](int n, Value x) {
+          int32_t h;
+          if (n != v1::HeadcountReport::kHeadcountFieldNumber ||
+              !Token(x, [&](Parser& p) { return p.ParseInt32(&h); })) {
+            return false;
+          }
+          m->set_headcount(h);
+          return true;
+        });
+      }
+      case v1::Event::kRetractionFieldNumber: {
+        auto* m = e->mutable_retraction();
+        return Object(v, t_.retraction, [&](int n, Value x) {
+          switch (n) {
+            case v1::Retraction::kTargetEventIdFieldNumber: return String(x, m->mutable_target_event_id());
+            case v1::Retraction::kReasonFieldNumber: return String(x, m->mutable_reason());
+            default: return false;
+          }
+        });
+      }
+      default: return false;
+    }
+  }
+
+  bool Event(simdjson::ondemand::object obj, v1::Event* e) {
+    bool payload_seen = false;
+    return Object(obj, t_.event, [&](int number, Value x) {
+      switch (number) {
+        case v1::Event::kEventIdFieldNumber: return String(x, e->mutable_event_id());
+        case v1::Event::kIdempotencyKeyFieldNumber: return String(x, e->mutable_idempotency_key());
+        case v1::Event::kCorrelationIdFieldNumber: return String(x, e->mutable_correlation_id());
+        case v1::Event::kSchemaVersionFieldNumber: {
+          uint32_t u;
+          if (!Uint32(x, &u)) return false;
+          e->set_schema_version(u);
+          return true;
+        }
+        case v1::Event::kOrgFieldNumber: return String(x, e->mutable_org());
+        case v1::Event::kTeamFieldNumber: return String(x, e->mutable_team());
+        case v1::Event::kPersonFieldNumber: return Person(x, e->mutable_person());
+        case v1::Event::kEffectiveTimeFieldNumber: return Timestamp(x, e->mutable_effective_time());
+        case v1::Event::kDatePrecisionFieldNumber:
+          return Enum(x, t_.date_precision, [&](int k) { e->set_date_precision(static_cast<v1::DatePrecision>(k)); });
+        case v1::Event::kAnnouncedTimeFieldNumber: return Timestamp(x, e->mutable_announced_time());
+        case v1::Event::kRecordedTimeFieldNumber: return Timestamp(x, e->mutable_recorded_time());
+        case v1::Event::kConfidenceFieldNumber:
+          return Enum(x, t_.confidence, [&](int k) { e->set_confidence(static_cast<v1::Confidence>(k)); });
+        case v1::Event::kCorroborationFieldNumber: {
+          uint32_t u;
+          if (!Uint32(x, &u)) return false;
+          e->set_corroboration(u);
+          return true;
+        }
+        case v1::Event::kEvidenceFieldNumber: return EvidenceList(x, e);
+        case v1::Event::kRecordedByFieldNumber: return String(x, e->mutable_recorded_by());
+        default:
+          if (payload_seen) return false;  // protobuf rejects a second member of the oneof
+          payload_seen = true;
+          return Payload(number, x, e);
+      }
+    });
+  }
+
+  const Tables& t_;
+};
+
 }  // namespace
 
 bool ParseEventJsonFast(absl::string_view json, v1::Event* event) {
   event->Clear();
   return Parser(json).ParseLine(event);
+}
+
+bool ParseEventJsonSimdjson(absl::string_view json, v1::Event* event) {
+  event->Clear();
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: the line is copied into a buffer
+  // with room for them. One parser and buffer per thread, reused.
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string padded;
+  if (padded.size() < json.size() + simdjson::SIMDJSON_PADDING) padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), json.data(), json.size());
+  simdjson::ondemand::document doc;
+  if (parser.iterate(simdjson::padded_string_view(padded.data(), json.size(), padded.size())).get(doc) !=
+      simdjson::SUCCESS) {
+    return false;
+  }
+  return SimdjsonWalker().Line(doc, event);
 }
 
 absl::Status ParseEventJsonReference(absl::string_view json, v1::Event* event) {
