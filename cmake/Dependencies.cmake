@@ -15,7 +15,6 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++)
 pkg_check_modules(RDKAFKA_C REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-find_package(simdjson CONFIG REQUIRED)  # evaluated as the feed parser's tokenizer (docs/PERFORMANCE.md)
 # tcmalloc (gperftools) for the executables: ingest spends a third of its time in glibc malloc/free
 # under protobuf's JSON parser (docs/BENCHMARKS.md).
 pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)

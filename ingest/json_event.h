@@ -29,10 +29,6 @@ namespace talentflow::ingest {
 // Thread-safe; allocates only for the message's own fields.
 bool ParseEventJsonFast(absl::string_view json, v1::Event* event);
 
-// The same contract as ParseEventJsonFast, with simdjson's On-Demand API as the tokenizer
-// (evaluation, docs/PERFORMANCE.md).
-bool ParseEventJsonSimdjson(absl::string_view json, v1::Event* event);
-
 // Protobuf's JSON mapping with the options feed lines use (unknown fields are errors): the parser
 // ParseEventJsonChecked ends with, and the reference ParseEventJsonFast is tested against. On failure
 // InvalidArgument with protobuf's own message, e.g. "(person.seniority): invalid value …".

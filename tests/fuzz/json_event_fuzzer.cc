@@ -24,20 +24,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
-// The same checks for the simdjson-based parser (ParseEventJsonSimdjson, an evaluation: issue 20).
-void CheckSimdjson(absl::string_view line) {
-  talentflow::v1::Event simd;
-  if (!talentflow::ingest::ParseEventJsonSimdjson(line, &simd)) return;
-  talentflow::v1::Event reference;
-  Check(talentflow::ingest::ParseEventJsonReference(line, &reference).ok(),
-        "protobuf accepts every line the simdjson parser accepts");
-  Check(google::protobuf::util::MessageDifferencer::Equals(simd, reference), "the simdjson parser's message equals protobuf's");
-  Check(DeterministicBytes(simd) == DeterministicBytes(reference), "the simdjson parser's message serializes as protobuf's");
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view line(reinterpret_cast<const char*>(data), size);
-  CheckSimdjson(line);
   talentflow::v1::Event fast;
   if (!talentflow::ingest::ParseEventJsonFast(line, &fast)) return 0;
   talentflow::v1::Event reference;

@@ -1,7 +1,6 @@
 // Not a test: CPU cost per line of the feed parsers, single-threaded, over a JSON Lines file.
 //   json_event_bench FEED.jsonl [ROUNDS] [fast]   ("fast": only the fast parser, for profiling it)
 // Prints CPU ns/line for protobuf's JsonStringToMessage, for ParseEventJsonFast into a reused event,
-// for ParseEventJsonSimdjson (the same contract on simdjson's On-Demand API),
 // and for ParseFeedLine (checks + fast parser + fallback, a fresh event per line as before).
 #include <ctime>
 #include <cstdio>
@@ -54,8 +53,6 @@ int main(int argc, char** argv) {
     Event e;
     return talentflow::ingest::ParseEventJsonFast(line, &e);
   });
-  Time("ParseEventJsonSimdjson (reused event)", lines, rounds,
-       [&](const std::string& line) { return talentflow::ingest::ParseEventJsonSimdjson(line, &reused); });
   Time("ParseFeedLineInto (reused event)", lines, rounds,
        [&](const std::string& line) { return talentflow::ingest::ParseFeedLineInto(line, &reused).ok(); });
   return 0;
