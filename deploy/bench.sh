@@ -124,7 +124,7 @@ kcat -P -b "$brokers" -t bench.warmup -K $'\t' -l "${producer[@]}" "$work/feed.k
 kcat -C -b "$brokers" -t bench.warmup -e -o beginning -q >/dev/null
 
 for r in $(seq 1 "$rounds"); do
-  echo "bench: round $r/$rounds: ingest and replay"
+  echo "bench: round $r/$rounds: ingest$( ((ingest_only)) || echo " and replay")"
   new_topic "bench.ours.$r"
   new_topic "bench.kcat.$r"
   measure "$work/ingest.ours" "$ingest" feed "$work/feed.jsonl" --topic "bench.ours.$r" --kafka-brokers "$brokers"
