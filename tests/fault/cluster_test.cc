@@ -305,7 +305,9 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
         ASSERT_TRUE(ms.ok()) << org << "/" << t << ": " << ms.error_message();
         EXPECT_EQ(got_movement.teams_size(), t.empty() ? 12 : 1);
         EXPECT_TRUE(SameAnswer(want_movement, got_movement)) << org << "/" << t;
-        if (t.empty()) EXPECT_TRUE(CoversAll(got_movement.watermark(), ends));
+        if (t.empty()) {
+          EXPECT_TRUE(CoversAll(got_movement.watermark(), ends));
+        }
       }
     }
     for (const auto& [org, team] : teams) {
