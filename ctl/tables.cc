@@ -550,6 +550,13 @@ std::string RenderFlows(const v1::GetTalentFlowsResponse& flows, int width) {
   return table.Render(false, width);
 }
 
+namespace {
+
+// A net count with its sign: "+7", "-7", "0".
+std::string SignedCount(int64_t n) { return n > 0 ? absl::StrCat("+", n) : absl::StrCat(n); }
+
+}  // namespace
+
 std::string RenderFlowMonths(const v1::GetTalentFlowsRequest& request, const v1::GetTalentFlowsResponse& flows,
                              int width) {
   const std::string title =
@@ -562,11 +569,11 @@ std::string RenderFlowMonths(const v1::GetTalentFlowsRequest& request, const v1:
   Table table({{"month"}, {"in", Align::kRight}, {"out", Align::kRight}, {"net", Align::kRight}});
   int64_t in = 0, outbound = 0;
   for (const auto& m : flows.months()) {
-    table.AddRow({m.month(), m.inbound(), m.outbound(), absl::StrFormat("%+d", m.net())});
+    table.AddRow({m.month(), m.inbound(), m.outbound(), SignedCount(m.net())});
     in += m.inbound();
     outbound += m.outbound();
   }
-  table.AddRow({"total", in, outbound, absl::StrFormat("%+d", in - outbound)});
+  table.AddRow({"total", in, outbound, SignedCount(in - outbound)});
   return out + table.Render(false, width);
 }
 
