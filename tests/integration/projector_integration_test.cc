@@ -122,9 +122,14 @@ TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
   // The retracted rumour evt-0052 is in sora's history, marked retracted by evt-0065.
   auto history = reader->History("openai", "sora");
   ASSERT_TRUE(history.ok());
-  EXPECT_EQ(history->size(), 25u);
+  EXPECT_EQ(history->size(), 26u);  // sora's 26 lines, the duplicate evt-0051 too
   int retracted = 0;
   for (const auto& h : *history) {
+    if (h.event().event_id() == "evt-0051") {  // Axios's report of evt-0050's story (Bloomberg's)
+      EXPECT_EQ(h.status(), v1::EVENT_STATUS_DUPLICATE);
+      EXPECT_EQ(h.duplicate_of(), "evt-0050");
+      EXPECT_EQ(h.note(), "duplicate of evt-0050: same idempotency key");
+    }
     if (h.event().event_id() == "evt-0052") {
       EXPECT_EQ(h.status(), v1::EVENT_STATUS_RETRACTED);
       EXPECT_THAT(h.note(), ::testing::StartsWith("retracted by evt-0065"));
