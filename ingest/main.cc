@@ -26,7 +26,7 @@ void RegisterMetrics(talentflow::MetricsRegistry& metrics, const talentflow::ing
       .Add({{"result", "rejected"}}, &c.rejected)
       .Add({{"result", "not_delivered"}}, &c.not_delivered);
   metrics.AddCounter("talentflow_ingest_repeated_keys_total",
-                     "accepted events whose idempotency key an earlier event of their run or batch had")
+                     "events written whose idempotency key an earlier event of their run or batch had")
       .Add(&c.repeats);
   metrics.AddCounter("talentflow_ingest_records_written_total", "records the broker acknowledged")
       .Add(&c.records_written);
