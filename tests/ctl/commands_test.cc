@@ -663,3 +663,20 @@ TEST_F(FormatsTest, NoTeamsSaysWhichTeamsThereWereNoneOf) {
 
 }  // namespace
 }  // namespace talentflow::ctl
+
+namespace talentflow::ctl {
+namespace {
+
+// audit verify names the first differing record decoded; a story index is one of the records.
+TEST(DescribeRecord, ShowsAStoryIndexDecoded) {
+  v1::StoryIndex index;
+  v1::StoryIndex::Story* story = index.add_stories();
+  story->set_event_id("evt-1");
+  story->set_person_id("jane-doe");
+  story->add_names("jane doe");
+  EXPECT_EQ(DescribeRecord("p005/s/openai/sora/departure/2026-02-18", index.SerializeAsString()),
+            "stories { event_id: \"evt-1\" person_id: \"jane-doe\" names: \"jane doe\" }");
+}
+
+}  // namespace
+}  // namespace talentflow::ctl
