@@ -27,6 +27,7 @@
 #include "ctl/explain.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
+#include "query/evidence.h"
 #include "views/health.h"
 
 namespace talentflow::ctl {
@@ -40,6 +41,13 @@ void SetMinOffsets(const ReadOptions& read, v1::MinOffsets* min) {
   for (const auto& [p, o] : read.min_offsets) (*min->mutable_offsets())[p] = o;
 }
 
+// "evidence: reported or better, corroborated only\n" above a table read under an evidence
+// filter; "" for the default (every report).
+std::string EvidenceLine(const ReadOptions& read) {
+  const std::string what = query::DescribeFilter(read.evidence);
+  return what.empty() ? "" : absl::StrCat("evidence: ", what, "\n");
+}
+
 // Writes `response` as JSON, as the CSV `csv` makes of it (ReadOptions::csv), or as the table
 // `render` makes of it.
 int Emit(const ReadOptions& read, const google::protobuf::Message& response, const std::function<std::string()>& render,
@@ -51,7 +59,7 @@ int Emit(const ReadOptions& read, const google::protobuf::Message& response, con
     if (!json.ok()) return ReportError(json.status(), err);
     out << *json;
   } else {
-    out << render();
+    out << EvidenceLine(read) << render();
   }
   out.flush();
   return kExitOk;
@@ -191,6 +199,7 @@ int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryServic
   req.set_team(options.team.team);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -215,6 +224,7 @@ int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryServ
   req.set_include_inactive(options.include_inactive);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   v1::ListTeamsResponse all;  // every page; the watermark of the last
   do {
@@ -277,7 +287,7 @@ int RunOrgCompare(const OrgOptions& options, const ReadOptions& read, const v1::
     }
     return kExitOk;
   }
-  out << RenderOrgCompare(then, now) << std::flush;
+  out << EvidenceLine(read) << RenderOrgCompare(then, now) << std::flush;
   return kExitOk;
 }
 
@@ -289,6 +299,7 @@ int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService:
   req.set_org(options.org);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -308,6 +319,7 @@ int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.to) *req.mutable_to() = *options.to;
   req.set_granularity(options.granularity);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -327,6 +339,7 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.from) *req.mutable_from() = *options.from;
   if (options.to) *req.mutable_to() = *options.to;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -346,6 +359,7 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
   if (options.to) *req.mutable_to() = *options.to;
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   for (const auto& t : options.types) req.add_types(t);
   for (v1::EventStatus s : options.statuses) req.add_statuses(s);
@@ -379,6 +393,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
   v1::WatchTeamHealthRequest req;
   req.set_org(options.target.org);
   for (const auto& t : options.target.teams) req.add_teams(t);
+  *req.mutable_evidence() = read.evidence;
   grpc::ClientContext ctx;  // no deadline: the stream lasts until cancelled
   std::unique_ptr<grpc::ClientReaderInterface<v1::TeamHealthUpdate>> reader = stub.WatchTeamHealth(&ctx, req);
 
@@ -426,7 +441,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
     }
     if (!read.json && code == kExitOk) {
       if (options.clear_screen) out << "\x1b[H\x1b[2J";
-      out << RenderWatch(options.target.org, latest, watermark, read.color, read.width);
+      out << EvidenceLine(read) << RenderWatch(options.target.org, latest, watermark, read.color, read.width);
     }
     out.flush();
     lock.lock();
@@ -585,6 +600,7 @@ int RunPerson(const PersonOptions& options, const ReadOptions& read, v1::QuerySe
   v1::GetPersonRequest req;
   req.set_person_id(options.person_id);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -604,6 +620,7 @@ int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QuerySe
   if (options.to) *req.mutable_to() = *options.to;
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   v1::ListPeopleResponse all;  // every page; the watermark of the last
   do {

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/time_util.h"
+#include "query/evidence.h"
 
 namespace talentflow::query {
 namespace {
@@ -97,9 +98,14 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   });
   std::map<Story, std::vector<std::string>> outlets;
   std::map<Story, std::set<std::string>> seen;
+  std::map<Story, v1::Confidence> confidence;  // the highest of the story's reports
   auto story = [](const v1::Event& e) { return Story{e.org(), e.team(), e.idempotency_key()}; };
   for (const auto* entry : sorted) {
     const Story s = story(entry->event());
+    v1::Confidence& c = confidence[s];
+    if (c == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(entry->event().confidence()) > ConfidenceRank(c)) {
+      c = entry->event().confidence();
+    }
     for (const auto& ev : entry->event().evidence()) {
       if (ev.outlet().empty()) continue;
       if (seen[s].insert(absl::AsciiStrToLower(ev.outlet())).second) outlets[s].push_back(ev.outlet());
@@ -109,6 +115,7 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   for (const auto* entry : sorted) {
     v1::PersonMove& m = moves.emplace_back(MoveOf(*entry));
     for (const auto& o : outlets[story(entry->event())]) m.add_outlets(o);
+    m.set_story_confidence(confidence[story(entry->event())]);
   }
   return moves;
 }
@@ -161,7 +168,7 @@ std::vector<v1::MoveCounterpart> LinkMoves(std::vector<v1::PersonMove>& moves) {
   for (auto& m : moves) {
     if (m.status() != v1::EVENT_STATUS_APPLIED) continue;
     if (m.outlets_size() >= 2) m.add_corroborated_by(absl::StrCat(m.outlets_size(), " outlets"));
-    if (m.confidence() == v1::CONFIDENCE_CONFIRMED) m.add_corroborated_by("confirmed");
+    if (m.story_confidence() == v1::CONFIDENCE_CONFIRMED) m.add_corroborated_by("confirmed");
     if (!m.counterpart_event_id().empty()) m.add_corroborated_by(absl::StrCat("counterpart ", m.counterpart_event_id()));
     m.set_corroborated(!m.corroborated_by().empty());
   }

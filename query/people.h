@@ -20,7 +20,8 @@ bool IsMove(const v1::Event& event);
 
 // The moves among `entries` (history records of any teams; others are skipped), each with the
 // outlets of its story: the distinct outlets (case-insensitive, first spelling in log order) of
-// every record among `entries` of the same org, team and idempotency key. REQUIRES: `entries`
+// every record among `entries` of the same org, team and idempotency key, and its story_confidence
+// (the highest of theirs, evidence.h ConfidenceRank). REQUIRES: `entries`
 // holds every record of each story it holds part of (a story is filed under one team, so the
 // records of a whole partition, or every record of one person, do). Counterparts and
 // corroboration are left unset (LinkMoves sets them).
@@ -32,7 +33,7 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
 // transfer out of T1 to T2 with a transfer in at T2 from T1 of the same org: same person id, both
 // APPLIED, effective days at most kCounterpartDays apart; each move pairs at most once, with the
 // candidate nearest in days (then first in order). An APPLIED move is corroborated when its story
-// has >= 2 outlets, or it is CONFIRMED, or it has a counterpart; other moves never are.
+// has >= 2 outlets, or its story_confidence is CONFIRMED, or it has a counterpart; other moves never are.
 std::vector<v1::MoveCounterpart> LinkMoves(std::vector<v1::PersonMove>& moves);
 
 // The key of a person's row in ListPeople: "id:<person id>", else "name:<name lower-cased>" (so

@@ -22,6 +22,7 @@
 #include "common/log/logging.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
+#include "query/evidence.h"
 #include "query/names.h"
 #include "query/pending_retractions.h"
 #include "query/people.h"
@@ -282,6 +283,72 @@ class TeamFlowFilter {
   std::set<std::string> event_ids_;
 };
 
+// What the evidence filters know of every applied event of this DB (every partition it holds:
+// a move's counterpart may be filed under another team, in another partition). One scan of every
+// history record (README "Evidence filters": its cost).
+absl::StatusOr<EvidenceIndex> IndexOf(const views::Reader& reader) {
+  EvidenceIndex index;
+  v1::HistoryEntry e;  // reused
+  RETURN_IF_ERROR(reader.ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
+    if (e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) index.Add(e);
+  }));
+  index.Finish();
+  return index;
+}
+
+// org/team's views up to `day` rebuilt from the applied events that pass `filter`.
+absl::StatusOr<views::TeamInputs> FilteredTeamInputs(const views::Reader& reader, const EvidenceIndex& index,
+                                                     const std::string& org, const std::string& team,
+                                                     const v1::EvidenceFilter& filter, int64_t day) {
+  ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
+  if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+  return FilteredInputs(org, team, history, [&](const std::string& id) { return index.Passes(id, filter); }, day);
+}
+
+// org/team's health at `day` under `filter`: the stored views for the default filter, else the
+// team's passing events folded afresh. `index` is built on first need (one per read).
+absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, std::optional<EvidenceIndex>& index,
+                                           const std::string& org, const std::string& team,
+                                           const v1::EvidenceFilter& filter, int64_t day) {
+  if (IsDefault(filter)) return reader.TeamHealth(org, team, day);
+  if (!index) {
+    ASSIGN_OR_RETURN(index, IndexOf(reader));
+  }
+  ASSIGN_OR_RETURN(const views::TeamInputs inputs, FilteredTeamInputs(reader, *index, org, team, filter, day));
+  return views::ComputeHealth(org, team, inputs, day);
+}
+
+// Every team of `org` at `day` under a filter that is not the default (the health cache keeps
+// unfiltered healths only), by team slug; teams of partitions outside `scope` left out.
+absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reader& reader, const Scope& scope,
+                                                              const std::string& org, const v1::EvidenceFilter& filter,
+                                                              int64_t day) {
+  ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
+  std::set<std::string> teams;  // a team stored in two partitions (the partition count changed) is one team
+  for (const auto& n : names) {
+    if (n.org == org && (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, n.team), reader.partition_count())))) {
+      teams.insert(n.team);
+    }
+  }
+  std::vector<v1::TeamHealth> out;
+  std::optional<EvidenceIndex> index;
+  for (const auto& team : teams) {
+    ASSIGN_OR_RETURN(v1::TeamHealth h, HealthUnder(reader, index, org, team, filter, day));
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+// Whether a move of a person's ledger passes `filter` (its LinkMoves fields set): APPLIED, its
+// story's confidence high enough, corroborated when asked. The rule EvidenceIndex applies to
+// team figures.
+bool MovePasses(const v1::PersonMove& m, const v1::EvidenceFilter& filter) {
+  if (IsDefault(filter)) return true;
+  return m.status() == v1::EVENT_STATUS_APPLIED &&
+         ConfidenceRank(m.story_confidence()) >= ConfidenceRank(filter.min_confidence()) &&
+         (!filter.corroborated_only() || m.corroborated());
+}
+
 }  // namespace
 
 grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body) {
@@ -314,7 +381,9 @@ std::string QueryServiceImpl::Suggestion(grpc::ServerContext* ctx, const std::st
     std::vector<v1::TeamHealth> teams;
     v1::Watermark unused;
     std::vector<std::string> names, refs;
-    if (!GatherOrg(ctx, o, Today(), v1::MinOffsets(), /*max_lag=*/0, &teams, &unused).ok()) return refs;
+    if (!GatherOrg(ctx, o, Today(), v1::MinOffsets(), /*max_lag=*/0, v1::EvidenceFilter(), &teams, &unused).ok()) {
+      return refs;
+    }
     for (const auto& t : teams) {
       if (t.team() == team) return std::vector<std::string>{absl::StrCat(o, "/", team)};
       names.push_back(t.team());
@@ -446,14 +515,19 @@ absl::Status QueryServiceImpl::Gather(
 }
 
 absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day,
-                                         const v1::MinOffsets& min, int64_t max_lag,
+                                         const v1::MinOffsets& min, int64_t max_lag, const v1::EvidenceFilter& filter,
                                          std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark) {
   std::mutex mu;  // guards `teams` while parts arrive
   RETURN_IF_ERROR(Gather(
       ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
-          ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, health_cache_.OrgHealth(reader, org, day));
+          std::vector<v1::TeamHealth> all;
+          if (IsDefault(filter)) {
+            ASSIGN_OR_RETURN(all, health_cache_.OrgHealth(reader, org, day));
+          } else {
+            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day));
+          }
           std::lock_guard<std::mutex> lock(mu);
           for (auto& t : all) {
             if (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, t.team()), reader.partition_count()))) {
@@ -469,6 +543,7 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
         *req.mutable_as_of() = ToTimestamp(absl::FromUnixSeconds(day * 86400));
         *req.mutable_min_offsets() = min;
         req.set_max_lag(max_lag);
+        *req.mutable_evidence() = filter;
         v1::GetOrgSnapshotResponse resp;
         RETURN_IF_ERROR(
             Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, target.address, target.partitions, req, &resp));
@@ -486,12 +561,16 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, route.partitions, *req, resp);
+    *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
-                    ASSIGN_OR_RETURN(*resp->mutable_health(), reader.TeamHealth(req->org(), req->team(), day));
+                    std::optional<EvidenceIndex> index;
+                    ASSIGN_OR_RETURN(*resp->mutable_health(),
+                                     HealthUnder(reader, index, req->org(), req->team(), req->evidence(), day));
                     return absl::OkStatus();
                   });
   });
@@ -510,10 +589,13 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
       }
       after = req->page_token().substr(6);
     }
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
+                              resp->mutable_watermark()));
     if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
+    *resp->mutable_evidence() = req->evidence();
     resp->set_latest_event_day(LatestEventDay(teams));
     const std::set<int> statuses(req->status().begin(), req->status().end());
     std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
@@ -536,9 +618,12 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
                                               v1::GetOrgSnapshotResponse* resp) {
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
+                              resp->mutable_watermark()));
+    *resp->mutable_evidence() = req->evidence();
     // A forwarded call answers for its own partitions, which may hold none of the org's teams.
     if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
       return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
@@ -557,6 +642,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 90));
     // Period ends, newest last.
     std::vector<int64_t> ends;
@@ -580,10 +666,18 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     std::reverse(ends.begin(), ends.end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, route.partitions, *req, resp);
+    *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
-      // One read of the team's views up to `to`; every point is computed from it.
-      ASSIGN_OR_RETURN(const views::TeamInputs inputs, reader.Inputs(req->org(), req->team(), days.to));
+      // One read of the team's views up to `to` (under a filter: its passing events folded up to
+      // `to`); every point is computed from it.
+      views::TeamInputs inputs;
+      if (IsDefault(req->evidence())) {
+        ASSIGN_OR_RETURN(inputs, reader.Inputs(req->org(), req->team(), days.to));
+      } else {
+        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOf(reader));
+        ASSIGN_OR_RETURN(inputs, FilteredTeamInputs(reader, index, req->org(), req->team(), req->evidence(), days.to));
+      }
       if (inputs.state.applied() > 0) resp->set_latest_event_day(FormatDay(inputs.state.last_effective_day()));
       auto b = inputs.buckets.begin();
       for (size_t i = 0; i < ends.size(); ++i) {
@@ -621,7 +715,10 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
   return Serve(*ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
+    *resp->mutable_evidence() = req->evidence();
+    const bool filtered = !IsDefault(req->evidence());
     const auto dir = req->direction();
     const bool inbound = dir != v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
     const bool outbound = dir != v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
@@ -633,6 +730,14 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
         [&](const Scope& scope, v1::Watermark* part) {
           return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
             ASSIGN_OR_RETURN(const TeamFlowFilter filter, TeamFlowFilter::Of(reader, scope, req->org(), req->team()));
+            // Under an evidence filter, only the movers whose event passes it.
+            std::optional<EvidenceIndex> index;
+            if (filtered) {
+              ASSIGN_OR_RETURN(index, IndexOf(reader));
+            }
+            auto passes = [&](const v1::FlowBucket::Mover& m) {
+              return filter.Keeps(m) && (!index || index->Passes(m.event_id(), req->evidence()));
+            };
             ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
                              reader.Flows(MonthKey(days.from), MonthKey(days.to)));
             auto of_org = [&](const views::Reader::Flow& f) {
@@ -644,7 +749,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
             for (const auto& f : flows) {
               if (!of_org(f)) continue;
               for (const auto& m : f.bucket.movers()) {
-                if (!filter.Keeps(m)) continue;
+                if (!passes(m)) continue;
                 Mover& out = movers.emplace_back(Mover{f.from_org, f.to_org, {}});
                 out.person.set_id(m.person_id());
                 out.person.set_name(m.name());
@@ -660,7 +765,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
               for (const auto& f : all) {
                 if (!of_org(f)) continue;
                 for (const auto& m : f.bucket.movers()) {
-                  if (filter.Keeps(m)) latest_month = std::max(latest_month, f.month);
+                  if (passes(m)) latest_month = std::max(latest_month, f.month);
                 }
               }
             }
@@ -703,14 +808,21 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
       return absl::InvalidArgumentError("from: after to");
     }
     RETURN_IF_ERROR(CheckPayloadKinds(req->types()));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     const std::set<std::string> types(req->types().begin(), req->types().end());
     const std::set<int> statuses(req->statuses().begin(), req->statuses().end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
+    *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
       if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", req->org(), "/", req->team(), " not found"));
+      // Under an evidence filter: only the applied events that count.
+      std::optional<EvidenceIndex> index;
+      if (!IsDefault(req->evidence())) {
+        ASSIGN_OR_RETURN(index, IndexOf(reader));
+      }
       absl::Time latest = absl::InfinitePast();
       for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
       resp->set_latest_event_day(FormatDay(DayOf(latest)));
@@ -722,6 +834,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
         if (req->has_to() && t > ToAbslTime(req->to())) continue;
         if (!types.empty() && !types.contains(PayloadKind(e.event()))) continue;
         if (!statuses.empty() && !statuses.contains(e.status())) continue;
+        if (index && !index->Passes(e.event().event_id(), req->evidence())) continue;
         if (resp->events_size() == page_size) {
           resp->set_next_page_token(absl::StrCat("offset:", resp->events(page_size - 1).offset()));
           break;
@@ -742,10 +855,15 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     // One DB holds every partition: one consistent read.
     RETURN_IF_ERROR(Answer(ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
       if (req.teams().empty()) {
-        if (auto all = reader.OrgHealth(req.org(), today); all.ok()) teams = *std::move(all);
+        auto all = IsDefault(req.evidence()) ? reader.OrgHealth(req.org(), today)
+                                              : FilteredOrgHealth(reader, std::nullopt, req.org(), req.evidence(), today);
+        if (all.ok()) teams = *std::move(all);
       } else {
+        std::optional<EvidenceIndex> index;
         for (const auto& t : req.teams()) {
-          if (auto one = reader.TeamHealth(req.org(), t, today); one.ok()) teams.push_back(*std::move(one));
+          if (auto one = HealthUnder(reader, index, req.org(), t, req.evidence(), today); one.ok()) {
+            teams.push_back(*std::move(one));
+          }
         }
       }
       return absl::OkStatus();
@@ -762,7 +880,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
   // the announced records.
   if (req.teams().empty()) {
     RETURN_IF_ERROR(router_->OwnersOfAll().status());
-    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, &teams, watermark));
+    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, req.evidence(), &teams, watermark));
     return teams;
   }
   for (const auto& t : req.teams()) {
@@ -770,13 +888,16 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     one.set_org(req.org());
     one.set_team(t);
     *one.mutable_min_offsets() = min;
+    *one.mutable_evidence() = req.evidence();
     v1::GetTeamHealthResponse resp;
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t, /*max_lag=*/0, v1::MinOffsets()));
     absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote,
                                             route.partitions, one, &resp)
                                   : Answer(ctx, min, route.scope, resp.mutable_watermark(),
                                            [&](const views::Reader& reader) -> absl::Status {
-                                             ASSIGN_OR_RETURN(*resp.mutable_health(), reader.TeamHealth(req.org(), t, today));
+                                             std::optional<EvidenceIndex> index;
+                                             ASSIGN_OR_RETURN(*resp.mutable_health(),
+                                                              HealthUnder(reader, index, req.org(), t, req.evidence(), today));
                                              return absl::OkStatus();
                                            });
     if (absl::IsNotFound(s)) continue;  // not known yet: watched until it is
@@ -792,6 +913,7 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
   return Serve(*ctx, [&]() -> absl::Status {  // admitted for the stream's whole life
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     for (const auto& t : req->teams()) RETURN_IF_ERROR(CheckSlug(t, "teams"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::map<std::string, std::string> last_sent;  // team -> serialized TeamHealth last sent
     // What moves when the views may have changed: the local views, or (routed) any instance's
     // announced offsets.
@@ -812,6 +934,7 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
           v1::TeamHealthUpdate update;
           *update.mutable_health() = t;
           *update.mutable_watermark() = watermark;
+          *update.mutable_evidence() = req->evidence();
           if (!writer->Write(update)) return absl::OkStatus();
           last_sent[t.team()] = std::move(bytes);
         }
@@ -980,6 +1103,7 @@ grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::Get
   return Serve(*ctx, [&]() -> absl::Status {
     const std::string& id = req->person_id();
     if (id.empty()) return absl::InvalidArgumentError("person_id: required");
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::vector<v1::PersonMove> moves;
     RETURN_IF_ERROR(GatherMoves(
         ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(), id,
@@ -999,8 +1123,17 @@ grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::Get
                                               PersonSuggestion(id)));
     }
     resp->set_person_id(id);
-    for (auto& c : LinkMoves(moves)) *resp->add_counterparts() = std::move(c);
+    *resp->mutable_evidence() = req->evidence();
+    std::set<std::string> kept;  // event ids of the moves that pass the filter
+    const std::vector<v1::MoveCounterpart> counterparts = LinkMoves(moves);
+    for (const auto& m : moves) {
+      if (MovePasses(m, req->evidence())) kept.insert(m.event_id());
+    }
+    for (const auto& c : counterparts) {
+      if (kept.contains(c.out_event_id()) && kept.contains(c.in_event_id())) *resp->add_counterparts() = c;
+    }
     for (auto& m : moves) {
+      if (!kept.contains(m.event_id())) continue;
       const v1::Person& p = m.person();
       if (!p.name().empty()) resp->mutable_person()->set_name(p.name());
       if (!p.title().empty()) resp->mutable_person()->set_title(p.title());
@@ -1036,6 +1169,7 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
     if (!team.empty()) RETURN_IF_ERROR(CheckSlug(team, "team"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
     ASSIGN_OR_RETURN(const int page_size, PageSize(req->page_size(), 100, 1000));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::string after;
     if (!req->page_token().empty()) {
       if (!absl::StartsWith(req->page_token(), "person:")) {
@@ -1070,13 +1204,14 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
       return absl::OkStatus();
     }
     LinkMoves(moves);
+    *resp->mutable_evidence() = req->evidence();
     std::map<std::string, v1::PersonRow> rows;
     std::string latest;  // YYYY-MM-DD
     for (auto& m : moves) {
       const bool filed_here =
           m.org() == org && (team.empty() ? m.kind() == v1::MOVE_KIND_HIRE || m.kind() == v1::MOVE_KIND_DEPARTURE
                                           : m.team() == team);
-      if (!filed_here) continue;
+      if (!filed_here || !MovePasses(m, req->evidence())) continue;
       const int64_t day = DayOf(m.effective_time());
       latest = std::max(latest, FormatDay(day));
       if (day < days.from || day > days.to) continue;
