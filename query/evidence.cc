@@ -120,12 +120,17 @@ bool EvidenceIndex::Passes(const std::string& event_id, const v1::EvidenceFilter
   return !filter.corroborated_only() || Corroborated(event_id);
 }
 
-views::TeamInputs FoldInputs(const std::string& org, const std::string& team,
-                             const std::vector<const v1::HistoryEntry*>& events, int64_t as_of_day) {
+views::TeamInputs FilteredInputs(const std::string& org, const std::string& team,
+                                 const std::vector<v1::HistoryEntry>& history,
+                                 absl::FunctionRef<bool(const std::string& event_id)> passes, int64_t as_of_day) {
   MapState state;
-  for (const v1::HistoryEntry* e : events) {
+  int64_t duplicates = 0, retracted = 0;
+  for (const v1::HistoryEntry& e : history) {
+    duplicates += e.status() == v1::EVENT_STATUS_DUPLICATE;
+    retracted += e.status() == v1::EVENT_STATUS_RETRACTED;
+    if (e.status() != v1::EVENT_STATUS_APPLIED || !passes(e.event().event_id())) continue;
     // Every record here was applied once already; Apply cannot refuse it.
-    (void)views::Apply(e->event(), views::RecordMeta{e->partition(), e->offset()}, state);
+    (void)views::Apply(e.event(), views::RecordMeta{e.partition(), e.offset()}, state);
   }
   views::TeamInputs in;
   if (auto t = state.Get(views::keys::Team(org, team)); t) {
@@ -134,6 +139,9 @@ views::TeamInputs FoldInputs(const std::string& org, const std::string& team,
     in.state.set_org(org);
     in.state.set_team(team);
   }
+  in.state.set_events(static_cast<int64_t>(history.size()));
+  in.state.set_duplicates(duplicates);
+  in.state.set_retracted(retracted);
   const std::string end_day = DayKey(as_of_day);
   state.Scan(views::keys::TeamPrefix('b', org, team), [&](absl::string_view day, const std::string& v) {
     if (day > end_day) return;

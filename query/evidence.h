@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "absl/types/span.h"
 #include "talentflow/v1/query.pb.h"
 #include "talentflow/v1/view.pb.h"
 #include "views/health.h"
@@ -71,27 +71,15 @@ class EvidenceIndex {
   std::set<std::string> with_counterpart_;  // event ids
 };
 
-// A team's views rebuilt from the APPLIED events of its `history` (log order) that `passes`, each
-// folded with views::Apply at its own partition and offset into an empty in-memory state, as they
-// reach ComputeHealth for `as_of_day` (TeamInputs' contract: buckets and timeline up to as_of,
-// outbound flows of the months of the 365-day window). A team none of whose events passes keeps
-// its org and team with zero counts (unscored: status UNKNOWN).
-template <typename Pred>
+// A team's views rebuilt from the APPLIED events of its `history` (every record of the team, log
+// order) for which `passes(event_id)` holds, each folded with views::Apply at its own partition
+// and offset into an empty in-memory state, as they reach ComputeHealth for `as_of_day`
+// (TeamInputs' contract: buckets and timeline up to as_of, outbound flows of the months of the
+// 365-day window). The state's record counters (events, duplicates, retracted) stay those of the
+// whole history: they count records, not evidence. A team none of whose events passes keeps its
+// org and team with nothing applied (unscored: status UNKNOWN).
 views::TeamInputs FilteredInputs(const std::string& org, const std::string& team,
-                                 const std::vector<v1::HistoryEntry>& history, Pred&& passes, int64_t as_of_day);
-
-// The non-template part of FilteredInputs: folds `events` (already chosen) in order.
-views::TeamInputs FoldInputs(const std::string& org, const std::string& team,
-                             const std::vector<const v1::HistoryEntry*>& events, int64_t as_of_day);
-
-template <typename Pred>
-views::TeamInputs FilteredInputs(const std::string& org, const std::string& team,
-                                 const std::vector<v1::HistoryEntry>& history, Pred&& passes, int64_t as_of_day) {
-  std::vector<const v1::HistoryEntry*> events;
-  for (const auto& e : history) {
-    if (e.status() == v1::EVENT_STATUS_APPLIED && passes(e.event().event_id())) events.push_back(&e);
-  }
-  return FoldInputs(org, team, events, as_of_day);
-}
+                                 const std::vector<v1::HistoryEntry>& history,
+                                 absl::FunctionRef<bool(const std::string& event_id)> passes, int64_t as_of_day);
 
 }  // namespace talentflow::query
