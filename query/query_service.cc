@@ -565,7 +565,7 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, route.partitions, *req, resp);
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
                     std::optional<EvidenceIndex> index;
@@ -595,7 +595,7 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
     RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
                               resp->mutable_watermark()));
     if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     resp->set_latest_event_day(LatestEventDay(teams));
     const std::set<int> statuses(req->status().begin(), req->status().end());
     std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
@@ -623,7 +623,7 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
     std::vector<v1::TeamHealth> teams;
     RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
                               resp->mutable_watermark()));
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     // A forwarded call answers for its own partitions, which may hold none of the org's teams.
     if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
       return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
@@ -666,7 +666,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     std::reverse(ends.begin(), ends.end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, route.partitions, *req, resp);
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       // One read of the team's views up to `to` (under a filter: its passing events folded up to
@@ -717,7 +717,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     const bool filtered = !IsDefault(req->evidence());
     const auto dir = req->direction();
     const bool inbound = dir != v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
@@ -813,7 +813,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
     const std::set<int> statuses(req->statuses().begin(), req->statuses().end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
@@ -934,7 +934,7 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
           v1::TeamHealthUpdate update;
           *update.mutable_health() = t;
           *update.mutable_watermark() = watermark;
-          *update.mutable_evidence() = req->evidence();
+          if (req->has_evidence()) *update.mutable_evidence() = req->evidence();
           if (!writer->Write(update)) return absl::OkStatus();
           last_sent[t.team()] = std::move(bytes);
         }
@@ -1123,7 +1123,7 @@ grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::Get
                                               PersonSuggestion(id)));
     }
     resp->set_person_id(id);
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     std::set<std::string> kept;  // event ids of the moves that pass the filter
     const std::vector<v1::MoveCounterpart> counterparts = LinkMoves(moves);
     for (const auto& m : moves) {
@@ -1204,7 +1204,7 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
       return absl::OkStatus();
     }
     LinkMoves(moves);
-    *resp->mutable_evidence() = req->evidence();
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     std::map<std::string, v1::PersonRow> rows;
     std::string latest;  // YYYY-MM-DD
     for (auto& m : moves) {
