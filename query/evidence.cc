@@ -72,18 +72,19 @@ std::string DescribeFilter(const v1::EvidenceFilter& filter) {
 void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
   const v1::Event& e = entry.event();
   if (e.has_retraction()) return;  // a retraction is not a report of a story
-  const StoryKey key{e.org(), e.team(), e.idempotency_key()};
-  Story& story = stories_[key];
-  if (story.confidence == v1::CONFIDENCE_UNSPECIFIED ||
-      ConfidenceRank(e.confidence()) > ConfidenceRank(story.confidence)) {
-    story.confidence = e.confidence();
-  }
+  Report& r = reports_.emplace_back();
+  v1::Event* named = r.names.mutable_event();
+  named->set_event_id(e.event_id());
+  named->set_org(e.org());
+  named->set_team(e.team());
+  named->set_idempotency_key(e.idempotency_key());
+  r.names.set_status(entry.status());
+  r.names.set_duplicate_of(entry.duplicate_of());
+  r.confidence = e.confidence();
   for (const auto& ev : e.evidence()) {
-    if (!ev.outlet().empty()) story.outlets.insert(absl::AsciiStrToLower(ev.outlet()));
+    if (!ev.outlet().empty()) r.outlets.push_back(absl::AsciiStrToLower(ev.outlet()));
   }
-  if (entry.status() != v1::EVENT_STATUS_APPLIED) return;
-  applied_[e.event_id()] = Applied{key, IsMove(e)};
-  if (IsMove(e) && !e.person().id().empty()) {
+  if (entry.status() == v1::EVENT_STATUS_APPLIED && IsMove(e) && !e.person().id().empty()) {
     // MovesOf of this record alone: its outlets are not needed to link it.
     v1::HistoryEntry bare;
     *bare.mutable_event() = e;
@@ -93,9 +94,22 @@ void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
     bare.set_offset(entry.offset());
     for (auto& m : MovesOf({bare})) moves_[e.person().id()].push_back(std::move(m));
   }
+  if (entry.status() == v1::EVENT_STATUS_APPLIED) applied_[e.event_id()].move = IsMove(e);
 }
 
 void EvidenceIndex::Finish() {
+  StoryNames names;
+  for (const auto& r : reports_) names.Learn(r.names);
+  for (auto& r : reports_) {
+    const std::string name = names.Of(r.names);
+    Story& story = stories_[name];
+    if (story.confidence == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(r.confidence) > ConfidenceRank(story.confidence)) {
+      story.confidence = r.confidence;
+    }
+    story.outlets.insert(r.outlets.begin(), r.outlets.end());
+    if (r.names.status() == v1::EVENT_STATUS_APPLIED) applied_[r.names.event().event_id()].story = name;
+  }
+  reports_.clear();
   with_counterpart_.clear();
   for (auto& [person, moves] : moves_) {
     for (const auto& c : LinkMoves(moves)) {

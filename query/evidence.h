@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -34,18 +33,17 @@ absl::Status CheckFilter(const v1::EvidenceFilter& filter, const std::string& fi
 // "reported or better, corroborated only", "confirmed", "corroborated only"; "" for the default.
 std::string DescribeFilter(const v1::EvidenceFilter& filter);
 
-// What the filters know of the applied events among the history records they were given.
-// A story is the records of one org, team and idempotency key (a report that repeats an applied
-// event is DUPLICATE with its key): its outlets are the distinct outlets (case-insensitive) of
-// all its records, its confidence the highest of theirs.
+// What the filters know of the applied events among the history records they were given. A
+// story is an applied event and the reports that repeat it (people.h StoryNames): its outlets are
+// the distinct outlets (case-insensitive) of all its records, its confidence the highest of theirs.
 class EvidenceIndex {
  public:
   // Adds one history record. REQUIRES: every record of each story added is added (a story is filed
   // under one team: a team's whole history does), and, for counterparts, every move of each person
-  // whose moves are added (every record of the views does). Any order.
+  // whose moves are added (every record of the views does). Records of one team in log order.
   void Add(const v1::HistoryEntry& entry);
-  // Links the moves added (people.h LinkMoves: counterparts within kCounterpartDays). Call once
-  // after the last Add and before Passes.
+  // Names the stories and links the moves added (people.h LinkMoves: counterparts within
+  // kCounterpartDays). Call once after the last Add and before Passes.
   void Finish();
 
   // Whether the APPLIED event `event_id` passes `filter`. False for an id not added, or added with
@@ -55,16 +53,22 @@ class EvidenceIndex {
   bool Corroborated(const std::string& event_id) const;
 
  private:
-  using StoryKey = std::tuple<std::string, std::string, std::string>;  // org, team, idempotency key
+  // One report as the stories need it (the record itself is not kept: the index covers the DB).
+  struct Report {
+    v1::HistoryEntry names;  // event_id, org, team, idempotency key, status, duplicate_of only
+    v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
+    std::vector<std::string> outlets;  // lower-cased
+  };
   struct Story {
     v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
     std::set<std::string> outlets;  // lower-cased
   };
   struct Applied {
-    StoryKey story;
+    std::string story;
     bool move = false;
   };
-  std::map<StoryKey, Story> stories_;
+  std::vector<Report> reports_;
+  std::map<std::string, Story> stories_;
   std::map<std::string, Applied> applied_;
   // Moves with a person id, each reduced to what linking needs, by person id.
   std::map<std::string, std::vector<v1::PersonMove>> moves_;

@@ -86,9 +86,26 @@ bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
 
 bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
 
+void StoryNames::Learn(const v1::HistoryEntry& entry) {
+  const v1::Event& e = entry.event();
+  if (IsApplied(entry)) applied_by_key_.try_emplace(Key{e.org(), e.team(), e.idempotency_key()}, e.event_id());
+}
+
+std::string StoryNames::Of(const v1::HistoryEntry& entry) const {
+  const v1::Event& e = entry.event();
+  const std::string team = absl::StrCat(e.org(), "/", e.team(), "/");
+  if (IsApplied(entry)) return absl::StrCat(team, "evt:", e.event_id());
+  if (!entry.duplicate_of().empty()) return absl::StrCat(team, "evt:", entry.duplicate_of());
+  auto it = applied_by_key_.find(Key{e.org(), e.team(), e.idempotency_key()});
+  if (it != applied_by_key_.end()) return absl::StrCat(team, "evt:", it->second);
+  return absl::StrCat(team, "key:", e.idempotency_key());
+}
+
+bool StoryNames::IsApplied(const v1::HistoryEntry& entry) {
+  return entry.status() == v1::EVENT_STATUS_APPLIED || entry.status() == v1::EVENT_STATUS_RETRACTED;
+}
+
 std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries) {
-  // Story -> its outlets, first spelling in log order.
-  using Story = std::tuple<std::string, std::string, std::string>;
   std::vector<const v1::HistoryEntry*> sorted;
   for (const auto& e : entries) {
     if (IsMove(e.event())) sorted.push_back(&e);
@@ -96,12 +113,14 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
     return std::make_pair(a->partition(), a->offset()) < std::make_pair(b->partition(), b->offset());
   });
-  std::map<Story, std::vector<std::string>> outlets;
-  std::map<Story, std::set<std::string>> seen;
-  std::map<Story, v1::Confidence> confidence;  // the highest of the story's reports
-  auto story = [](const v1::Event& e) { return Story{e.org(), e.team(), e.idempotency_key()}; };
+  StoryNames names;
+  for (const auto* entry : sorted) names.Learn(*entry);
+  // Story -> its outlets, first spelling in log order, and its confidence (the highest).
+  std::map<std::string, std::vector<std::string>> outlets;
+  std::map<std::string, std::set<std::string>> seen;
+  std::map<std::string, v1::Confidence> confidence;
   for (const auto* entry : sorted) {
-    const Story s = story(entry->event());
+    const std::string s = names.Of(*entry);
     v1::Confidence& c = confidence[s];
     if (c == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(entry->event().confidence()) > ConfidenceRank(c)) {
       c = entry->event().confidence();
@@ -114,8 +133,9 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::vector<v1::PersonMove> moves;
   for (const auto* entry : sorted) {
     v1::PersonMove& m = moves.emplace_back(MoveOf(*entry));
-    for (const auto& o : outlets[story(entry->event())]) m.add_outlets(o);
-    m.set_story_confidence(confidence[story(entry->event())]);
+    const std::string s = names.Of(*entry);
+    for (const auto& o : outlets[s]) m.add_outlets(o);
+    m.set_story_confidence(confidence[s]);
   }
   return moves;
 }
