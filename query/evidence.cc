@@ -72,44 +72,41 @@ std::string DescribeFilter(const v1::EvidenceFilter& filter) {
 void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
   const v1::Event& e = entry.event();
   if (e.has_retraction()) return;  // a retraction is not a report of a story
-  Report& r = reports_.emplace_back();
-  v1::Event* named = r.names.mutable_event();
-  named->set_event_id(e.event_id());
-  named->set_org(e.org());
-  named->set_team(e.team());
-  named->set_idempotency_key(e.idempotency_key());
-  r.names.set_status(entry.status());
-  r.names.set_duplicate_of(entry.duplicate_of());
-  r.confidence = e.confidence();
+  // In log order an applied event comes before the reports that repeat it, so one pass names them.
+  names_.Learn(entry);
+  const std::string name = names_.Of(entry);
+  Story& story = stories_[name];
+  if (story.confidence == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(e.confidence()) > ConfidenceRank(story.confidence)) {
+    story.confidence = e.confidence();
+  }
   for (const auto& ev : e.evidence()) {
-    if (!ev.outlet().empty()) r.outlets.push_back(absl::AsciiStrToLower(ev.outlet()));
+    if (ev.outlet().empty() || story.two_outlets) continue;
+    std::string outlet = absl::AsciiStrToLower(ev.outlet());
+    if (story.first_outlet.empty()) {
+      story.first_outlet = std::move(outlet);
+    } else if (outlet != story.first_outlet) {
+      story.two_outlets = true;
+    }
   }
-  if (entry.status() == v1::EVENT_STATUS_APPLIED && IsMove(e) && !e.person().id().empty()) {
-    // MovesOf of this record alone: its outlets are not needed to link it.
-    v1::HistoryEntry bare;
-    *bare.mutable_event() = e;
-    bare.mutable_event()->clear_evidence();
-    bare.set_status(entry.status());
-    bare.set_partition(entry.partition());
-    bare.set_offset(entry.offset());
-    for (auto& m : MovesOf({bare})) moves_[e.person().id()].push_back(std::move(m));
-  }
-  if (entry.status() == v1::EVENT_STATUS_APPLIED) applied_[e.event_id()].move = IsMove(e);
+  if (entry.status() != v1::EVENT_STATUS_APPLIED) return;
+  applied_[e.event_id()] = Applied{name, IsMove(e)};
+  AddMove(entry);
+}
+
+void EvidenceIndex::AddMove(const v1::HistoryEntry& entry) {
+  const v1::Event& e = entry.event();
+  if (entry.status() != v1::EVENT_STATUS_APPLIED || !IsMove(e) || e.person().id().empty()) return;
+  if (!linked_.insert(e.event_id()).second) return;
+  moves_[e.person().id()].push_back(MoveOf(entry));
+}
+
+std::set<std::string> EvidenceIndex::People() const {
+  std::set<std::string> people;
+  for (const auto& [person, moves] : moves_) people.insert(person);
+  return people;
 }
 
 void EvidenceIndex::Finish() {
-  StoryNames names;
-  for (const auto& r : reports_) names.Learn(r.names);
-  for (auto& r : reports_) {
-    const std::string name = names.Of(r.names);
-    Story& story = stories_[name];
-    if (story.confidence == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(r.confidence) > ConfidenceRank(story.confidence)) {
-      story.confidence = r.confidence;
-    }
-    story.outlets.insert(r.outlets.begin(), r.outlets.end());
-    if (r.names.status() == v1::EVENT_STATUS_APPLIED) applied_[r.names.event().event_id()].story = name;
-  }
-  reports_.clear();
   with_counterpart_.clear();
   for (auto& [person, moves] : moves_) {
     for (const auto& c : LinkMoves(moves)) {
@@ -123,7 +120,7 @@ bool EvidenceIndex::Corroborated(const std::string& event_id) const {
   auto it = applied_.find(event_id);
   if (it == applied_.end()) return false;
   const Story& story = stories_.at(it->second.story);
-  if (story.outlets.size() >= 2 || story.confidence == v1::CONFIDENCE_CONFIRMED) return true;
+  if (story.two_outlets || story.confidence == v1::CONFIDENCE_CONFIRMED) return true;
   return it->second.move && with_counterpart_.contains(event_id);
 }
 

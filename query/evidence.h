@@ -13,6 +13,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "query/people.h"
 #include "talentflow/v1/query.pb.h"
 #include "talentflow/v1/view.pb.h"
 #include "views/health.h"
@@ -38,12 +39,18 @@ std::string DescribeFilter(const v1::EvidenceFilter& filter);
 // the distinct outlets (case-insensitive) of all its records, its confidence the highest of theirs.
 class EvidenceIndex {
  public:
-  // Adds one history record. REQUIRES: every record of each story added is added (a story is filed
-  // under one team: a team's whole history does), and, for counterparts, every move of each person
-  // whose moves are added (every record of the views does). Records of one team in log order.
+  // Adds one history record. REQUIRES: the records of each team are added in log order (as a scan
+  // of the views or a team's history gives them), every record of each story added is added (a
+  // story is filed under one team: a team's whole history does), and, for counterparts, every
+  // move of each person whose moves are added (every record of the views does).
   void Add(const v1::HistoryEntry& entry);
-  // Names the stories and links the moves added (people.h LinkMoves: counterparts within
-  // kCounterpartDays). Call once after the last Add and before Passes.
+  // Adds an APPLIED move filed outside the histories added (a counterpart candidate) for linking
+  // only; any other record, or one already added, changes nothing.
+  void AddMove(const v1::HistoryEntry& entry);
+  // The person ids of the applied moves added.
+  std::set<std::string> People() const;
+  // Links the moves added (people.h LinkMoves: counterparts within kCounterpartDays). Call once
+  // after the last Add and before Passes.
   void Finish();
 
   // Whether the APPLIED event `event_id` passes `filter`. False for an id not added, or added with
@@ -53,26 +60,22 @@ class EvidenceIndex {
   bool Corroborated(const std::string& event_id) const;
 
  private:
-  // One report as the stories need it (the record itself is not kept: the index covers the DB).
-  struct Report {
-    v1::HistoryEntry names;  // event_id, org, team, idempotency key, status, duplicate_of only
-    v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
-    std::vector<std::string> outlets;  // lower-cased
-  };
   struct Story {
     v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
-    std::set<std::string> outlets;  // lower-cased
+    std::string first_outlet;  // lower-cased
+    bool two_outlets = false;  // a second distinct outlet was seen
   };
   struct Applied {
     std::string story;
     bool move = false;
   };
-  std::vector<Report> reports_;
+  StoryNames names_;
   std::map<std::string, Story> stories_;
   std::map<std::string, Applied> applied_;
-  // Moves with a person id, each reduced to what linking needs, by person id.
+  // Applied moves with a person id, by person id (LinkMoves pairs them).
   std::map<std::string, std::vector<v1::PersonMove>> moves_;
   std::set<std::string> with_counterpart_;  // event ids
+  std::set<std::string> linked_;            // event ids of the moves in moves_
 };
 
 // A team's views rebuilt from the APPLIED events of its `history` (every record of the team, log

@@ -25,6 +25,23 @@ v1::MoveKind KindOf(const v1::Event& e) {
   }
 }
 
+
+bool IsOut(v1::MoveKind k) { return k == v1::MOVE_KIND_DEPARTURE || k == v1::MOVE_KIND_TRANSFER_OUT; }
+
+// Whether `in` is the move `out` led to (kinds and places; person, status and dates apart).
+bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
+  if (out.kind() == v1::MOVE_KIND_DEPARTURE) {
+    return in.kind() == v1::MOVE_KIND_HIRE && !out.to_org().empty() && in.org() == out.to_org() &&
+           in.from_org() == out.org();
+  }
+  return out.kind() == v1::MOVE_KIND_TRANSFER_OUT && in.kind() == v1::MOVE_KIND_TRANSFER_IN &&
+         in.org() == out.org() && in.team() == out.to_team() && in.from_team() == out.team();
+}
+
+}  // namespace
+
+bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
+
 v1::PersonMove MoveOf(const v1::HistoryEntry& entry) {
   const v1::Event& e = entry.event();
   v1::PersonMove m;
@@ -69,22 +86,6 @@ v1::PersonMove MoveOf(const v1::HistoryEntry& entry) {
   m.set_offset(entry.offset());
   return m;
 }
-
-bool IsOut(v1::MoveKind k) { return k == v1::MOVE_KIND_DEPARTURE || k == v1::MOVE_KIND_TRANSFER_OUT; }
-
-// Whether `in` is the move `out` led to (kinds and places; person, status and dates apart).
-bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
-  if (out.kind() == v1::MOVE_KIND_DEPARTURE) {
-    return in.kind() == v1::MOVE_KIND_HIRE && !out.to_org().empty() && in.org() == out.to_org() &&
-           in.from_org() == out.org();
-  }
-  return out.kind() == v1::MOVE_KIND_TRANSFER_OUT && in.kind() == v1::MOVE_KIND_TRANSFER_IN &&
-         in.org() == out.org() && in.team() == out.to_team() && in.from_team() == out.team();
-}
-
-}  // namespace
-
-bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
 
 void StoryNames::Learn(const v1::HistoryEntry& entry) {
   const v1::Event& e = entry.event();

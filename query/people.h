@@ -20,6 +20,10 @@ inline constexpr int64_t kCounterpartDays = 90;
 // Whether `event` is a move: a hire, departure, transfer in or transfer out.
 bool IsMove(const v1::Event& event);
 
+// The move of one history record of a move (IsMove), its outlets, story confidence, counterpart
+// and corroboration unset.
+v1::PersonMove MoveOf(const v1::HistoryEntry& entry);
+
 // The story of each history record: "<org>/<team>/evt:<applied event id>". A story is an APPLIED
 // (or since RETRACTED) event and every DUPLICATE whose duplicate_of names it; a DUPLICATE without
 // duplicate_of (written before the field existed) belongs to the applied event of its org, team

@@ -283,39 +283,61 @@ class TeamFlowFilter {
   std::set<std::string> event_ids_;
 };
 
-// What the evidence filters know of every applied event of this DB (every partition it holds:
-// a move's counterpart may be filed under another team, in another partition). One scan of every
-// history record (README "Evidence filters": its cost).
-absl::StatusOr<EvidenceIndex> IndexOf(const views::Reader& reader) {
+// Up to this many people, the counterpart scan skips unparsed the records that name none of them.
+constexpr size_t kNeedles = 32;
+
+// The index a filtered read of teams with `histories` needs: their stories (a story's reports are
+// all in its team's history) and, with corroborated_only, the applied moves of the same people
+// anywhere in this DB (counterpart candidates: one scan of every history record).
+absl::StatusOr<EvidenceIndex> IndexOver(const views::Reader& reader,
+                                        const std::vector<const std::vector<v1::HistoryEntry>*>& histories,
+                                        const v1::EvidenceFilter& filter) {
   EvidenceIndex index;
-  v1::HistoryEntry e;  // reused
-  RETURN_IF_ERROR(reader.ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
-    if (e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) index.Add(e);
-  }));
+  for (const auto* history : histories) {
+    for (const auto& e : *history) index.Add(e);
+  }
+  if (filter.corroborated_only()) {
+    const std::set<std::string> people = index.People();
+    if (!people.empty()) {
+      v1::HistoryEntry e;  // reused
+      RETURN_IF_ERROR(reader.ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
+        if (people.size() <= kNeedles &&
+            std::none_of(people.begin(), people.end(), [&](const std::string& p) { return absl::StrContains(bytes, p); })) {
+          return;
+        }
+        if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+        if (people.contains(e.event().person().id())) index.AddMove(e);
+      }));
+    }
+  }
   index.Finish();
   return index;
 }
 
-// org/team's views up to `day` rebuilt from the applied events that pass `filter`.
-absl::StatusOr<views::TeamInputs> FilteredTeamInputs(const views::Reader& reader, const EvidenceIndex& index,
-                                                     const std::string& org, const std::string& team,
-                                                     const v1::EvidenceFilter& filter, int64_t day) {
-  ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
-  if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+// org/team's views up to `day` rebuilt from the applied events of its `history` that pass
+// `filter` under `index`.
+views::TeamInputs FilteredTeamInputs(const EvidenceIndex& index, const std::string& org, const std::string& team,
+                                     const std::vector<v1::HistoryEntry>& history, const v1::EvidenceFilter& filter,
+                                     int64_t day) {
   return FilteredInputs(org, team, history, [&](const std::string& id) { return index.Passes(id, filter); }, day);
 }
 
+// org/team's history; NotFound for a team the views do not hold.
+absl::StatusOr<std::vector<v1::HistoryEntry>> TeamHistory(const views::Reader& reader, const std::string& org,
+                                                          const std::string& team) {
+  ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(org, team));
+  if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+  return history;
+}
+
 // org/team's health at `day` under `filter`: the stored views for the default filter, else the
-// team's passing events folded afresh. `index` is built on first need (one per read).
-absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, std::optional<EvidenceIndex>& index,
-                                           const std::string& org, const std::string& team,
+// team's passing events folded afresh.
+absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, const std::string& org, const std::string& team,
                                            const v1::EvidenceFilter& filter, int64_t day) {
   if (IsDefault(filter)) return reader.TeamHealth(org, team, day);
-  if (!index) {
-    ASSIGN_OR_RETURN(index, IndexOf(reader));
-  }
-  ASSIGN_OR_RETURN(const views::TeamInputs inputs, FilteredTeamInputs(reader, *index, org, team, filter, day));
-  return views::ComputeHealth(org, team, inputs, day);
+  ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, org, team));
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, filter));
+  return views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day);
 }
 
 // Every team of `org` at `day` under a filter that is not the default (the health cache keeps
@@ -324,17 +346,21 @@ absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reade
                                                               const std::string& org, const v1::EvidenceFilter& filter,
                                                               int64_t day) {
   ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
-  std::set<std::string> teams;  // a team stored in two partitions (the partition count changed) is one team
+  std::map<std::string, std::vector<v1::HistoryEntry>> histories;  // a team in two partitions is one team
   for (const auto& n : names) {
     if (n.org == org && (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, n.team), reader.partition_count())))) {
-      teams.insert(n.team);
+      histories[n.team];
     }
   }
+  std::vector<const std::vector<v1::HistoryEntry>*> all;
+  for (auto& [team, history] : histories) {
+    ASSIGN_OR_RETURN(history, reader.History(org, team));
+    all.push_back(&history);
+  }
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, all, filter));
   std::vector<v1::TeamHealth> out;
-  std::optional<EvidenceIndex> index;
-  for (const auto& team : teams) {
-    ASSIGN_OR_RETURN(v1::TeamHealth h, HealthUnder(reader, index, org, team, filter, day));
-    out.push_back(std::move(h));
+  for (const auto& [team, history] : histories) {
+    out.push_back(views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day));
   }
   return out;
 }
@@ -568,9 +594,8 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
-                    std::optional<EvidenceIndex> index;
                     ASSIGN_OR_RETURN(*resp->mutable_health(),
-                                     HealthUnder(reader, index, req->org(), req->team(), req->evidence(), day));
+                                     HealthUnder(reader, req->org(), req->team(), req->evidence(), day));
                     return absl::OkStatus();
                   });
   });
@@ -675,8 +700,9 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
       if (IsDefault(req->evidence())) {
         ASSIGN_OR_RETURN(inputs, reader.Inputs(req->org(), req->team(), days.to));
       } else {
-        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOf(reader));
-        ASSIGN_OR_RETURN(inputs, FilteredTeamInputs(reader, index, req->org(), req->team(), req->evidence(), days.to));
+        ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, req->org(), req->team()));
+        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        inputs = FilteredTeamInputs(index, req->org(), req->team(), history, req->evidence(), days.to);
       }
       if (inputs.state.applied() > 0) resp->set_latest_event_day(FormatDay(inputs.state.last_effective_day()));
       auto b = inputs.buckets.begin();
@@ -730,19 +756,34 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
         [&](const Scope& scope, v1::Watermark* part) {
           return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
             ASSIGN_OR_RETURN(const TeamFlowFilter filter, TeamFlowFilter::Of(reader, scope, req->org(), req->team()));
-            // Under an evidence filter, only the movers whose event passes it.
-            std::optional<EvidenceIndex> index;
-            if (filtered) {
-              ASSIGN_OR_RETURN(index, IndexOf(reader));
-            }
-            auto passes = [&](const v1::FlowBucket::Mover& m) {
-              return filter.Keeps(m) && (!index || index->Passes(m.event_id(), req->evidence()));
-            };
             ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> flows,
                              reader.Flows(MonthKey(days.from), MonthKey(days.to)));
             auto of_org = [&](const views::Reader::Flow& f) {
               return (!scope || scope->contains(f.partition)) && filter.Keeps(f) &&
                      ((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()));
+            };
+            // Under an evidence filter, only the movers whose event passes it: the index over the
+            // histories of the teams that filed `fs`' movers (a flow's team is of its from_org when
+            // that org's team key is in the flow's partition, else of its to_org).
+            std::optional<EvidenceIndex> index;
+            auto index_of = [&](const std::vector<views::Reader::Flow>& fs) -> absl::Status {
+              std::map<std::pair<std::string, std::string>, std::vector<v1::HistoryEntry>> histories;
+              for (const auto& f : fs) {
+                if (!of_org(f)) continue;
+                const bool from = KafkaPartitionFor(RecordKey(f.from_org, f.team), reader.partition_count()) == f.partition;
+                histories[{from ? f.from_org : f.to_org, f.team}];
+              }
+              std::vector<const std::vector<v1::HistoryEntry>*> all;
+              for (auto& [key, history] : histories) {
+                ASSIGN_OR_RETURN(history, reader.History(key.first, key.second));
+                all.push_back(&history);
+              }
+              ASSIGN_OR_RETURN(index, IndexOver(reader, all, req->evidence()));
+              return absl::OkStatus();
+            };
+            if (filtered) RETURN_IF_ERROR(index_of(flows));
+            auto passes = [&](const v1::FlowBucket::Mover& m) {
+              return filter.Keeps(m) && (!index || index->Passes(m.event_id(), req->evidence()));
             };
             std::lock_guard<std::mutex> lock(mu);
             const size_t before = movers.size();
@@ -762,6 +803,7 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
               // Nothing in the range: say when something last moved (a scan of every month, paid
               // only by empty answers).
               ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> all, reader.Flows("000000", "999999"));
+              if (filtered) RETURN_IF_ERROR(index_of(all));
               for (const auto& f : all) {
                 if (!of_org(f)) continue;
                 for (const auto& m : f.bucket.movers()) {
@@ -821,7 +863,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
       // Under an evidence filter: only the applied events that count.
       std::optional<EvidenceIndex> index;
       if (!IsDefault(req->evidence())) {
-        ASSIGN_OR_RETURN(index, IndexOf(reader));
+        ASSIGN_OR_RETURN(index, IndexOver(reader, {&history}, req->evidence()));
       }
       absl::Time latest = absl::InfinitePast();
       for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
@@ -859,9 +901,8 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
                                               : FilteredOrgHealth(reader, std::nullopt, req.org(), req.evidence(), today);
         if (all.ok()) teams = *std::move(all);
       } else {
-        std::optional<EvidenceIndex> index;
         for (const auto& t : req.teams()) {
-          if (auto one = HealthUnder(reader, index, req.org(), t, req.evidence(), today); one.ok()) {
+          if (auto one = HealthUnder(reader, req.org(), t, req.evidence(), today); one.ok()) {
             teams.push_back(*std::move(one));
           }
         }
@@ -895,9 +936,8 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
                                             route.partitions, one, &resp)
                                   : Answer(ctx, min, route.scope, resp.mutable_watermark(),
                                            [&](const views::Reader& reader) -> absl::Status {
-                                             std::optional<EvidenceIndex> index;
                                              ASSIGN_OR_RETURN(*resp.mutable_health(),
-                                                              HealthUnder(reader, index, req.org(), t, req.evidence(), today));
+                                                              HealthUnder(reader, req.org(), t, req.evidence(), today));
                                              return absl::OkStatus();
                                            });
     if (absl::IsNotFound(s)) continue;  // not known yet: watched until it is
