@@ -1,5 +1,5 @@
 // talentflowctl's reads of the QueryService: team, teams, org, trend, flows, events, person, people,
-// watch, orgs, lag.
+// movement, watch, orgs, lag.
 #include <unistd.h>
 
 #include <iostream>
@@ -119,6 +119,10 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddParsed(flows, "--team", "--team", &cmd->options.team, [](const std::string& s) { return ParseOrg(s); },
               "only people who left or joined this team of the org (its departures and hires)")
         ->type_name("TEAM");
+    AddParsed(flows, "--with", "--with", &cmd->options.counterparty, [](const std::string& s) { return ParseOrg(s); },
+              "only flows between the org and this org")
+        ->type_name("ORG");
+    flows->add_flag("--monthly", cmd->options.monthly, "one row per calendar month: people in, out and net");
     AddReadFlags(flows, &cmd->read);
     AddEvidenceFlags(flows, &cmd->read.read);
     context.OnRun(flows, [&context, cmd] {
@@ -186,6 +190,29 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         return RunPeople(cmd->options, read, stub, std::cout, std::cerr);
+      });
+    });
+  }
+  {
+    auto cmd = std::make_shared<ReadCommand<MovementOptions>>();
+    auto* movement = app.add_subcommand(
+        "movement", "hires and departures by seniority, and backfills of senior departures (GetTeamMovement)");
+    AddParsed(movement, "target", "ORG[/TEAM]", &cmd->options.target,
+              [](const std::string& s) -> absl::StatusOr<TeamRef> {
+                if (s.find('/') != std::string::npos) return ParseTeamRef(s);
+                ASSIGN_OR_RETURN(std::string org, ParseOrg(s));
+                return TeamRef{std::move(org), ""};
+              },
+              "an org (its totals), or one team of it as org/team (slugs or names)")
+        ->type_name("ORG[/TEAM]")
+        ->required();
+    AddDate(movement, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
+    movement->add_flag("--backfills", cmd->options.backfills, "with --csv: one row per senior departure instead");
+    AddReadFlags(movement, &cmd->read);
+    AddEvidenceFlags(movement, &cmd->read.read);
+    context.OnRun(movement, [&context, cmd] {
+      return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
+        return RunMovement(cmd->options, read, stub, std::cout, std::cerr);
       });
     });
   }

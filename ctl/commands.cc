@@ -336,6 +336,8 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   req.set_org(options.org);
   req.set_direction(options.direction);
   req.set_team(options.team);
+  req.set_counterparty(options.counterparty);
+  if (options.monthly) req.set_granularity(v1::FLOW_GRANULARITY_MONTH);
   if (options.from) *req.mutable_from() = *options.from;
   if (options.to) *req.mutable_to() = *options.to;
   SetMinOffsets(read, req.mutable_min_offsets());
@@ -346,8 +348,9 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   v1::GetTalentFlowsResponse resp;
   if (grpc::Status s = stub.GetTalentFlows(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
   return Emit(read, resp, [&] {
-    return resp.edges().empty() ? WhyNoFlows(req, resp.latest_month()) : RenderFlows(resp, read.width);
-  }, [&] { return FlowsCsv(resp); }, out, err);
+    if (resp.edges().empty()) return WhyNoFlows(req, resp.latest_month());
+    return options.monthly ? RenderFlowMonths(req, resp, read.width) : RenderFlows(resp, read.width);
+  }, [&] { return options.monthly ? FlowMonthsCsv(req, resp) : FlowsCsv(resp); }, out, err);
 }
 
 int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -643,6 +646,23 @@ int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QuerySe
   return Emit(read, all, [&] {
     return all.people().empty() ? WhyNoPeople(req, all.latest_move_day()) : RenderPeople(all, read.width);
   }, [&] { return MovesCsv(moves); }, out, err);
+}
+
+int RunMovement(const MovementOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+                std::ostream& out, std::ostream& err) {
+  v1::GetTeamMovementRequest req;
+  req.set_org(options.target.org);
+  req.set_team(options.target.team);
+  if (options.as_of) *req.mutable_as_of() = *options.as_of;
+  SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
+  req.set_max_lag(read.max_lag);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, read.timeout);
+  v1::GetTeamMovementResponse resp;
+  if (grpc::Status s = stub.GetTeamMovement(&ctx, req, &resp); !s.ok()) return ReportError(s, err);
+  return Emit(read, resp, [&] { return RenderMovement(resp, read.width); },
+              [&] { return options.backfills ? BackfillsCsv(resp) : MovementCsv(resp); }, out, err);
 }
 
 }  // namespace talentflow::ctl

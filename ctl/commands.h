@@ -162,6 +162,11 @@ struct FlowsOptions {
   std::optional<google::protobuf::Timestamp> to;
   // Only movers of this team of the org (a slug). Default: every team.
   std::string team;
+  // Only flows between the org and this org (a slug). Default: every org.
+  std::string counterparty;
+  // One row per calendar month (in, out, net) instead of one per edge (FLOW_GRANULARITY_MONTH).
+  // Default: false.
+  bool monthly = false;
 };
 // GetTalentFlows.
 int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
@@ -205,6 +210,18 @@ struct PeopleOptions {
 // ListPeople, every page. An empty answer says why (the range, and the latest move of the org).
 int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
               std::ostream& out, std::ostream& err);
+
+struct MovementOptions {
+  // The org, and optionally one of its teams (team empty: the org's totals).
+  TeamRef target;
+  // Default: today.
+  std::optional<google::protobuf::Timestamp> as_of;
+  // With --csv, the backfill rows instead of the seniority mix. Default: false.
+  bool backfills = false;
+};
+// GetTeamMovement.
+int RunMovement(const MovementOptions& options, const ReadOptions& read, v1::QueryService::StubInterface& stub,
+                std::ostream& out, std::ostream& err);
 
 struct WatchOptions {
   WatchTarget target;

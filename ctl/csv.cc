@@ -157,4 +157,54 @@ std::string MovesCsv(const std::vector<const v1::PersonMove*>& moves) {
   return out;
 }
 
+std::string FlowMonthsCsv(const v1::GetTalentFlowsRequest& request, const v1::GetTalentFlowsResponse& flows) {
+  std::string out = CsvRow({"org", "counterparty", "month", "inbound", "outbound", "net"});
+  for (const auto& m : flows.months()) {
+    out += CsvRow({request.org(), request.counterparty(), m.month(), absl::StrCat(m.inbound()),
+                   absl::StrCat(m.outbound()), absl::StrCat(m.net())});
+  }
+  return out;
+}
+
+std::string MovementCsv(const v1::GetTeamMovementResponse& movement) {
+  std::string out = CsvRow({"org", "team", "as_of", "window_days", "window_from", "kind", "unspecified", "junior",
+                            "mid", "senior", "staff", "principal", "leadership", "total"});
+  auto rows = [&](const v1::TeamMovement& t) {
+    for (const auto& w : t.windows()) {
+      const std::pair<const char*, const v1::SeniorityCounts*> kinds[] = {
+          {"hires", &w.hires()}, {"departures", &w.departures()}, {"transfers_in", &w.transfers_in()},
+          {"transfers_out", &w.transfers_out()}};
+      for (const auto& [kind, c] : kinds) {
+        std::vector<std::string> row = {movement.org(), t.team(), movement.as_of(), absl::StrCat(w.days()), w.from(), kind};
+        for (int64_t n : {c->unspecified(), c->junior(), c->mid(), c->senior(), c->staff(), c->principal(),
+                          c->leadership(), c->total()}) {
+          row.push_back(absl::StrCat(n));
+        }
+        out += CsvRow(row);
+      }
+    }
+  };
+  for (const auto& t : movement.teams()) rows(t);
+  if (movement.teams_size() > 1) rows(movement.totals());
+  return out;
+}
+
+std::string BackfillsCsv(const v1::GetTeamMovementResponse& movement) {
+  std::string out = CsvRow({"org", "team", "departure_event_id", "departure_day", "person_id", "person_name",
+                            "seniority", "status", "hire_event_id", "hire_day", "hire_kind", "hire_person_id",
+                            "hire_person_name", "hire_seniority", "days"});
+  auto seniority = [](v1::Seniority s) { return EnumText(s, [](v1::Seniority v) { return v1::Seniority_Name(v); }); };
+  for (const auto& t : movement.teams()) {
+    for (const auto& b : t.backfills()) {
+      out += CsvRow({movement.org(), b.team(), b.departure_event_id(), b.departure_day(), b.person().id(),
+                     b.person().name(), seniority(b.person().seniority()), b.open() ? "open" : "backfilled",
+                     b.hire_event_id(), b.hire_day(),
+                     EnumText(b.hire_kind(), [](v1::MoveKind k) { return v1::MoveKind_Name(k); }),
+                     b.hire_person().id(), b.hire_person().name(), seniority(b.hire_person().seniority()),
+                     absl::StrCat(b.days())});
+    }
+  }
+  return out;
+}
+
 }  // namespace talentflow::ctl

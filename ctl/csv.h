@@ -46,4 +46,18 @@ std::string OrgsCsv(const v1::ListOrgsResponse& orgs);
 // name (hire, departure, transferIn, transferOut); outlets joined by " | ", corroborated_by by "; ".
 std::string MovesCsv(const std::vector<const v1::PersonMove*>& moves);
 
+// GetTalentFlows' monthly series (flows --monthly): org,counterparty,month,inbound,outbound,net
+// (counterparty "" for every org).
+std::string FlowMonthsCsv(const v1::GetTalentFlowsRequest& request, const v1::GetTalentFlowsResponse& flows);
+
+// GetTeamMovement's seniority mix, one row per team, window and kind (hires, departures,
+// transfers_in, transfers_out): org,team,as_of,window_days,window_from,kind,unspecified,junior,mid,
+// senior,staff,principal,leadership,total; for an org also the totals' rows (team "").
+std::string MovementCsv(const v1::GetTeamMovementResponse& movement);
+// GetTeamMovement's backfills (movement --backfills), one row per senior departure of the 365-day
+// window: org,team,departure_event_id,departure_day,person_id,person_name,seniority,status (open or
+// backfilled),hire_event_id,hire_day,hire_kind,hire_person_id,hire_person_name,hire_seniority,days.
+std::string BackfillsCsv(const v1::GetTeamMovementResponse& movement);
+
 }  // namespace talentflow::ctl
+

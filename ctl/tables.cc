@@ -550,6 +550,116 @@ std::string RenderFlows(const v1::GetTalentFlowsResponse& flows, int width) {
   return table.Render(false, width);
 }
 
+namespace {
+
+// A net count with its sign: "+7", "-7", "0".
+std::string SignedCount(int64_t n) { return n > 0 ? absl::StrCat("+", n) : absl::StrCat(n); }
+
+}  // namespace
+
+std::string RenderFlowMonths(const v1::GetTalentFlowsRequest& request, const v1::GetTalentFlowsResponse& flows,
+                             int width) {
+  const std::string title =
+      request.counterparty().empty()
+          ? absl::StrCat(request.org(), " by month (people in: from any org, out: to any org)")
+          : absl::StrCat(request.org(), " and ", request.counterparty(), " by month (people in: from ",
+                         request.counterparty(), ", out: to ", request.counterparty(), ")");
+  std::string out = FitScreen(title, width);
+  out += "\n";
+  Table table({{"month"}, {"in", Align::kRight}, {"out", Align::kRight}, {"net", Align::kRight}});
+  int64_t in = 0, outbound = 0;
+  for (const auto& m : flows.months()) {
+    table.AddRow({m.month(), m.inbound(), m.outbound(), SignedCount(m.net())});
+    in += m.inbound();
+    outbound += m.outbound();
+  }
+  table.AddRow({"total", in, outbound, SignedCount(in - outbound)});
+  return out + table.Render(false, width);
+}
+
+namespace {
+
+// The seven seniorities and the total of `c`, in Seniority order.
+std::vector<int64_t> ByLevel(const v1::SeniorityCounts& c) {
+  return {c.unspecified(), c.junior(), c.mid(), c.senior(), c.staff(), c.principal(), c.leadership(), c.total()};
+}
+
+std::string SeniorityWord(v1::Seniority s) {
+  return s == v1::SENIORITY_UNSPECIFIED ? "-" : EnumWord(v1::Seniority_Name(s), "SENIORITY_");
+}
+
+// The name (the id in --json and --csv), else the id.
+std::string PersonText(const v1::Person& p) {
+  if (!p.name().empty()) return p.name();
+  return p.id().empty() ? "?" : p.id();
+}
+
+}  // namespace
+
+std::string RenderMovement(const v1::GetTeamMovementResponse& movement, int width) {
+  const bool one_team = movement.teams_size() == 1 && !movement.teams(0).team().empty();
+  const std::string subject =
+      one_team ? absl::StrCat(movement.org(), "/", movement.teams(0).team())
+               : absl::StrCat(movement.org(), " (", Plural(movement.teams_size(), "team", "teams"), ")");
+  const v1::TeamMovement& m = one_team ? movement.teams(0) : movement.totals();
+  std::string out =
+      FitScreen(absl::StrCat(subject, " as of ", movement.as_of(), ": hires and departures by seniority"), width);
+  out += "\n";
+  if (m.windows_size() != 3) return out + "no windows in the answer\n";
+  const v1::MovementWindow &w30 = m.windows(0), &w90 = m.windows(1), &w365 = m.windows(2);
+  Table table({{"seniority"},
+               {"hires30", Align::kRight},
+               {"hires90", Align::kRight, 0, 1},
+               {"hires365", Align::kRight, 0, 1},
+               {"deps30", Align::kRight},
+               {"deps90", Align::kRight, 0, 1},
+               {"deps365", Align::kRight, 0, 1},
+               {"in365", Align::kRight},
+               {"out365", Align::kRight, 0, 1}});
+  const std::vector<std::vector<int64_t>> columns = {
+      ByLevel(w30.hires()),      ByLevel(w90.hires()),      ByLevel(w365.hires()),
+      ByLevel(w30.departures()), ByLevel(w90.departures()), ByLevel(w365.departures()),
+      ByLevel(w365.transfers_in()), ByLevel(w365.transfers_out())};
+  const char* levels[] = {"unspecified", "junior", "mid", "senior", "staff", "principal", "leadership", "total"};
+  for (size_t level = 0; level < 8; ++level) {
+    std::vector<Cell> row = {levels[level]};
+    for (const auto& c : columns) row.emplace_back(c[level]);
+    table.AddRow(std::move(row));
+  }
+  out += table.Render(false, width);
+  std::vector<std::string> windows;
+  for (const auto* w : {&w30, &w90, &w365}) {
+    windows.push_back(absl::StrCat(w->days(), "d ", w->senior_departures(), " (", w->backfilled(), " backfilled, ",
+                                   w->open(), " open)"));
+  }
+  out += Wrap("senior departures: ", absl::StrJoin(windows, ", "), "  ", width);
+  if (m.backfills().empty()) return out;
+  std::vector<Column> cols = {{"left"}};
+  // The backfill wraps first, then the person, then the team.
+  if (!one_team) cols.push_back({"team", Align::kLeft, 6, 2, 2});
+  cols.push_back({"person", Align::kLeft, 10, 2, 1, /*wrap=*/true});
+  cols.push_back({"seniority"});
+  cols.push_back({"backfilled by", Align::kLeft, 12, 2, 0, /*wrap=*/true});
+  cols.push_back({"days", Align::kRight});
+  Table backfills(cols);
+  for (const auto& b : m.backfills()) {
+    std::vector<Cell> row = {b.departure_day()};
+    if (!one_team) row.emplace_back(b.team());
+    row.emplace_back(PersonText(b.person()));
+    row.emplace_back(SeniorityWord(b.person().seniority()));
+    if (b.open()) {
+      row.emplace_back("open");
+    } else {
+      row.emplace_back(absl::StrCat(b.hire_day(), " ", b.hire_kind() == v1::MOVE_KIND_TRANSFER_IN ? "transfer in" : "hire",
+                                    ": ", PersonText(b.hire_person()), " (",
+                                    SeniorityWord(b.hire_person().seniority()), ")"));
+    }
+    row.emplace_back(b.days());
+    backfills.AddRow(std::move(row));
+  }
+  return out + "\n" + backfills.Render(false, width);
+}
+
 std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events, int width) {
   if (events.empty()) return "no events\n";
   // The id comes first and is never cut or wrapped: `retract` and `--min-offsets` readers copy it.

@@ -56,6 +56,19 @@ std::string RenderTrend(const v1::GetTeamTrendResponse& trend, bool color, int w
 // One row per edge: from, to, people, and the movers ("name (YYYY-MM)", cut to fit).
 std::string RenderFlows(const v1::GetTalentFlowsResponse& flows, int width = kScreenWidth);
 
+// GetTalentFlows with FLOW_GRANULARITY_MONTH: a title naming `request`'s org and counterparty,
+// then one row per month (in, out, net = in - out) and a total row.
+std::string RenderFlowMonths(const v1::GetTalentFlowsRequest& request, const v1::GetTalentFlowsResponse& flows,
+                             int width = kScreenWidth);
+
+// GetTeamMovement: a title, the team's (one team asked for) or the org totals' hires and
+// departures by seniority (a row per seniority and a total row; hires/departures in the 30, 90 and
+// 365-day windows, transfers in and out in 365 days), the senior departures of each window with
+// how many were backfilled, then one row per senior departure of the 365-day window: the day, its
+// team (org only), who left (name), seniority, the backfill ("2026-02-01 hire: Name (staff)" or
+// "open") and the days to it (open: the days from the departure to as_of).
+std::string RenderMovement(const v1::GetTeamMovementResponse& movement, int width = kScreenWidth);
+
 // One row per event record: event id (never cut), effective date (at its precision), type, person,
 // status and a note (what the event did, then the projector's note), which continues on the
 // following lines rather than being cut (on one line at kUnlimited width).

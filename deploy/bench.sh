@@ -9,6 +9,8 @@
 #   ./deploy/bench.sh --scaling  only the scale-out stage (three instances: routing cost, gathered org
 #                              snapshots, failover; deploy/lib/bench-scaling.sh), about 3 minutes;
 #                              replaces that section of docs/BENCHMARKS.md. Every full run includes it.
+#   ./deploy/bench.sh --ingest   only the two ingest rows (feed and `Publish`, each vs `kcat -P`); prints
+#                              them and writes nothing (for A/B work on ingest, a few minutes)
 # Sizes (env): BENCH_EVENTS (feed/replay events), BENCH_ROUNDS, BENCH_GRPC_EVENTS (gRPC ingest),
 # BENCH_FRESH_SECONDS (per freshness run), BENCH_QUERY_SECONDS (per ghz run), BENCH_LARGE_EVENTS
 # (0 = no large replay). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from
@@ -16,13 +18,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
-quick=0 large=0 scaling_only=0
+quick=0 large=0 scaling_only=0 ingest_only=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
     --large) large=1 ;;
     --scaling) scaling_only=1 ;;
-    *) echo "usage: $0 [--quick] [--large] [--scaling]" >&2; exit 2 ;;
+    --ingest) ingest_only=1 ;;
+    *) echo "usage: $0 [--quick] [--large] [--scaling] [--ingest]" >&2; exit 2 ;;
   esac
 done
 defaults="1000000 3 200000 10 10"
@@ -40,19 +43,20 @@ invocation="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')./
 write=0
 [[ "$events $rounds $grpc_events $fresh_s $query_s" == "$defaults" ]] && ((!quick)) && write=1
 [[ "${BENCH_WRITE:-0}" == 1 ]] && ((!quick)) && write=1
+((ingest_only)) && write=0 large_events=0
 
 [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || ./deploy/build.sh
 work=""
 results=""
 source deploy/lib/bench-lib.sh
-ensure_ghz
+((ingest_only)) || ensure_ghz
 source deploy/lib/throwaway-broker.sh
 work="$TALENTFLOW_HOME/bench"
 results="$work/results"
 mkdir -p "$work/bin"
 # The binaries are copied first, so a rebuild of ./build during the run cannot change them mid-run.
-cp "$root/build/ctl/talentflowctl" "$root/build/ingest/talentflow-ingest" "$root/build/projector/talentflow-projector" \
-  "$root/build/query/talentflow-query" "$root/build/tests/bench/talentflow-bench" "$work/bin/"
+cp "$root/build/ctl/talentflowctl" "$root/build/ingest/talentflow-ingest" "$root/build/tests/bench/talentflow-bench" "$work/bin/"
+((ingest_only)) || cp "$root/build/projector/talentflow-projector" "$root/build/query/talentflow-query" "$work/bin/"
 ctl="$work/bin/talentflowctl"
 ingest="$work/bin/talentflow-ingest"
 projector="$work/bin/talentflow-projector"
@@ -120,13 +124,13 @@ kcat -P -b "$brokers" -t bench.warmup -K $'\t' -l "${producer[@]}" "$work/feed.k
 kcat -C -b "$brokers" -t bench.warmup -e -o beginning -q >/dev/null
 
 for r in $(seq 1 "$rounds"); do
-  echo "bench: round $r/$rounds: ingest and replay"
+  echo "bench: round $r/$rounds: ingest$( ((ingest_only)) || echo " and replay")"
   new_topic "bench.ours.$r"
   new_topic "bench.kcat.$r"
   measure "$work/ingest.ours" "$ingest" feed "$work/feed.jsonl" --topic "bench.ours.$r" --kafka-brokers "$brokers"
   measure "$work/ingest.kcat" kcat -P -b "$brokers" -t "bench.kcat.$r" -K $'\t' -l "${producer[@]}" "$work/feed.keyed"
-  measure "$work/replay.ours" "$ctl" replay --db "$work/views.$r" --topic "bench.ours.$r" --kafka-brokers "$brokers"
-  measure "$work/replay.kcat" kcat -C -b "$brokers" -t "bench.ours.$r" -e -o beginning -q
+  ((ingest_only)) || measure "$work/replay.ours" "$ctl" replay --db "$work/views.$r" --topic "bench.ours.$r" --kafka-brokers "$brokers"
+  ((ingest_only)) || measure "$work/replay.kcat" kcat -C -b "$brokers" -t "bench.ours.$r" -e -o beginning -q
   rm -rf "$work/views.$r"
 
   echo "bench: round $r/$rounds: ingest over gRPC (Publish, 500 events per call)"
@@ -165,6 +169,10 @@ for r in $(seq 1 "$rounds"); do
   read -r wall cpu _ < <(tail -1 "$work/grpc.kcat")
   put grpc "$r" ref_s "$wall"
   put grpc "$r" ref_cpu "$cpu"
+  if ((ingest_only)); then
+    stop_services
+    continue
+  fi
 
   echo "bench: round $r/$rounds: projector and query service on the gRPC topic (+ one 200-team org)"
   "$ctl" gen --produce --events $((quick ? 2000 : 10000)) --orgs 1 --teams 200 --seed 7 --topic "bench.grpc.$r" \
@@ -257,9 +265,11 @@ for r in $(seq 1 "$rounds"); do
   stop_services
   rm -rf "$db"
 done
-read -r _ _ rss _ < <(sort -k3 -n "$work/replay.ours" | tail -1)
-put memory 1 replay_mib $((rss / 1024))
 records=$(kcat -C -b "$brokers" -t bench.ours.1 -e -o beginning -q -f 'x\n' | wc -l)
+if ((!ingest_only)); then
+  read -r _ _ rss _ < <(sort -k3 -n "$work/replay.ours" | tail -1)
+  put memory 1 replay_mib $((rss / 1024))
+fi
 
 if ((large_events > 0)); then
   echo "bench: large: producing $large_events events (talentflowctl gen --produce) and replaying them once"
@@ -274,7 +284,7 @@ if ((large_events > 0)); then
   put large 1 records "$large_records"; put large 1 wall "$wall"; put large 1 cpu "$cpu"; put large 1 rss_mib $((rss / 1024))
   put large 1 machine_cpu "$machine"
 fi
-source deploy/lib/bench-scaling.sh
+((ingest_only)) || source deploy/lib/bench-scaling.sh
 elapsed=$(($(date +%s) - started))
 
 table=$(python3 "$root/deploy/lib/bench_table.py" "$work" "$events" "$records" "$grpc_events" "$large_events")
@@ -283,7 +293,11 @@ echo "$table"
 echo
 echo "bench: $((elapsed / 60)) min $((elapsed % 60)) s after the build"
 if ((!write)); then
-  ((quick)) || echo "bench: sizes differ from the defaults: docs/BENCHMARKS.md not written (BENCH_WRITE=1 to force)"
+  if ((ingest_only)); then
+    echo "bench: --ingest: docs/BENCHMARKS.md not written"
+  elif ((!quick)); then
+    echo "bench: sizes differ from the defaults: docs/BENCHMARKS.md not written (BENCH_WRITE=1 to force)"
+  fi
   exit 0
 fi
 

@@ -65,6 +65,7 @@ class NameResolvingFactory : public grpc::experimental::ServerInterceptorFactory
 
 void ResolveNames(const Aliases& aliases, google::protobuf::Message* request) {
   ResolveField(aliases, request, "org", true);
+  ResolveField(aliases, request, "counterparty", true);
   ResolveField(aliases, request, "team", false);
   ResolveField(aliases, request, "teams", false);
 }

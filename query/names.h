@@ -16,8 +16,8 @@
 namespace talentflow::query {
 
 // Rewrites the names of a QueryService request to canonical slugs through `aliases`, as ingest
-// does for events: the top-level string fields `org` (Aliases::Org) and `team` and the repeated
-// `teams` (Aliases::Team). A name that does not resolve is left as it is (the method rejects it,
+// does for events: the top-level string fields `org` and `counterparty` (Aliases::Org) and `team`
+// and the repeated `teams` (Aliases::Team). A name that does not resolve is left as it is (the method rejects it,
 // naming the field). Idempotent: a slug resolves to itself.
 void ResolveNames(const Aliases& aliases, google::protobuf::Message* request);
 

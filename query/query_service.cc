@@ -23,6 +23,7 @@
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
 #include "query/evidence.h"
+#include "query/movement.h"
 #include "query/names.h"
 #include "query/pending_retractions.h"
 #include "query/people.h"
@@ -742,6 +743,8 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     RETURN_IF_ERROR(CheckFilter(req->evidence()));
+    const std::string& counterparty = req->counterparty();
+    if (!counterparty.empty()) RETURN_IF_ERROR(CheckSlug(counterparty, "counterparty"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
     if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     const bool filtered = !IsDefault(req->evidence());
@@ -760,7 +763,8 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
                              reader.Flows(MonthKey(days.from), MonthKey(days.to)));
             auto of_org = [&](const views::Reader::Flow& f) {
               return (!scope || scope->contains(f.partition)) && filter.Keeps(f) &&
-                     ((outbound && f.from_org == req->org()) || (inbound && f.to_org == req->org()));
+                     ((outbound && f.from_org == req->org() && (counterparty.empty() || f.to_org == counterparty)) ||
+                      (inbound && f.to_org == req->org() && (counterparty.empty() || f.from_org == counterparty)));
             };
             // Under an evidence filter, only the movers whose event passes it: the index over the
             // histories of the teams that filed `fs`' movers (a flow's team is of its from_org when
@@ -830,6 +834,10 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
     BuildEdges(std::move(movers), resp->mutable_edges());
     if (resp->edges().empty() && latest_month.size() == 6) {
       resp->set_latest_month(latest_month.substr(0, 4) + "-" + latest_month.substr(4, 2));
+    }
+    if (req->granularity() == v1::FLOW_GRANULARITY_MONTH) {
+      ASSIGN_OR_RETURN(std::vector<v1::FlowMonth> months, FlowMonths(req->org(), resp->edges(), days.from, days.to));
+      for (auto& m : months) *resp->add_months() = std::move(m);
     }
     return absl::OkStatus();
   });
@@ -1270,6 +1278,79 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
       *resp->add_people() = std::move(row);
     }
     if (resp->people().empty() && after.empty()) resp->set_latest_move_day(latest);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v1::GetTeamMovementRequest* req,
+                                               v1::GetTeamMovementResponse* resp) {
+  return Serve(ctx, *req, [&]() -> absl::Status {
+    const std::string& org = req->org();
+    RETURN_IF_ERROR(CheckSlug(org, "org"));
+    if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
+    ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
+    std::mutex mu;  // guards `teams` while parts arrive
+    std::vector<v1::TeamMovement> teams;
+    // Appends a team's movement from this DB's history of it; false when the history is empty.
+    auto add_team = [&](const views::Reader& reader, const std::string& team) -> absl::StatusOr<bool> {
+      ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
+      if (history.empty()) return false;
+      std::vector<v1::PersonMove> moves = MovesOf(history);
+      if (!IsDefault(req->evidence())) {  // only the moves whose story passes count
+        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        std::erase_if(moves, [&](const v1::PersonMove& m) { return !index.Passes(m.event_id(), req->evidence()); });
+      }
+      v1::TeamMovement movement = TeamMovementOf(team, std::move(moves), day);
+      std::lock_guard<std::mutex> lock(mu);
+      teams.push_back(std::move(movement));
+      return true;
+    };
+    if (!req->team().empty()) {
+      ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, org, req->team(), req->max_lag(), req->min_offsets()));
+      if (route.remote) {
+        return Forward(&v1::QueryService::Stub::GetTeamMovement, *ctx, *route.remote, route.partitions, *req, resp);
+      }
+      RETURN_IF_ERROR(Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
+                             [&](const views::Reader& reader) -> absl::Status {
+                               ASSIGN_OR_RETURN(const bool found, add_team(reader, req->team()));
+                               if (!found) return absl::NotFoundError(absl::StrCat("team ", org, "/", req->team(), " not found"));
+                               return absl::OkStatus();
+                             }));
+    } else {
+      RETURN_IF_ERROR(Gather(
+          ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(),
+          [&](const Scope& scope, v1::Watermark* part) {
+            return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
+              ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
+              std::set<std::string> of_org;  // a team stored in two partitions is one team
+              for (const auto& n : names) {
+                if (n.org == org && (!scope || scope->contains(n.partition))) of_org.insert(n.team);
+              }
+              for (const auto& team : of_org) RETURN_IF_ERROR(add_team(reader, team).status());
+              return absl::OkStatus();
+            });
+          },
+          [&](const Router::Target& target, v1::Watermark* part) -> absl::Status {
+            v1::GetTeamMovementResponse theirs;
+            RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::GetTeamMovement, *ctx, target.address, target.partitions,
+                                    *req, &theirs));
+            std::lock_guard<std::mutex> lock(mu);
+            for (auto& t : *theirs.mutable_teams()) teams.push_back(std::move(t));
+            *part = theirs.watermark();
+            return absl::OkStatus();
+          }));
+      // A forwarded call answers for its own partitions, which may hold none of the org's teams.
+      if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
+        return absl::NotFoundError(absl::StrCat("org ", org, " not found"));
+      }
+      std::sort(teams.begin(), teams.end(), [](const auto& a, const auto& b) { return a.team() < b.team(); });
+    }
+    resp->set_org(org);
+    resp->set_as_of(FormatDay(day));
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
+    *resp->mutable_totals() = SumMovement(teams);
+    for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
   });
 }

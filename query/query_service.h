@@ -79,6 +79,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                          v1::GetPersonResponse* resp) override;
   grpc::Status ListPeople(grpc::ServerContext* ctx, const v1::ListPeopleRequest* req,
                           v1::ListPeopleResponse* resp) override;
+  grpc::Status GetTeamMovement(grpc::ServerContext* ctx, const v1::GetTeamMovementRequest* req,
+                               v1::GetTeamMovementResponse* resp) override;
 
  private:
   // Admits the call as a reader and runs `body` (rpc::Serve).

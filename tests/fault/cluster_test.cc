@@ -285,6 +285,30 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       if (!want_one.edges().empty()) {
         EXPECT_FALSE(got_none.latest_month().empty());
       }
+      // Issue 19 item 7: the monthly series is computed after the gather; GetTeamMovement gathers an
+      // org's teams from every owner and routes one team's read to its owner.
+      v1::GetTalentFlowsRequest monthly = flows;
+      monthly.set_granularity(v1::FLOW_GRANULARITY_MONTH);
+      v1::GetTalentFlowsResponse want_monthly, got_monthly;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTalentFlows, monthly, &want_monthly).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTalentFlows, monthly, &got_monthly).ok());
+      EXPECT_FALSE(got_monthly.months().empty());
+      EXPECT_TRUE(SameAnswer(want_monthly, got_monthly));
+      v1::GetTeamMovementRequest movement;
+      movement.set_org(org);
+      movement.mutable_as_of()->set_seconds(kAsOf);
+      for (const std::string& t : {std::string(), team->second}) {
+        movement.set_team(t);
+        v1::GetTeamMovementResponse want_movement, got_movement;
+        ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamMovement, movement, &want_movement).ok());
+        grpc::Status ms = Call(i->stub(), &v1::QueryService::Stub::GetTeamMovement, movement, &got_movement);
+        ASSERT_TRUE(ms.ok()) << org << "/" << t << ": " << ms.error_message();
+        EXPECT_EQ(got_movement.teams_size(), t.empty() ? 12 : 1);
+        EXPECT_TRUE(SameAnswer(want_movement, got_movement)) << org << "/" << t;
+        if (t.empty()) {
+          EXPECT_TRUE(CoversAll(got_movement.watermark(), ends));
+        }
+      }
     }
     for (const auto& [org, team] : teams) {
       v1::GetTeamHealthRequest req;

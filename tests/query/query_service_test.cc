@@ -160,6 +160,14 @@ TEST_F(QueryServiceTest, ReadsResolveNamesAsIngestDoes) {
   EXPECT_EQ(listed.events(0).event().event_id(), "evt-9");
 }
 
+TEST_F(QueryServiceTest, AFlowsCounterpartyResolvesLikeAnOrg) {
+  v1::GetTalentFlowsRequest req;
+  req.set_org("anthropic");
+  req.set_counterparty(" Open AI ");
+  ResolveNames(*aliases_, &req);
+  EXPECT_EQ(req.counterparty(), "openai");
+}
+
 TEST_F(QueryServiceTest, NotFoundSuggestsTheNearestTeamsAndOrgs) {
   auto team_health = [&](const std::string& org, const std::string& team) {
     v1::GetTeamHealthRequest req;

@@ -167,6 +167,26 @@ def test_people_who_left_sora_on_18_and_19_february(tf):
     assert "evt-0053" in [m.event_id for m in rows[1].moves]
 
 
+def test_movement_of_sora_at_1_march(tf):
+    # EXPECTED.md, sora at 2026-03-01: 30-day departures Samira Okafor (leadership), Marcus Feld (senior), Hana
+    # Kowalski (mid), Ezra Lindgren (staff), Jamie Cho (junior); sora's two hires of 2025 came before its seven
+    # senior departures of the year, so all are open (days to 2026-03-01).
+    team = tf.movement("openai", "sora", as_of="2026-03-01").teams[0]
+    w30 = team.windows[0].departures
+    assert (w30.junior, w30.mid, w30.senior, w30.staff, w30.principal, w30.leadership, w30.total) == (1, 1, 1, 1, 0, 1, 5)
+    assert [(b.departure_event_id, b.open, b.days) for b in team.backfills] == [
+        ("evt-0017", True, 158), ("evt-0024", True, 109), ("evt-0033", True, 51), ("evt-0037", True, 38),
+        ("evt-0050", True, 16), ("evt-0054", True, 10), ("evt-0060", True, 2)]
+
+
+def test_monthly_flows_between_openai_and_anthropic_in_q1(tf):
+    # Out: Hector Alvarado, Leila Mansour (January), Samira Okafor, Caspar Whitmore (February), Olivia Brennan
+    # (March); in: Oren Belkin (February).
+    months = tf.flows("openai", from_="2026-01-01", to="2026-03-31", monthly=True, counterparty="anthropic").months
+    assert [(m.month, m.inbound, m.outbound, m.net) for m in months] == [
+        ("2026-01", 0, 2, -2), ("2026-02", 1, 2, -1), ("2026-03", 0, 1, -1)]
+
+
 def test_unknown_team_is_not_found_with_a_suggestion(tf):
     with pytest.raises(talentflow.NotFound) as info:
         tf.team_health("openai", "soraa")

@@ -170,14 +170,17 @@ class Client:
 
     def flows(self, org: str, direction: Union[str, int] = "both", from_: Optional[DateLike] = None,
               to: Optional[DateLike] = None, team: Optional[str] = None,
-              min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0,
-              min_confidence: Union[None, str, int] = None,
+              min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0, monthly: bool = False,
+              counterparty: Optional[str] = None, min_confidence: Union[None, str, int] = None,
               corroborated: bool = False) -> query_pb2.GetTalentFlowsResponse:
         """Where people who left `org` went ("outbound") and where its hires came from ("inbound"), or
         "both": `.edges` (from_org, to_org, distinct people, movers), most people first, by month of effective
-        time from `from_` (default 12 months before `to`) to `to` (default today); only `team`'s movers if given."""
+        time from `from_` (default 12 months before `to`) to `to` (default today); only `team`'s movers if given,
+        only the flows between `org` and `counterparty` if given. With `monthly`, also `.months`: every calendar
+        month of the range with people inbound, outbound and net (inbound - outbound)."""
         req = query_pb2.GetTalentFlowsRequest(
-            org=org, team=team or "", max_lag=max_lag,
+            org=org, team=team or "", max_lag=max_lag, counterparty=counterparty or "",
+            granularity=query_pb2.FLOW_GRANULARITY_MONTH if monthly else query_pb2.FLOW_GRANULARITY_UNSPECIFIED,
             direction=_convert.to_enum("direction", query_pb2.GetTalentFlowsRequest.Direction.DESCRIPTOR,
                                        "DIRECTION_", direction))
         self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
@@ -232,6 +235,18 @@ class Client:
         self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
                          from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
         return self._all_pages(self._query.ListPeople, req, query_pb2.ListPeopleResponse(), "people")
+
+    def movement(self, org: str, team: Optional[str] = None, as_of: Optional[DateLike] = None,
+                 min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0,
+                 min_confidence: Union[None, str, int] = None,
+                 corroborated: bool = False) -> query_pb2.GetTeamMovementResponse:
+        """Hires, departures and transfers by seniority in the 30/90/365-day windows up to `as_of` (default
+        today), and the backfill of each senior departure (`.teams`: `team` only, or every team of `org`;
+        `.totals`: their sums). README, "Movement"."""
+        req = query_pb2.GetTeamMovementRequest(org=org, team=team or "", max_lag=max_lag)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         as_of=as_of, min_offsets=min_offsets)
+        return self._call(self._query.GetTeamMovement, req)
 
     def orgs(self, min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.ListOrgsResponse:
         """Every org the views know (`.orgs`: org slug, number of teams)."""
