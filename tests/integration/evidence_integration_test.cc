@@ -282,6 +282,32 @@ TEST_F(EvidenceTest, PersonUnderTheFilter) {
   EXPECT_THAT(corroborated.moves(0).corroborated_by(), ElementsAre("2 outlets"));
 }
 
+// GetTeamMovement of sora at 2026-03-01 under --corroborated: departures in 90 days evt-0050
+// (leadership) and evt-0062 (junior); in 365 days one hire (evt-0005, mid, 2025-08-04) and the
+// transfer out evt-0053 (senior).
+TEST_F(EvidenceTest, MovementUnderTheFilter) {
+  Served s(source_);
+  v1::GetTeamMovementRequest req;
+  req.set_org("openai");
+  req.set_team("sora");
+  *req.mutable_as_of() = At(2026, 3, 1);
+  *req.mutable_evidence() = Corroborated();
+  v1::GetTeamMovementResponse resp;
+  grpc::ClientContext c;
+  ASSERT_TRUE(s.stub->GetTeamMovement(&c, req, &resp).ok());
+  ASSERT_EQ(resp.teams_size(), 1);
+  const auto& w90 = resp.teams(0).windows(1);
+  EXPECT_EQ(w90.departures().total(), 2);
+  EXPECT_EQ(w90.departures().junior(), 1);
+  EXPECT_EQ(w90.departures().leadership(), 1);
+  EXPECT_EQ(w90.senior_departures(), 1);
+  const auto& w365 = resp.teams(0).windows(2);
+  EXPECT_EQ(w365.hires().total(), 1);
+  EXPECT_EQ(w365.hires().mid(), 1);
+  EXPECT_EQ(w365.transfers_out().senior(), 1);
+  EXPECT_TRUE(resp.evidence().corroborated_only());
+}
+
 // talentflowctl states the filter above a table, names the flag of a bad value, and an unknown
 // confidence sent over the API is rejected naming the field.
 TEST_F(EvidenceTest, TheTableSaysWhichEvidenceItCounts) {
