@@ -165,6 +165,7 @@ std::string DescribeRecord(const std::string& key, const std::optional<std::stri
       case 't': m = std::make_unique<v1::TeamState>(); break;
       case 'f': m = std::make_unique<v1::FlowBucket>(); break;
       case 'h': m = std::make_unique<v1::HistoryEntry>(); break;
+      case 's': m = std::make_unique<v1::StoryIndex>(); break;
       default: break;  // e/, k/, r/ hold plain strings
     }
   }

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "common/base/time_util.h"
 #include "ctl/args.h"
@@ -71,6 +72,8 @@ std::string RenderEventRecord(const v1::EventRecord& r) {
   Line(out, "note", r.note());
   Line(out, "log", absl::StrCat("partition ", r.partition(), ", offset ", r.offset()));
   for (const auto& ev : e.evidence()) Line(out, "evidence", ev.outlet().empty() ? ev.url() : absl::StrCat(ev.outlet(), " ", ev.url()));
+  // The story's outlets when other reports of it added some (issue 19).
+  if (r.outlets_size() >= 2) Line(out, "outlets", absl::StrJoin(r.outlets(), ", "));
   return out;
 }
 

@@ -675,6 +675,8 @@ std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecor
     std::vector<std::string> notes;
     if (std::string detail = EventDetail(e); !detail.empty()) notes.push_back(std::move(detail));
     if (!entry.note().empty()) notes.push_back(entry.note());
+    // A story told by more than one outlet says so (its duplicates' notes name the story they joined).
+    if (entry.outlets_size() >= 2) notes.push_back(absl::StrCat("outlets: ", absl::StrJoin(entry.outlets(), ", ")));
     table.AddRow({e.event_id().empty() ? "-" : e.event_id(), EffectiveDate(e), EventType(e),
                   person.empty() ? "-" : person, EntryStatus(entry.status()),
                   notes.empty() ? "-" : absl::StrJoin(notes, "; ")});

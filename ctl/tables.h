@@ -70,7 +70,8 @@ std::string RenderFlowMonths(const v1::GetTalentFlowsRequest& request, const v1:
 std::string RenderMovement(const v1::GetTeamMovementResponse& movement, int width = kScreenWidth);
 
 // One row per event record: event id (never cut), effective date (at its precision), type, person,
-// status and a note (what the event did, then the projector's note), which continues on the
+// status and a note (what the event did, then the projector's note — a duplicate's names the story
+// it joined —, then "outlets: A, B" when the move's story has two or more), which continues on the
 // following lines rather than being cut (on one line at kUnlimited width).
 std::string RenderEvents(const google::protobuf::RepeatedPtrField<v1::EventRecord>& events,
                          int width = kScreenWidth);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 #include <mutex>
 #include <tuple>
 #include <optional>
@@ -153,6 +154,25 @@ void ToEventRecord(v1::HistoryEntry&& stored, v1::EventRecord* out) {
   *out->mutable_note() = std::move(*stored.mutable_note());
   out->set_partition(stored.partition());
   out->set_offset(stored.offset());
+  *out->mutable_duplicate_of() = std::move(*stored.mutable_duplicate_of());
+}
+
+// The outlets of the story of each move among `team_history` (every record of one team: a story
+// is filed under one team), by (partition, offset).
+std::map<std::pair<int32_t, int64_t>, std::vector<std::string>> StoryOutlets(
+    const std::vector<v1::HistoryEntry>& team_history) {
+  std::map<std::pair<int32_t, int64_t>, std::vector<std::string>> out;
+  for (auto& m : MovesOf(team_history)) {
+    out[{m.partition(), m.offset()}].assign(m.outlets().begin(), m.outlets().end());
+  }
+  return out;
+}
+
+void SetOutlets(const std::map<std::pair<int32_t, int64_t>, std::vector<std::string>>& outlets,
+                v1::EventRecord* record) {
+  auto it = outlets.find({record->partition(), record->offset()});
+  if (it == outlets.end()) return;
+  for (const auto& o : it->second) record->add_outlets(o);
 }
 
 double Attrition90(const v1::TeamHealth& h) {
@@ -876,6 +896,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
       absl::Time latest = absl::InfinitePast();
       for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
       resp->set_latest_event_day(FormatDay(DayOf(latest)));
+      const auto outlets = StoryOutlets(history);
       // The filters apply before the page is counted, so every page but the last is full.
       for (auto& e : history) {
         if (e.offset() <= after) continue;
@@ -889,7 +910,9 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
           resp->set_next_page_token(absl::StrCat("offset:", resp->events(page_size - 1).offset()));
           break;
         }
-        ToEventRecord(std::move(e), resp->add_events());
+        v1::EventRecord* record = resp->add_events();
+        ToEventRecord(std::move(e), record);
+        SetOutlets(outlets, record);
       }
       return absl::OkStatus();
     });
@@ -1027,10 +1050,20 @@ grpc::Status QueryServiceImpl::GetEvent(grpc::ServerContext* ctx, const v1::GetE
         [&](const Scope& scope, v1::Watermark* part) {
           return Answer(ctx, req->min_offsets(), scope, part, [&](const views::Reader& reader) -> absl::Status {
             ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> entries, reader.FindEvent(req->event_id()));
-            std::lock_guard<std::mutex> lock(mu);
+            std::vector<v1::EventRecord> mine;
             for (auto& e : entries) {
-              if (!scope || scope->contains(e.partition())) ToEventRecord(std::move(e), &found.emplace_back());
+              if (scope && !scope->contains(e.partition())) continue;
+              const bool move = IsMove(e.event());
+              const std::string org = e.event().org(), team = e.event().team();
+              v1::EventRecord* record = &mine.emplace_back();
+              ToEventRecord(std::move(e), record);
+              if (!move) continue;
+              // The story's other reports are in the same team's history.
+              ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(org, team));
+              SetOutlets(StoryOutlets(history), record);
             }
+            std::lock_guard<std::mutex> lock(mu);
+            for (auto& r : mine) found.push_back(std::move(r));
             return absl::OkStatus();
           });
         },
@@ -1131,6 +1164,20 @@ absl::Status QueryServiceImpl::GatherMoves(
             if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !keep(e.event())) return;
             entries.push_back(std::move(e));
           }));
+          // A story joined by a kept report may have been applied from a report `keep` passed over
+          // (filed without the person's id, corrected later: issue 19): it comes along, so that the
+          // story is whole (its applied move, every outlet). Same team, so same partition.
+          std::set<std::string> have;
+          for (const auto& e : entries) have.insert(e.event().event_id());
+          const size_t kept = entries.size();
+          for (size_t i = 0; i < kept; ++i) {
+            const std::string applied = entries[i].duplicate_of();
+            if (applied.empty() || !have.insert(applied).second) continue;
+            ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> story, reader.FindEvent(applied));
+            for (auto& h : story) {
+              if (h.partition() == entries[i].partition() && IsMove(h.event())) entries.push_back(std::move(h));
+            }
+          }
           std::vector<v1::PersonMove> found = MovesOf(entries);
           std::lock_guard<std::mutex> lock(mu);
           for (auto& m : found) moves->push_back(std::move(m));

@@ -429,6 +429,31 @@ TEST(RenderEvents, UnlimitedWidthKeepsEachEventOnOneLine) {
   EXPECT_EQ(RenderEvents(FourEvents(), kUnlimited), expected);
 }
 
+TEST(RenderEvents, AStoryToldByTwoOutletsNamesThemAndItsDuplicateTheStoryItJoined) {
+  google::protobuf::RepeatedPtrField<v1::EventRecord> events;
+  v1::EventRecord* applied = events.Add();
+  applied->mutable_event()->set_event_id("evt-1");
+  *applied->mutable_event()->mutable_effective_time() = ToTimestamp(absl::FromUnixSeconds(1771372800));  // 2026-02-18
+  applied->mutable_event()->mutable_person()->set_name("Jane Doe");
+  applied->mutable_event()->mutable_departure()->set_destination_org("periodic-labs");
+  applied->set_status(v1::EVENT_STATUS_APPLIED);
+  applied->add_outlets("The Information");
+  applied->add_outlets("Bloomberg");
+  v1::EventRecord* dup = events.Add();
+  *dup = *applied;
+  dup->mutable_event()->set_event_id("evt-2");
+  dup->mutable_event()->mutable_person()->set_id("jane-doe");
+  dup->set_status(v1::EVENT_STATUS_DUPLICATE);
+  dup->set_duplicate_of("evt-1");
+  dup->set_note("duplicate of evt-1: same departure of jane-doe on 2026-02-18");
+  const std::string expected =
+      "id     date        type       person    status     note\n"
+      "evt-1  2026-02-18  departure  Jane Doe  applied    to periodic-labs; outlets: The Information, Bloomberg\n"
+      "evt-2  2026-02-18  departure  Jane Doe  duplicate  to periodic-labs; duplicate of evt-1: same departure of "
+      "jane-doe on 2026-02-18; outlets: The Information, Bloomberg\n";
+  EXPECT_EQ(RenderEvents(events, kUnlimited), expected);
+}
+
 TEST(RenderEvents, ALongIdIsNeverCut) {
   google::protobuf::RepeatedPtrField<v1::EventRecord> events = FourEvents();
   events.Mutable(1)->mutable_event()->set_event_id("0b6f2f0e-4c59-4f7e-9a51-3c1d2b8e7a10");

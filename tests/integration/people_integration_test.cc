@@ -162,8 +162,8 @@ TEST_F(PeopleTest, AnUnknownPersonIsNotFoundNamingTheIdAndTheNearest) {
   EXPECT_EQ(s.stub->GetPerson(&c2, empty, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-// openai/sora in February 2026 (feed lines 50-60): Samira Okafor 02-13 (evt-0050; its duplicate
-// evt-0051 was dropped at ingest), Theo Brandt 02-16 (retracted), Priyanka Sethuraman's transfer
+// openai/sora in February 2026 (feed lines 50-60): Samira Okafor 02-13 (evt-0050, and evt-0051, the
+// same story from Axios: a duplicate, listed with it), Theo Brandt 02-16 (retracted), Priyanka Sethuraman's transfer
 // out 02-18, Marcus Feld 02-19, Hana Kowalski 02-24, Ezra Lindgren 02-27: six people, by id.
 TEST_F(PeopleTest, ListPeopleOfATeamPagesByPerson) {
   Served s(source_);
@@ -191,7 +191,8 @@ TEST_F(PeopleTest, ListPeopleOfATeamPagesByPerson) {
                                   "p-samira-okafor", "p-theo-brandt"));
   EXPECT_THAT(moves, ElementsAre("evt-0060 EVENT_STATUS_APPLIED", "evt-0057 EVENT_STATUS_APPLIED",
                                  "evt-0054 EVENT_STATUS_APPLIED", "evt-0053 EVENT_STATUS_APPLIED",
-                                 "evt-0050 EVENT_STATUS_APPLIED", "evt-0052 EVENT_STATUS_RETRACTED"));
+                                 "evt-0050 EVENT_STATUS_APPLIED", "evt-0051 EVENT_STATUS_DUPLICATE",
+                                 "evt-0052 EVENT_STATUS_RETRACTED"));
 }
 
 // openai in January 2026 (feed lines 32-39): hires of Kwame Asante, Inês Carvalho, Tomás Rivera;

@@ -111,9 +111,9 @@ describe("org page", () => {
       "status-counts": "1 healthy, 1 watch, 1 at risk, 1 critical, 0 unknown", "total-headcount": "558",
       "total-departures-90d": "15", "total-senior-90d": "11", "total-leadership-90d": "3", "total-hires-90d": "8",
     });
-    // The 70 records of the sample feed (EXPECTED.md "Kafka records written"); this test runs before any publish.
+    // The 74 records of the sample feed (EXPECTED.md "Kafka records written"); this test runs before any publish.
     assert.match(await page.$eval("[data-testid=watermark]", (el) => el.textContent),
-      /^views include the log up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(70 records in 12 partitions\)$/);
+      /^views include the log up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(74 records in 12 partitions\)$/);
     // The CSV download: the same rows, every value whole (budget empty when never reported).
     assert.equal(await csv(page, "csv-teams"), [
       "team,score,status,headcount,departures_90d,senior_departures_90d,leadership_departures_90d,hires_90d,priority,budget,active",
@@ -187,8 +187,8 @@ describe("team page", () => {
     assert.equal(retracted.evidence, "X");
     const retraction = await page.$eval("tr[data-event-id=evt-0065]", (row) => row.dataset.status);
     assert.equal(retraction, "retraction applied");
-    // EXPECTED.md: 25 records under openai/sora.
-    assert.equal((await page.$$("tr[data-testid=event-row]")).length, 25);
+    // EXPECTED.md: 26 records under openai/sora (evt-0051, a duplicate of evt-0050, among them).
+    assert.equal((await page.$$("tr[data-testid=event-row]")).length, 26);
     await shot(page, "team-sora-2026-03-31");
     await page.close();
   });
@@ -254,8 +254,8 @@ describe("live updates", () => {
     await shot(page, "org-live-after-publish");
     await page.close();
 
-    // The same report again, in a later publish: ingest writes it (it drops duplicates within one run
-    // only) and the projector files it as a duplicate of the first. Read-your-writes through
+    // The same report again, in a later publish: ingest writes it (as it writes every report) and the
+    // projector files it as a duplicate of the first. Read-your-writes through
     // talentflowctl before the page loads, so the page sees it.
     const { stdout } = await promisify(execFile)(ctl, ["publish", feed]);
     rmSync(dir, { recursive: true, force: true });

@@ -133,8 +133,10 @@ def test_outbound_flows_in_the_first_quarter(tf):
 def test_sora_events_with_their_statuses(tf):
     resp = tf.events("openai", "sora")
     by_id = {r.event.event_id: r for r in resp.events}
-    assert len(resp.events) == 25  # EXPECTED.md: 25 records under openai/sora (evt-0051 not written)
-    assert "evt-0051" not in by_id
+    assert len(resp.events) == 26  # EXPECTED.md: 26 records under openai/sora, evt-0051 among them
+    assert by_id["evt-0051"].status == event_pb2.EVENT_STATUS_DUPLICATE
+    assert by_id["evt-0051"].duplicate_of == "evt-0050"
+    assert list(by_id["evt-0050"].outlets) == ["Bloomberg", "Axios"]
     assert by_id["evt-0052"].status == event_pb2.EVENT_STATUS_RETRACTED
     assert by_id["evt-0065"].status == event_pb2.EVENT_STATUS_RETRACTION_APPLIED
     assert by_id["evt-0062"].status == event_pb2.EVENT_STATUS_APPLIED

@@ -27,7 +27,8 @@ _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 64 * 1024 * 1024)]
 class Offsets(dict):
     """What publish() returns: partition -> the highest offset written there, so `min_offsets=offsets`
     makes a read wait until the views include every accepted event (read-your-writes). `response` is
-    the PublishResponse (one result per event: ACCEPTED with its records, DUPLICATE_IN_BATCH, VALID …)."""
+    the PublishResponse (one result per event: ACCEPTED with its records, REJECTED, VALID …; `repeats`
+    counts events repeating an earlier one's idempotency key in a batch, published for their evidence)."""
 
     response: ingest_pb2.PublishResponse
 
@@ -291,7 +292,7 @@ class Client:
             req = ingest_pb2.PublishRequest(events=batch, dry_run=dry_run, require_evidence=require_evidence)
             resp = self._call(self._ingest_stub().Publish, req, "talentflow-ingest", self.ingest_address)
             merged.results.extend(resp.results)
-            for field in ("accepted", "duplicates", "rejected", "not_delivered", "valid", "without_evidence"):
+            for field in ("accepted", "repeats", "rejected", "not_delivered", "valid", "without_evidence"):
                 setattr(merged, field, getattr(merged, field) + getattr(resp, field))
         offsets = Offsets()
         offsets.response = merged
