@@ -107,6 +107,13 @@ absl::StatusOr<v1::GetTeamTrendRequest::Granularity> ParseGranularity(absl::stri
   return absl::InvalidArgumentError(absl::StrCat("\"", text, "\": expected day, week or month"));
 }
 
+absl::StatusOr<v1::Confidence> ParseConfidence(absl::string_view text) {
+  if (text == "rumor") return v1::CONFIDENCE_RUMOR;
+  if (text == "reported") return v1::CONFIDENCE_REPORTED;
+  if (text == "confirmed") return v1::CONFIDENCE_CONFIRMED;
+  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\": expected rumor, reported or confirmed"));
+}
+
 absl::StatusOr<WatchTarget> ParseWatchTarget(const std::vector<std::string>& args) {
   WatchTarget target;
   bool whole_org = false;

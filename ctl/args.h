@@ -57,6 +57,9 @@ absl::StatusOr<v1::ListTeamsRequest::OrderBy> ParseOrderBy(absl::string_view tex
 // "day", "week" or "month".
 absl::StatusOr<v1::GetTeamTrendRequest::Granularity> ParseGranularity(absl::string_view text);
 
+// --min-confidence: "rumor", "reported" or "confirmed".
+absl::StatusOr<v1::Confidence> ParseConfidence(absl::string_view text);
+
 // The teams `watch` follows: every team of one org ("openai"), or some of them
 // ("openai/alignment openai/superalignment").
 struct WatchTarget {

@@ -76,6 +76,21 @@ void AddReadFlags(CLI::App* app, ReadFlags* flags) {
       ->type_name("DIR");
 }
 
+void AddEvidenceFlags(CLI::App* app, ReadOptions* read) {
+  app->add_option_function<std::string>(
+         "--min-confidence",
+         [read](const std::string& text) {
+           absl::StatusOr<v1::Confidence> c = ParseConfidence(text);
+           if (!c.ok()) throw CLI::ValidationError("--min-confidence", std::string(c.status().message()));
+           read->evidence.set_min_confidence(*c);
+         },
+         "count only stories at least this sure (their highest report); a report without one ranks as rumor")
+      ->type_name("rumor|reported|confirmed");
+  app->add_flag_callback(
+      "--corroborated", [read] { read->evidence.set_corroborated_only(true); },
+      "count only corroborated stories: >= 2 outlets, confirmed, or (a move) a counterpart in the other org or team");
+}
+
 int RunRead(const CliContext& context, ReadFlags& flags,
             const std::function<int(const ReadOptions&, v1::QueryService::StubInterface&)>& read) {
   flags.read.timeout = absl::Seconds(flags.timeout_seconds);

@@ -60,6 +60,10 @@ struct ReadFlags {
 // Adds --json, --csv, --wide, --min-offsets, --timeout and --db to `app`, writing into `*flags`.
 void AddReadFlags(CLI::App* app, ReadFlags* flags);
 
+// Adds --min-confidence and --corroborated (the evidence filter of the reads with figures) to
+// `app`, writing into `read->evidence`.
+void AddEvidenceFlags(CLI::App* app, ReadOptions* read);
+
 // Completes `flags.read` (the timeout; colour when stdout is a terminal, not --json or --csv and
 // NO_COLOR is unset; the table width, TableWidth of stdout, --wide, $COLUMNS and the terminal's),
 // opens the QueryService (in-process over --db, else --query with the context's TLS and token) and returns `read(options, stub)`; kExitFailed, reported on stderr, when it cannot open.

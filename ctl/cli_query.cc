@@ -41,6 +41,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddTeam(team, &cmd->options.team);
     AddDate(team, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
     AddReadFlags(team, &cmd->read);
+    AddEvidenceFlags(team, &cmd->read.read);
     context.OnRun(team, [&context, cmd] {
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         return RunTeam(cmd->options, read, stub, std::cout, std::cerr);
@@ -60,6 +61,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     teams->add_flag("--all", cmd->options.include_inactive, "include merged and dissolved teams");
     AddDate(teams, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
     AddReadFlags(teams, &cmd->read);
+    AddEvidenceFlags(teams, &cmd->read.read);
     teams->footer(kColumnsFooter);
     context.OnRun(teams, [&context, cmd] {
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
@@ -74,6 +76,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddDate(org, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
     AddDate(org, "--compare", &cmd->options.compare, "also read the org at this day and show each team's change to --as-of");
     AddReadFlags(org, &cmd->read);
+    AddEvidenceFlags(org, &cmd->read.read);
     org->footer(kColumnsFooter);
     context.OnRun(org, [&context, cmd] {
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
@@ -92,6 +95,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
               "one point per day, week (7 days ending on --to) or calendar month; default day")
         ->type_name("day|week|month");
     AddReadFlags(trend, &cmd->read);
+    AddEvidenceFlags(trend, &cmd->read.read);
     context.OnRun(trend, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
@@ -120,6 +124,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
         ->type_name("ORG");
     flows->add_flag("--monthly", cmd->options.monthly, "one row per calendar month: people in, out and net");
     AddReadFlags(flows, &cmd->read);
+    AddEvidenceFlags(flows, &cmd->read.read);
     context.OnRun(flows, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       if (cmd->in) cmd->options.direction = v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
@@ -143,6 +148,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
               [](const std::string& s) { return ParseEventStatuses(s); }, "only events with these statuses")
         ->type_name("applied,duplicate,retracted,pending,...");
     AddReadFlags(events, &cmd->read);
+    AddEvidenceFlags(events, &cmd->read.read);
     context.OnRun(events, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
@@ -157,6 +163,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
         ->type_name("ID")
         ->required();
     AddReadFlags(person, &cmd->read);
+    AddEvidenceFlags(person, &cmd->read.read);
     context.OnRun(person, [&context, cmd] {
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         return RunPerson(cmd->options, read, stub, std::cout, std::cerr);
@@ -178,6 +185,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddDate(people, "--from", &cmd->options.from, "first day (by effective time); default 364 days before --to");
     AddDate(people, "--to", &cmd->options.to, "last day; default today");
     AddReadFlags(people, &cmd->read);
+    AddEvidenceFlags(people, &cmd->read.read);
     context.OnRun(people, [&context, cmd] {
       if (int code = CheckRangeFlags(cmd->options.from, cmd->options.to); code != kExitOk) return code;
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
@@ -201,6 +209,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
     AddDate(movement, "--as-of", &cmd->options.as_of, "valid time of the answer; default today");
     movement->add_flag("--backfills", cmd->options.backfills, "with --csv: one row per senior departure instead");
     AddReadFlags(movement, &cmd->read);
+    AddEvidenceFlags(movement, &cmd->read.read);
     context.OnRun(movement, [&context, cmd] {
       return RunRead(context, cmd->read, [&](const ReadOptions& read, v1::QueryService::StubInterface& stub) {
         return RunMovement(cmd->options, read, stub, std::cout, std::cerr);
@@ -222,6 +231,7 @@ void AddQueryCommands(CLI::App& app, CliContext& context) {
         ->type_name("ORG[/TEAM]...")
         ->required();
     AddReadFlags(watch, &cmd->read);
+    AddEvidenceFlags(watch, &cmd->read.read);
     watch->footer(kColumnsFooter);
     context.OnRun(watch, [&context, cmd] {
       if (cmd->read.read.csv) {

@@ -29,6 +29,7 @@
 #include "ctl/publish_views.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
+#include "query/evidence.h"
 #include "views/health.h"
 
 namespace talentflow::ctl {
@@ -42,6 +43,13 @@ void SetMinOffsets(const ReadOptions& read, v1::MinOffsets* min) {
   for (const auto& [p, o] : read.min_offsets) (*min->mutable_offsets())[p] = o;
 }
 
+// "evidence: reported or better, corroborated only\n" above a table read under an evidence
+// filter; "" for the default (every report).
+std::string EvidenceLine(const ReadOptions& read) {
+  const std::string what = query::DescribeFilter(read.evidence);
+  return what.empty() ? "" : absl::StrCat("evidence: ", what, "\n");
+}
+
 // Writes `response` as JSON, as the CSV `csv` makes of it (ReadOptions::csv), or as the table
 // `render` makes of it.
 int Emit(const ReadOptions& read, const google::protobuf::Message& response, const std::function<std::string()>& render,
@@ -53,7 +61,7 @@ int Emit(const ReadOptions& read, const google::protobuf::Message& response, con
     if (!json.ok()) return ReportError(json.status(), err);
     out << *json;
   } else {
-    out << render();
+    out << EvidenceLine(read) << render();
   }
   out.flush();
   return kExitOk;
@@ -193,6 +201,7 @@ int RunTeam(const TeamOptions& options, const ReadOptions& read, v1::QueryServic
   req.set_team(options.team.team);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -217,6 +226,7 @@ int RunTeams(const TeamsOptions& options, const ReadOptions& read, v1::QueryServ
   req.set_include_inactive(options.include_inactive);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   v1::ListTeamsResponse all;  // every page; the watermark of the last
   do {
@@ -279,7 +289,7 @@ int RunOrgCompare(const OrgOptions& options, const ReadOptions& read, const v1::
     }
     return kExitOk;
   }
-  out << RenderOrgCompare(then, now) << std::flush;
+  out << EvidenceLine(read) << RenderOrgCompare(then, now) << std::flush;
   return kExitOk;
 }
 
@@ -291,6 +301,7 @@ int RunOrg(const OrgOptions& options, const ReadOptions& read, v1::QueryService:
   req.set_org(options.org);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -310,6 +321,7 @@ int RunTrend(const TrendOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.to) *req.mutable_to() = *options.to;
   req.set_granularity(options.granularity);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -331,6 +343,7 @@ int RunFlows(const FlowsOptions& options, const ReadOptions& read, v1::QueryServ
   if (options.from) *req.mutable_from() = *options.from;
   if (options.to) *req.mutable_to() = *options.to;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -351,6 +364,7 @@ int RunEvents(const EventsOptions& options, const ReadOptions& read, v1::QuerySe
   if (options.to) *req.mutable_to() = *options.to;
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   for (const auto& t : options.types) req.add_types(t);
   for (v1::EventStatus s : options.statuses) req.add_statuses(s);
@@ -384,6 +398,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
   v1::WatchTeamHealthRequest req;
   req.set_org(options.target.org);
   for (const auto& t : options.target.teams) req.add_teams(t);
+  *req.mutable_evidence() = read.evidence;
   grpc::ClientContext ctx;  // no deadline: the stream lasts until cancelled
   std::unique_ptr<grpc::ClientReaderInterface<v1::TeamHealthUpdate>> reader = stub.WatchTeamHealth(&ctx, req);
 
@@ -431,7 +446,7 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
     }
     if (!read.json && code == kExitOk) {
       if (options.clear_screen) out << "\x1b[H\x1b[2J";
-      out << RenderWatch(options.target.org, latest, watermark, read.color, read.width);
+      out << EvidenceLine(read) << RenderWatch(options.target.org, latest, watermark, read.color, read.width);
     }
     out.flush();
     lock.lock();
@@ -600,6 +615,7 @@ int RunPerson(const PersonOptions& options, const ReadOptions& read, v1::QuerySe
   v1::GetPersonRequest req;
   req.set_person_id(options.person_id);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);
@@ -619,6 +635,7 @@ int RunPeople(const PeopleOptions& options, const ReadOptions& read, v1::QuerySe
   if (options.to) *req.mutable_to() = *options.to;
   req.set_page_size(options.page_size);
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   v1::ListPeopleResponse all;  // every page; the watermark of the last
   do {
@@ -650,6 +667,7 @@ int RunMovement(const MovementOptions& options, const ReadOptions& read, v1::Que
   req.set_team(options.target.team);
   if (options.as_of) *req.mutable_as_of() = *options.as_of;
   SetMinOffsets(read, req.mutable_min_offsets());
+  *req.mutable_evidence() = read.evidence;
   req.set_max_lag(read.max_lag);
   grpc::ClientContext ctx;
   SetDeadline(ctx, read.timeout);

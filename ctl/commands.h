@@ -90,6 +90,9 @@ struct ReadOptions {
   int width = 80;
   // Print CSV (csv.h) instead of a table; `json` wins when both are set. Default: false.
   bool csv = false;
+  // Which reports the figures count (query.proto EvidenceFilter); a table then says so in a line
+  // "evidence: …". Default: every report.
+  v1::EvidenceFilter evidence;
 };
 
 // InvalidArgument naming the flags when both are set and `from` is after `to`.

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/time_util.h"
+#include "query/evidence.h"
 
 namespace talentflow::query {
 namespace {
@@ -23,6 +24,23 @@ v1::MoveKind KindOf(const v1::Event& e) {
     default: return v1::MOVE_KIND_UNSPECIFIED;
   }
 }
+
+
+bool IsOut(v1::MoveKind k) { return k == v1::MOVE_KIND_DEPARTURE || k == v1::MOVE_KIND_TRANSFER_OUT; }
+
+// Whether `in` is the move `out` led to (kinds and places; person, status and dates apart).
+bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
+  if (out.kind() == v1::MOVE_KIND_DEPARTURE) {
+    return in.kind() == v1::MOVE_KIND_HIRE && !out.to_org().empty() && in.org() == out.to_org() &&
+           in.from_org() == out.org();
+  }
+  return out.kind() == v1::MOVE_KIND_TRANSFER_OUT && in.kind() == v1::MOVE_KIND_TRANSFER_IN &&
+         in.org() == out.org() && in.team() == out.to_team() && in.from_team() == out.team();
+}
+
+}  // namespace
+
+bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
 
 v1::PersonMove MoveOf(const v1::HistoryEntry& entry) {
   const v1::Event& e = entry.event();
@@ -69,27 +87,26 @@ v1::PersonMove MoveOf(const v1::HistoryEntry& entry) {
   return m;
 }
 
-bool IsOut(v1::MoveKind k) { return k == v1::MOVE_KIND_DEPARTURE || k == v1::MOVE_KIND_TRANSFER_OUT; }
-
-// Whether `in` is the move `out` led to (kinds and places; person, status and dates apart).
-bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
-  if (out.kind() == v1::MOVE_KIND_DEPARTURE) {
-    return in.kind() == v1::MOVE_KIND_HIRE && !out.to_org().empty() && in.org() == out.to_org() &&
-           in.from_org() == out.org();
-  }
-  return out.kind() == v1::MOVE_KIND_TRANSFER_OUT && in.kind() == v1::MOVE_KIND_TRANSFER_IN &&
-         in.org() == out.org() && in.team() == out.to_team() && in.from_team() == out.team();
+void StoryNames::Learn(const v1::HistoryEntry& entry) {
+  const v1::Event& e = entry.event();
+  if (IsApplied(entry)) applied_by_key_.try_emplace(Key{e.org(), e.team(), e.idempotency_key()}, e.event_id());
 }
 
-}  // namespace
+std::string StoryNames::Of(const v1::HistoryEntry& entry) const {
+  const v1::Event& e = entry.event();
+  const std::string team = absl::StrCat(e.org(), "/", e.team(), "/");
+  if (IsApplied(entry)) return absl::StrCat(team, "evt:", e.event_id());
+  if (!entry.duplicate_of().empty()) return absl::StrCat(team, "evt:", entry.duplicate_of());
+  auto it = applied_by_key_.find(Key{e.org(), e.team(), e.idempotency_key()});
+  if (it != applied_by_key_.end()) return absl::StrCat(team, "evt:", it->second);
+  return absl::StrCat(team, "key:", e.idempotency_key());
+}
 
-bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
+bool StoryNames::IsApplied(const v1::HistoryEntry& entry) {
+  return entry.status() == v1::EVENT_STATUS_APPLIED || entry.status() == v1::EVENT_STATUS_RETRACTED;
+}
 
 std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries) {
-  // A story is named by its org, team and applied event ("evt:<id>"); reports of a story whose
-  // applied event is not among `entries` (or DUPLICATEs of a DB written before duplicate_of,
-  // whose key matches no applied event here) by their idempotency key ("key:<key>").
-  using Story = std::tuple<std::string, std::string, std::string>;
   std::vector<const v1::HistoryEntry*> sorted;
   for (const auto& e : entries) {
     if (IsMove(e.event())) sorted.push_back(&e);
@@ -97,27 +114,18 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
     return std::make_pair(a->partition(), a->offset()) < std::make_pair(b->partition(), b->offset());
   });
-  auto applied = [](const v1::HistoryEntry& h) {
-    return h.status() == v1::EVENT_STATUS_APPLIED || h.status() == v1::EVENT_STATUS_RETRACTED;
-  };
-  std::map<Story, std::string> applied_by_key;  // (org, team, idempotency key) -> first applied event
+  StoryNames names;
+  for (const auto* entry : sorted) names.Learn(*entry);
+  // Story -> its outlets, first spelling in log order, and its confidence (the highest).
+  std::map<std::string, std::vector<std::string>> outlets;
+  std::map<std::string, std::set<std::string>> seen;
+  std::map<std::string, v1::Confidence> confidence;
   for (const auto* entry : sorted) {
-    const v1::Event& e = entry->event();
-    if (applied(*entry)) applied_by_key.try_emplace(Story{e.org(), e.team(), e.idempotency_key()}, e.event_id());
-  }
-  auto story = [&](const v1::HistoryEntry& h) {
-    const v1::Event& e = h.event();
-    if (applied(h)) return Story{e.org(), e.team(), absl::StrCat("evt:", e.event_id())};
-    if (!h.duplicate_of().empty()) return Story{e.org(), e.team(), absl::StrCat("evt:", h.duplicate_of())};
-    auto it = applied_by_key.find(Story{e.org(), e.team(), e.idempotency_key()});
-    if (it != applied_by_key.end()) return Story{e.org(), e.team(), absl::StrCat("evt:", it->second)};
-    return Story{e.org(), e.team(), absl::StrCat("key:", e.idempotency_key())};
-  };
-  // Story -> its outlets, first spelling in log order.
-  std::map<Story, std::vector<std::string>> outlets;
-  std::map<Story, std::set<std::string>> seen;
-  for (const auto* entry : sorted) {
-    const Story s = story(*entry);
+    const std::string s = names.Of(*entry);
+    v1::Confidence& c = confidence[s];
+    if (c == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(entry->event().confidence()) > ConfidenceRank(c)) {
+      c = entry->event().confidence();
+    }
     for (const auto& ev : entry->event().evidence()) {
       if (ev.outlet().empty()) continue;
       if (seen[s].insert(absl::AsciiStrToLower(ev.outlet())).second) outlets[s].push_back(ev.outlet());
@@ -126,7 +134,9 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::vector<v1::PersonMove> moves;
   for (const auto* entry : sorted) {
     v1::PersonMove& m = moves.emplace_back(MoveOf(*entry));
-    for (const auto& o : outlets[story(*entry)]) m.add_outlets(o);
+    const std::string s = names.Of(*entry);
+    for (const auto& o : outlets[s]) m.add_outlets(o);
+    m.set_story_confidence(confidence[s]);
   }
   return moves;
 }
@@ -179,7 +189,7 @@ std::vector<v1::MoveCounterpart> LinkMoves(std::vector<v1::PersonMove>& moves) {
   for (auto& m : moves) {
     if (m.status() != v1::EVENT_STATUS_APPLIED) continue;
     if (m.outlets_size() >= 2) m.add_corroborated_by(absl::StrCat(m.outlets_size(), " outlets"));
-    if (m.confidence() == v1::CONFIDENCE_CONFIRMED) m.add_corroborated_by("confirmed");
+    if (m.story_confidence() == v1::CONFIDENCE_CONFIRMED) m.add_corroborated_by("confirmed");
     if (!m.counterpart_event_id().empty()) m.add_corroborated_by(absl::StrCat("counterpart ", m.counterpart_event_id()));
     m.set_corroborated(!m.corroborated_by().empty());
   }

@@ -23,6 +23,7 @@
 #include "common/log/logging.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/serve.h"
+#include "query/evidence.h"
 #include "query/movement.h"
 #include "query/names.h"
 #include "query/pending_retractions.h"
@@ -303,6 +304,98 @@ class TeamFlowFilter {
   std::set<std::string> event_ids_;
 };
 
+// Up to this many people, the counterpart scan skips unparsed the records that name none of them.
+constexpr size_t kNeedles = 32;
+
+// The index a filtered read of teams with `histories` needs: their stories (a story's reports are
+// all in its team's history) and, with corroborated_only, the applied moves of the same people
+// anywhere in this DB (counterpart candidates: one scan of every history record).
+absl::StatusOr<EvidenceIndex> IndexOver(const views::Reader& reader,
+                                        const std::vector<const std::vector<v1::HistoryEntry>*>& histories,
+                                        const v1::EvidenceFilter& filter) {
+  EvidenceIndex index;
+  for (const auto* history : histories) {
+    for (const auto& e : *history) index.Add(e);
+  }
+  if (filter.corroborated_only()) {
+    const std::set<std::string> people = index.People();
+    if (!people.empty()) {
+      v1::HistoryEntry e;  // reused
+      RETURN_IF_ERROR(reader.ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
+        if (people.size() <= kNeedles &&
+            std::none_of(people.begin(), people.end(), [&](const std::string& p) { return absl::StrContains(bytes, p); })) {
+          return;
+        }
+        if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+        if (people.contains(e.event().person().id())) index.AddMove(e);
+      }));
+    }
+  }
+  index.Finish();
+  return index;
+}
+
+// org/team's views up to `day` rebuilt from the applied events of its `history` that pass
+// `filter` under `index`.
+views::TeamInputs FilteredTeamInputs(const EvidenceIndex& index, const std::string& org, const std::string& team,
+                                     const std::vector<v1::HistoryEntry>& history, const v1::EvidenceFilter& filter,
+                                     int64_t day) {
+  return FilteredInputs(org, team, history, [&](const std::string& id) { return index.Passes(id, filter); }, day);
+}
+
+// org/team's history; NotFound for a team the views do not hold.
+absl::StatusOr<std::vector<v1::HistoryEntry>> TeamHistory(const views::Reader& reader, const std::string& org,
+                                                          const std::string& team) {
+  ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(org, team));
+  if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", org, "/", team, " not found"));
+  return history;
+}
+
+// org/team's health at `day` under `filter`: the stored views for the default filter, else the
+// team's passing events folded afresh.
+absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, const std::string& org, const std::string& team,
+                                           const v1::EvidenceFilter& filter, int64_t day) {
+  if (IsDefault(filter)) return reader.TeamHealth(org, team, day);
+  ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, org, team));
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, filter));
+  return views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day);
+}
+
+// Every team of `org` at `day` under a filter that is not the default (the health cache keeps
+// unfiltered healths only), by team slug; teams of partitions outside `scope` left out.
+absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reader& reader, const Scope& scope,
+                                                              const std::string& org, const v1::EvidenceFilter& filter,
+                                                              int64_t day) {
+  ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
+  std::map<std::string, std::vector<v1::HistoryEntry>> histories;  // a team in two partitions is one team
+  for (const auto& n : names) {
+    if (n.org == org && (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, n.team), reader.partition_count())))) {
+      histories[n.team];
+    }
+  }
+  std::vector<const std::vector<v1::HistoryEntry>*> all;
+  for (auto& [team, history] : histories) {
+    ASSIGN_OR_RETURN(history, reader.History(org, team));
+    all.push_back(&history);
+  }
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, all, filter));
+  std::vector<v1::TeamHealth> out;
+  for (const auto& [team, history] : histories) {
+    out.push_back(views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day));
+  }
+  return out;
+}
+
+// Whether a move of a person's ledger passes `filter` (its LinkMoves fields set): APPLIED, its
+// story's confidence high enough, corroborated when asked. The rule EvidenceIndex applies to
+// team figures.
+bool MovePasses(const v1::PersonMove& m, const v1::EvidenceFilter& filter) {
+  if (IsDefault(filter)) return true;
+  return m.status() == v1::EVENT_STATUS_APPLIED &&
+         ConfidenceRank(m.story_confidence()) >= ConfidenceRank(filter.min_confidence()) &&
+         (!filter.corroborated_only() || m.corroborated());
+}
+
 }  // namespace
 
 grpc::Status QueryServiceImpl::Serve(const grpc::ServerContext& ctx, absl::FunctionRef<absl::Status()> body) {
@@ -335,7 +428,9 @@ std::string QueryServiceImpl::Suggestion(grpc::ServerContext* ctx, const std::st
     std::vector<v1::TeamHealth> teams;
     v1::Watermark unused;
     std::vector<std::string> names, refs;
-    if (!GatherOrg(ctx, o, Today(), v1::MinOffsets(), /*max_lag=*/0, &teams, &unused).ok()) return refs;
+    if (!GatherOrg(ctx, o, Today(), v1::MinOffsets(), /*max_lag=*/0, v1::EvidenceFilter(), &teams, &unused).ok()) {
+      return refs;
+    }
     for (const auto& t : teams) {
       if (t.team() == team) return std::vector<std::string>{absl::StrCat(o, "/", team)};
       names.push_back(t.team());
@@ -467,14 +562,19 @@ absl::Status QueryServiceImpl::Gather(
 }
 
 absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day,
-                                         const v1::MinOffsets& min, int64_t max_lag,
+                                         const v1::MinOffsets& min, int64_t max_lag, const v1::EvidenceFilter& filter,
                                          std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark) {
   std::mutex mu;  // guards `teams` while parts arrive
   RETURN_IF_ERROR(Gather(
       ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
-          ASSIGN_OR_RETURN(std::vector<v1::TeamHealth> all, health_cache_.OrgHealth(reader, org, day));
+          std::vector<v1::TeamHealth> all;
+          if (IsDefault(filter)) {
+            ASSIGN_OR_RETURN(all, health_cache_.OrgHealth(reader, org, day));
+          } else {
+            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day));
+          }
           std::lock_guard<std::mutex> lock(mu);
           for (auto& t : all) {
             if (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, t.team()), reader.partition_count()))) {
@@ -490,6 +590,7 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
         *req.mutable_as_of() = ToTimestamp(absl::FromUnixSeconds(day * 86400));
         *req.mutable_min_offsets() = min;
         req.set_max_lag(max_lag);
+        *req.mutable_evidence() = filter;
         v1::GetOrgSnapshotResponse resp;
         RETURN_IF_ERROR(
             Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, target.address, target.partitions, req, &resp));
@@ -507,12 +608,15 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote, route.partitions, *req, resp);
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
-                    ASSIGN_OR_RETURN(*resp->mutable_health(), reader.TeamHealth(req->org(), req->team(), day));
+                    ASSIGN_OR_RETURN(*resp->mutable_health(),
+                                     HealthUnder(reader, req->org(), req->team(), req->evidence(), day));
                     return absl::OkStatus();
                   });
   });
@@ -531,10 +635,13 @@ grpc::Status QueryServiceImpl::ListTeams(grpc::ServerContext* ctx, const v1::Lis
       }
       after = req->page_token().substr(6);
     }
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
+                              resp->mutable_watermark()));
     if (teams.empty()) return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     resp->set_latest_event_day(LatestEventDay(teams));
     const std::set<int> statuses(req->status().begin(), req->status().end());
     std::vector<std::pair<std::string, v1::TeamHealth*>> keyed;
@@ -557,9 +664,12 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
                                               v1::GetOrgSnapshotResponse* resp) {
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
-    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), &teams, resp->mutable_watermark()));
+    RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
+                              resp->mutable_watermark()));
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     // A forwarded call answers for its own partitions, which may hold none of the org's teams.
     if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
       return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
@@ -578,6 +688,7 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
   return Serve(ctx, *req, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 90));
     // Period ends, newest last.
     std::vector<int64_t> ends;
@@ -601,10 +712,19 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
     std::reverse(ends.begin(), ends.end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::GetTeamTrend, *ctx, *route.remote, route.partitions, *req, resp);
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
-      // One read of the team's views up to `to`; every point is computed from it.
-      ASSIGN_OR_RETURN(const views::TeamInputs inputs, reader.Inputs(req->org(), req->team(), days.to));
+      // One read of the team's views up to `to` (under a filter: its passing events folded up to
+      // `to`); every point is computed from it.
+      views::TeamInputs inputs;
+      if (IsDefault(req->evidence())) {
+        ASSIGN_OR_RETURN(inputs, reader.Inputs(req->org(), req->team(), days.to));
+      } else {
+        ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, req->org(), req->team()));
+        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        inputs = FilteredTeamInputs(index, req->org(), req->team(), history, req->evidence(), days.to);
+      }
       if (inputs.state.applied() > 0) resp->set_latest_event_day(FormatDay(inputs.state.last_effective_day()));
       auto b = inputs.buckets.begin();
       for (size_t i = 0; i < ends.size(); ++i) {
@@ -642,9 +762,12 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
   return Serve(*ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     const std::string& counterparty = req->counterparty();
     if (!counterparty.empty()) RETURN_IF_ERROR(CheckSlug(counterparty, "counterparty"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
+    const bool filtered = !IsDefault(req->evidence());
     const auto dir = req->direction();
     const bool inbound = dir != v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND;
     const bool outbound = dir != v1::GetTalentFlowsRequest::DIRECTION_INBOUND;
@@ -663,12 +786,35 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
                      ((outbound && f.from_org == req->org() && (counterparty.empty() || f.to_org == counterparty)) ||
                       (inbound && f.to_org == req->org() && (counterparty.empty() || f.from_org == counterparty)));
             };
+            // Under an evidence filter, only the movers whose event passes it: the index over the
+            // histories of the teams that filed `fs`' movers (a flow's team is of its from_org when
+            // that org's team key is in the flow's partition, else of its to_org).
+            std::optional<EvidenceIndex> index;
+            auto index_of = [&](const std::vector<views::Reader::Flow>& fs) -> absl::Status {
+              std::map<std::pair<std::string, std::string>, std::vector<v1::HistoryEntry>> histories;
+              for (const auto& f : fs) {
+                if (!of_org(f)) continue;
+                const bool from = KafkaPartitionFor(RecordKey(f.from_org, f.team), reader.partition_count()) == f.partition;
+                histories[{from ? f.from_org : f.to_org, f.team}];
+              }
+              std::vector<const std::vector<v1::HistoryEntry>*> all;
+              for (auto& [key, history] : histories) {
+                ASSIGN_OR_RETURN(history, reader.History(key.first, key.second));
+                all.push_back(&history);
+              }
+              ASSIGN_OR_RETURN(index, IndexOver(reader, all, req->evidence()));
+              return absl::OkStatus();
+            };
+            if (filtered) RETURN_IF_ERROR(index_of(flows));
+            auto passes = [&](const v1::FlowBucket::Mover& m) {
+              return filter.Keeps(m) && (!index || index->Passes(m.event_id(), req->evidence()));
+            };
             std::lock_guard<std::mutex> lock(mu);
             const size_t before = movers.size();
             for (const auto& f : flows) {
               if (!of_org(f)) continue;
               for (const auto& m : f.bucket.movers()) {
-                if (!filter.Keeps(m)) continue;
+                if (!passes(m)) continue;
                 Mover& out = movers.emplace_back(Mover{f.from_org, f.to_org, {}});
                 out.person.set_id(m.person_id());
                 out.person.set_name(m.name());
@@ -681,10 +827,11 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
               // Nothing in the range: say when something last moved (a scan of every month, paid
               // only by empty answers).
               ASSIGN_OR_RETURN(const std::vector<views::Reader::Flow> all, reader.Flows("000000", "999999"));
+              if (filtered) RETURN_IF_ERROR(index_of(all));
               for (const auto& f : all) {
                 if (!of_org(f)) continue;
                 for (const auto& m : f.bucket.movers()) {
-                  if (filter.Keeps(m)) latest_month = std::max(latest_month, f.month);
+                  if (passes(m)) latest_month = std::max(latest_month, f.month);
                 }
               }
             }
@@ -731,14 +878,21 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
       return absl::InvalidArgumentError("from: after to");
     }
     RETURN_IF_ERROR(CheckPayloadKinds(req->types()));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     const std::set<std::string> types(req->types().begin(), req->types().end());
     const std::set<int> statuses(req->statuses().begin(), req->statuses().end());
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req->org(), req->team(), req->max_lag(), req->min_offsets()));
     if (route.remote) return Forward(&v1::QueryService::Stub::ListEvents, *ctx, *route.remote, route.partitions, *req, resp);
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> history, reader.History(req->org(), req->team()));
       if (history.empty()) return absl::NotFoundError(absl::StrCat("team ", req->org(), "/", req->team(), " not found"));
+      // Under an evidence filter: only the applied events that count.
+      std::optional<EvidenceIndex> index;
+      if (!IsDefault(req->evidence())) {
+        ASSIGN_OR_RETURN(index, IndexOver(reader, {&history}, req->evidence()));
+      }
       absl::Time latest = absl::InfinitePast();
       for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
       resp->set_latest_event_day(FormatDay(DayOf(latest)));
@@ -751,6 +905,7 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
         if (req->has_to() && t > ToAbslTime(req->to())) continue;
         if (!types.empty() && !types.contains(PayloadKind(e.event()))) continue;
         if (!statuses.empty() && !statuses.contains(e.status())) continue;
+        if (index && !index->Passes(e.event().event_id(), req->evidence())) continue;
         if (resp->events_size() == page_size) {
           resp->set_next_page_token(absl::StrCat("offset:", resp->events(page_size - 1).offset()));
           break;
@@ -773,10 +928,14 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     // One DB holds every partition: one consistent read.
     RETURN_IF_ERROR(Answer(ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
       if (req.teams().empty()) {
-        if (auto all = reader.OrgHealth(req.org(), today); all.ok()) teams = *std::move(all);
+        auto all = IsDefault(req.evidence()) ? reader.OrgHealth(req.org(), today)
+                                              : FilteredOrgHealth(reader, std::nullopt, req.org(), req.evidence(), today);
+        if (all.ok()) teams = *std::move(all);
       } else {
         for (const auto& t : req.teams()) {
-          if (auto one = reader.TeamHealth(req.org(), t, today); one.ok()) teams.push_back(*std::move(one));
+          if (auto one = HealthUnder(reader, req.org(), t, req.evidence(), today); one.ok()) {
+            teams.push_back(*std::move(one));
+          }
         }
       }
       return absl::OkStatus();
@@ -793,7 +952,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
   // the announced records.
   if (req.teams().empty()) {
     RETURN_IF_ERROR(router_->OwnersOfAll().status());
-    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, &teams, watermark));
+    RETURN_IF_ERROR(GatherOrg(ctx, req.org(), today, min, /*max_lag=*/0, req.evidence(), &teams, watermark));
     return teams;
   }
   for (const auto& t : req.teams()) {
@@ -801,13 +960,15 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     one.set_org(req.org());
     one.set_team(t);
     *one.mutable_min_offsets() = min;
+    *one.mutable_evidence() = req.evidence();
     v1::GetTeamHealthResponse resp;
     ASSIGN_OR_RETURN(const Route route, RouteTeam(*ctx, req.org(), t, /*max_lag=*/0, v1::MinOffsets()));
     absl::Status s = route.remote ? Forward(&v1::QueryService::Stub::GetTeamHealth, *ctx, *route.remote,
                                             route.partitions, one, &resp)
                                   : Answer(ctx, min, route.scope, resp.mutable_watermark(),
                                            [&](const views::Reader& reader) -> absl::Status {
-                                             ASSIGN_OR_RETURN(*resp.mutable_health(), reader.TeamHealth(req.org(), t, today));
+                                             ASSIGN_OR_RETURN(*resp.mutable_health(),
+                                                              HealthUnder(reader, req.org(), t, req.evidence(), today));
                                              return absl::OkStatus();
                                            });
     if (absl::IsNotFound(s)) continue;  // not known yet: watched until it is
@@ -823,6 +984,7 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
   return Serve(*ctx, [&]() -> absl::Status {  // admitted for the stream's whole life
     RETURN_IF_ERROR(CheckSlug(req->org(), "org"));
     for (const auto& t : req->teams()) RETURN_IF_ERROR(CheckSlug(t, "teams"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::map<std::string, std::string> last_sent;  // team -> serialized TeamHealth last sent
     // What moves when the views may have changed: the local views, or (routed) any instance's
     // announced offsets.
@@ -843,6 +1005,7 @@ grpc::Status QueryServiceImpl::WatchTeamHealth(grpc::ServerContext* ctx, const v
           v1::TeamHealthUpdate update;
           *update.mutable_health() = t;
           *update.mutable_watermark() = watermark;
+          if (req->has_evidence()) *update.mutable_evidence() = req->evidence();
           if (!writer->Write(update)) return absl::OkStatus();
           last_sent[t.team()] = std::move(bytes);
         }
@@ -1035,6 +1198,7 @@ grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::Get
   return Serve(*ctx, [&]() -> absl::Status {
     const std::string& id = req->person_id();
     if (id.empty()) return absl::InvalidArgumentError("person_id: required");
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::vector<v1::PersonMove> moves;
     RETURN_IF_ERROR(GatherMoves(
         ctx, req->max_lag(), req->min_offsets(), resp->mutable_watermark(), id,
@@ -1054,8 +1218,17 @@ grpc::Status QueryServiceImpl::GetPerson(grpc::ServerContext* ctx, const v1::Get
                                               PersonSuggestion(id)));
     }
     resp->set_person_id(id);
-    for (auto& c : LinkMoves(moves)) *resp->add_counterparts() = std::move(c);
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
+    std::set<std::string> kept;  // event ids of the moves that pass the filter
+    const std::vector<v1::MoveCounterpart> counterparts = LinkMoves(moves);
+    for (const auto& m : moves) {
+      if (MovePasses(m, req->evidence())) kept.insert(m.event_id());
+    }
+    for (const auto& c : counterparts) {
+      if (kept.contains(c.out_event_id()) && kept.contains(c.in_event_id())) *resp->add_counterparts() = c;
+    }
     for (auto& m : moves) {
+      if (!kept.contains(m.event_id())) continue;
       const v1::Person& p = m.person();
       if (!p.name().empty()) resp->mutable_person()->set_name(p.name());
       if (!p.title().empty()) resp->mutable_person()->set_title(p.title());
@@ -1091,6 +1264,7 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
     if (!team.empty()) RETURN_IF_ERROR(CheckSlug(team, "team"));
     ASSIGN_OR_RETURN(const DayRange days, DaysOf(*req, 365));
     ASSIGN_OR_RETURN(const int page_size, PageSize(req->page_size(), 100, 1000));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     std::string after;
     if (!req->page_token().empty()) {
       if (!absl::StartsWith(req->page_token(), "person:")) {
@@ -1125,13 +1299,14 @@ grpc::Status QueryServiceImpl::ListPeople(grpc::ServerContext* ctx, const v1::Li
       return absl::OkStatus();
     }
     LinkMoves(moves);
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     std::map<std::string, v1::PersonRow> rows;
     std::string latest;  // YYYY-MM-DD
     for (auto& m : moves) {
       const bool filed_here =
           m.org() == org && (team.empty() ? m.kind() == v1::MOVE_KIND_HIRE || m.kind() == v1::MOVE_KIND_DEPARTURE
                                           : m.team() == team);
-      if (!filed_here) continue;
+      if (!filed_here || !MovePasses(m, req->evidence())) continue;
       const int64_t day = DayOf(m.effective_time());
       latest = std::max(latest, FormatDay(day));
       if (day < days.from || day > days.to) continue;
@@ -1160,6 +1335,7 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
     const std::string& org = req->org();
     RETURN_IF_ERROR(CheckSlug(org, "org"));
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
+    RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::mutex mu;  // guards `teams` while parts arrive
     std::vector<v1::TeamMovement> teams;
@@ -1167,7 +1343,12 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
     auto add_team = [&](const views::Reader& reader, const std::string& team) -> absl::StatusOr<bool> {
       ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
       if (history.empty()) return false;
-      v1::TeamMovement movement = TeamMovementOf(team, MovesOf(history), day);
+      std::vector<v1::PersonMove> moves = MovesOf(history);
+      if (!IsDefault(req->evidence())) {  // only the moves whose story passes count
+        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        std::erase_if(moves, [&](const v1::PersonMove& m) { return !index.Passes(m.event_id(), req->evidence()); });
+      }
+      v1::TeamMovement movement = TeamMovementOf(team, std::move(moves), day);
       std::lock_guard<std::mutex> lock(mu);
       teams.push_back(std::move(movement));
       return true;
@@ -1214,6 +1395,7 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
     }
     resp->set_org(org);
     resp->set_as_of(FormatDay(day));
+    if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     *resp->mutable_totals() = SumMovement(teams);
     for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();

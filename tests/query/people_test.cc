@@ -139,6 +139,26 @@ TEST(LinkMoves, ATransferOutPairsWithTheTransferInOfTheSameTwoTeams) {
   EXPECT_EQ(moves[2].from_team(), "sora");
 }
 
+// A rumour (evt-1, one outlet) repeated by a CONFIRMED report of the same story (evt-2, DUPLICATE):
+// the story is CONFIRMED, so the applied move is corroborated "confirmed"; each report keeps its own
+// confidence.
+TEST(LinkMoves, ALaterConfirmedReportConfirmsTheRumour) {
+  v1::Event rumour = Left("evt-1", Day(2026, 1, 9), "p-1");
+  rumour.set_confidence(v1::CONFIDENCE_RUMOR);
+  v1::Event confirmed = Left("evt-2", Day(2026, 1, 9), "p-1");
+  confirmed.set_confidence(v1::CONFIDENCE_CONFIRMED);
+  confirmed.set_idempotency_key("ik-evt-1");
+  std::vector<v1::PersonMove> moves = MovesOf(
+      {Entry(rumour, 5, 10, "x.com"), Entry(confirmed, 5, 11, "x.com", v1::EVENT_STATUS_DUPLICATE)});
+  LinkMoves(moves);
+  ASSERT_EQ(moves.size(), 2u);
+  EXPECT_EQ(moves[0].confidence(), v1::CONFIDENCE_RUMOR);
+  EXPECT_EQ(moves[0].story_confidence(), v1::CONFIDENCE_CONFIRMED);
+  EXPECT_TRUE(moves[0].corroborated());
+  EXPECT_THAT(moves[0].corroborated_by(), ElementsAre("confirmed"));
+  EXPECT_FALSE(moves[1].corroborated()) << "a duplicate is never corroborated itself";
+}
+
 TEST(PersonKey, ByIdElseByTheNameInLowerCase) {
   v1::Person p;
   p.set_name("Jamie Cho");

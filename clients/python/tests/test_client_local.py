@@ -67,6 +67,17 @@ def test_request_carries_as_of_and_min_offsets(fake):
     assert dict(fake.request.min_offsets.offsets) == {5: 25}
 
 
+def test_request_carries_the_evidence_filter_only_when_asked(fake):
+    with talentflow.Client(fake.address) as tf:
+        tf.team_health("openai", "sora")
+        assert not fake.request.HasField("evidence")
+        tf.team_health("openai", "sora", min_confidence="reported", corroborated=True)
+        assert fake.request.evidence.min_confidence == 2  # CONFIDENCE_REPORTED
+        assert fake.request.evidence.corroborated_only
+        with pytest.raises(ValueError, match="min_confidence"):
+            tf.team_health("openai", "sora", min_confidence="sure")
+
+
 def test_errors_are_error_subclasses_with_code_and_message(fake):
     with talentflow.Client(fake.address) as tf:
         with pytest.raises(talentflow.NotFound) as not_found:

@@ -115,25 +115,32 @@ class Client:
     # --- reads (QueryService) ---
 
     def team_health(self, org: str, team: str, as_of: Optional[DateLike] = None,
-                    min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.GetTeamHealthResponse:
+                    min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0,
+                    min_confidence: Union[None, str, int] = None,
+                    corroborated: bool = False) -> query_pb2.GetTeamHealthResponse:
         """One team's health at `as_of` (default today): `.health` is the TeamHealth (score, status, reasons,
         headcount, 30/90/365-day windows …). NotFound names an unknown org or team and the nearest known one."""
         req = query_pb2.GetTeamHealthRequest(org=org, team=team, max_lag=max_lag)
-        self._set_common(req, as_of=as_of, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         as_of=as_of, min_offsets=min_offsets)
         return self._call(self._query.GetTeamHealth, req)
 
     def org_snapshot(self, org: str, as_of: Optional[DateLike] = None, min_offsets: Optional[OffsetsLike] = None,
-                     *, max_lag: int = 0) -> query_pb2.GetOrgSnapshotResponse:
+                     *, max_lag: int = 0,
+                     min_confidence: Union[None, str, int] = None,
+                     corroborated: bool = False) -> query_pb2.GetOrgSnapshotResponse:
         """Every team of `org` (`.teams`, by slug, inactive ones included) and the org's `.totals`, from one
         consistent read of the views."""
         req = query_pb2.GetOrgSnapshotRequest(org=org, max_lag=max_lag)
-        self._set_common(req, as_of=as_of, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         as_of=as_of, min_offsets=min_offsets)
         return self._call(self._query.GetOrgSnapshot, req)
 
     def teams(self, org: str, status: Union[None, str, int, Sequence[Union[str, int]]] = None,
               order_by: Union[str, int] = "score", as_of: Optional[DateLike] = None,
               include_inactive: bool = False, min_offsets: Optional[OffsetsLike] = None, *,
-              max_lag: int = 0) -> query_pb2.ListTeamsResponse:
+              max_lag: int = 0,
+              min_confidence: Union[None, str, int] = None, corroborated: bool = False) -> query_pb2.ListTeamsResponse:
         """The teams of `org`, every page in one response: only those with a `status` in the list
         ("healthy", "watch", "at_risk", "critical"; default all), ordered by "score" (lowest first),
         "attrition" (highest first) or "name". Merged or dissolved teams only with include_inactive."""
@@ -142,12 +149,15 @@ class Client:
             order_by=_convert.to_enum("order_by", query_pb2.ListTeamsRequest.OrderBy.DESCRIPTOR, "ORDER_BY_",
                                       order_by),
             status=_convert.to_enums("status", health_pb2.HealthStatus.DESCRIPTOR, "HEALTH_STATUS_", status))
-        self._set_common(req, as_of=as_of, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         as_of=as_of, min_offsets=min_offsets)
         return self._all_pages(self._query.ListTeams, req, query_pb2.ListTeamsResponse(), "teams")
 
     def trend(self, org: str, team: str, from_: Optional[DateLike] = None, to: Optional[DateLike] = None,
               granularity: Union[str, int] = "day", min_offsets: Optional[OffsetsLike] = None, *,
-              max_lag: int = 0) -> query_pb2.GetTeamTrendResponse:
+              max_lag: int = 0,
+              min_confidence: Union[None, str, int] = None,
+              corroborated: bool = False) -> query_pb2.GetTeamTrendResponse:
         """A team's points (`.points`: date = last day of the period, headcount, hires, departures, score,
         status) from `from_` to `to` (default today), one a "day", "week" (7 days ending on `to`) or
         calendar "month"; at most 1,000 points."""
@@ -155,13 +165,15 @@ class Client:
             org=org, team=team, max_lag=max_lag,
             granularity=_convert.to_enum("granularity", query_pb2.GetTeamTrendRequest.Granularity.DESCRIPTOR,
                                          "GRANULARITY_", granularity))
-        self._set_common(req, from_=from_, to=to, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         from_=from_, to=to, min_offsets=min_offsets)
         return self._call(self._query.GetTeamTrend, req)
 
     def flows(self, org: str, direction: Union[str, int] = "both", from_: Optional[DateLike] = None,
               to: Optional[DateLike] = None, team: Optional[str] = None,
               min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0, monthly: bool = False,
-              counterparty: Optional[str] = None) -> query_pb2.GetTalentFlowsResponse:
+              counterparty: Optional[str] = None, min_confidence: Union[None, str, int] = None,
+              corroborated: bool = False) -> query_pb2.GetTalentFlowsResponse:
         """Where people who left `org` went ("outbound") and where its hires came from ("inbound"), or
         "both": `.edges` (from_org, to_org, distinct people, movers), most people first, by month of effective
         time from `from_` (default 12 months before `to`) to `to` (default today); only `team`'s movers if given,
@@ -172,13 +184,16 @@ class Client:
             granularity=query_pb2.FLOW_GRANULARITY_MONTH if monthly else query_pb2.FLOW_GRANULARITY_UNSPECIFIED,
             direction=_convert.to_enum("direction", query_pb2.GetTalentFlowsRequest.Direction.DESCRIPTOR,
                                        "DIRECTION_", direction))
-        self._set_common(req, from_=from_, to=to, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         from_=from_, to=to, min_offsets=min_offsets)
         return self._call(self._query.GetTalentFlows, req)
 
     def events(self, org: str, team: str, from_: Optional[DateLike] = None, to: Optional[DateLike] = None,
                types: Optional[Sequence[str]] = None,
                statuses: Union[None, str, int, Sequence[Union[str, int]]] = None,
-               min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.ListEventsResponse:
+               min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0,
+               min_confidence: Union[None, str, int] = None,
+               corroborated: bool = False) -> query_pb2.ListEventsResponse:
         """A team's audit history in log order, every page in one response: `.events` are EventRecords (the
         event, its status — applied, duplicate, retracted, retraction_applied, … — note, partition, offset).
         By effective time from `from_` to `to` inclusive (a date `to` includes its whole day); only the payload
@@ -186,7 +201,8 @@ class Client:
         req = query_pb2.ListEventsRequest(
             org=org, team=team, max_lag=max_lag, types=list(types or []),
             statuses=_convert.to_enums("statuses", event_pb2.EventStatus.DESCRIPTOR, "EVENT_STATUS_", statuses))
-        self._set_common(req, from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
         return self._all_pages(self._query.ListEvents, req, query_pb2.ListEventsResponse(), "events")
 
     def event(self, event_id: str, min_offsets: Optional[OffsetsLike] = None, *,
@@ -198,32 +214,39 @@ class Client:
         return self._call(self._query.GetEvent, req)
 
     def person(self, person_id: str, min_offsets: Optional[OffsetsLike] = None, *,
-               max_lag: int = 0) -> query_pb2.GetPersonResponse:
+               max_lag: int = 0,
+               min_confidence: Union[None, str, int] = None, corroborated: bool = False) -> query_pb2.GetPersonResponse:
         """A person's moves across orgs by `person.id`, in time order (`.moves`: org/team, kind, date,
         origin/destination, confidence, the story's outlets, status, counterpart, corroborated), and
         `.counterparts` linking a departure (transfer out) to the hire (transfer in) it led to.
         NotFound names the id."""
         req = query_pb2.GetPersonRequest(person_id=person_id, max_lag=max_lag)
-        self._set_common(req, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated, min_offsets=min_offsets)
         return self._call(self._query.GetPerson, req)
 
     def people(self, org: str, team: Optional[str] = None, from_: Optional[DateLike] = None,
                to: Optional[DateLike] = None, min_offsets: Optional[OffsetsLike] = None, *,
-               max_lag: int = 0) -> query_pb2.ListPeopleResponse:
+               max_lag: int = 0,
+               min_confidence: Union[None, str, int] = None,
+               corroborated: bool = False) -> query_pb2.ListPeopleResponse:
         """Who moved into or out of `org` (or its `team`) by effective day from `from_` to `to` inclusive
         (default the 365 days up to today), every page in one response: `.people` rows (person id, or the
         name when the reports had none; their moves in the range, as person() gives them)."""
         req = query_pb2.ListPeopleRequest(org=org, team=team or "", max_lag=max_lag)
-        self._set_common(req, from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         from_=from_, to=to, to_end_of_day=True, min_offsets=min_offsets)
         return self._all_pages(self._query.ListPeople, req, query_pb2.ListPeopleResponse(), "people")
 
     def movement(self, org: str, team: Optional[str] = None, as_of: Optional[DateLike] = None,
-                 min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.GetTeamMovementResponse:
+                 min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0,
+                 min_confidence: Union[None, str, int] = None,
+                 corroborated: bool = False) -> query_pb2.GetTeamMovementResponse:
         """Hires, departures and transfers by seniority in the 30/90/365-day windows up to `as_of` (default
         today), and the backfill of each senior departure (`.teams`: `team` only, or every team of `org`;
         `.totals`: their sums). README, "Movement"."""
         req = query_pb2.GetTeamMovementRequest(org=org, team=team or "", max_lag=max_lag)
-        self._set_common(req, as_of=as_of, min_offsets=min_offsets)
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated,
+                         as_of=as_of, min_offsets=min_offsets)
         return self._call(self._query.GetTeamMovement, req)
 
     def orgs(self, min_offsets: Optional[OffsetsLike] = None, *, max_lag: int = 0) -> query_pb2.ListOrgsResponse:
@@ -236,7 +259,9 @@ class Client:
         """How far the views are: per partition the applied offset, the log's end and the lag."""
         return self._call(self._query.GetWatermark, query_pb2.GetWatermarkRequest())
 
-    def watch(self, org: str, teams: Union[None, str, Sequence[str]] = None) -> Iterator[query_pb2.TeamHealthUpdate]:
+    def watch(self, org: str, teams: Union[None, str, Sequence[str]] = None, *,
+              min_confidence: Union[None, str, int] = None,
+              corroborated: bool = False) -> Iterator[query_pb2.TeamHealthUpdate]:
         """A generator of TeamHealthUpdates: the current health of each watched team (`teams` of `org`; default
         every team), then a new one whenever a team changes. It has no deadline: it ends when the stream
         ends, when the generator is closed (`gen.close()`, or leaving a `for` loop) or when close() is called
@@ -244,6 +269,7 @@ class Client:
         if isinstance(teams, str):
             teams = [teams]
         req = query_pb2.WatchTeamHealthRequest(org=org, teams=list(teams or []))
+        self._set_common(req, min_confidence=min_confidence, corroborated=corroborated)
         return self._watch(req)
 
     # --- publish (IngestService) ---
@@ -304,7 +330,15 @@ class Client:
         if self._closed:
             raise ValueError("the client is closed")
 
-    def _set_common(self, req, *, as_of=None, from_=None, to=None, to_end_of_day=False, min_offsets=None) -> None:
+    def _set_common(self, req, *, as_of=None, from_=None, to=None, to_end_of_day=False, min_offsets=None,
+                    min_confidence=None, corroborated=False) -> None:
+        # The evidence filter (README "Evidence filters"): sent only when one is asked for, so a default
+        # answer carries none.
+        if min_confidence is not None or corroborated:
+            if min_confidence is not None:
+                req.evidence.min_confidence = _convert.to_enum(
+                    "min_confidence", event_pb2.Confidence.DESCRIPTOR, "CONFIDENCE_", min_confidence)
+            req.evidence.corroborated_only = corroborated
         ts = _convert.to_timestamp("as_of", as_of)
         if ts is not None:
             req.as_of.CopyFrom(ts)
