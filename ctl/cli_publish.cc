@@ -12,6 +12,7 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
   struct Flags {
     PublishOptions options;
     double timeout_seconds = 60;
+    bool views = false;
   };
   auto flags = std::make_shared<Flags>();
   auto* publish = app.add_subcommand("publish", "publish a JSON Lines feed through the IngestService");
@@ -27,14 +28,19 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
       ->type_name("SECONDS")
       ->capture_default_str();
   publish->add_flag("--dry-run", flags->options.dry_run,
-                    "validate and dedupe through the service only: same summary and exit codes, nothing written");
+                    "validate through the service only: same summary and exit codes, nothing written");
+  publish->add_flag("--views", flags->views,
+                    "then wait for the views (on --query) and print what they made of each line: applied, "
+                    "duplicate of which story and why");
   auto check_options = std::make_shared<ingest::RetractionCheckOptions>();
   publish->add_flag("--allow-pending", check_options->allow_pending,
                     "publish a retraction whose target is unknown anyway (pending until the target arrives)");
   publish->add_flag("--require-evidence", flags->options.require_evidence,
                     "have the service reject lines without evidence (otherwise they are only counted in the summary)");
   publish->footer(
-      "Prints \"accepted N, duplicates D, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets).\n"
+      "Prints \"accepted N, rejected R\" and \"offsets: P:O,...\" (pass to --min-offsets). A line repeating\n"
+      "an earlier line's idempotency key is published for its evidence (the summary counts it); whether\n"
+      "the views count a line as a duplicate of a story, --views says.\n"
       "Each retraction's target is looked up first (GetEvent on --query): a target under another\n"
       "org/team, or unknown (without --allow-pending), rejects the line.\n"
       "Exit: 0; 3 when some line was rejected; 1 when a call failed or an event was not delivered.");
@@ -52,6 +58,7 @@ void AddPublishCommand(CLI::App& app, CliContext& context) {
     auto query = v1::QueryService::NewStub(*query_channel);
     ingest::RetractionCheck check(query.get(), /*aliases=*/nullptr, *check_options);
     flags->options.retraction_check = &check;
+    if (flags->views) flags->options.views = query.get();
     return RunPublish(flags->options, *stub, std::cout, std::cerr);
   });
 }

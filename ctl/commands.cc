@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/client_interceptor.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -25,6 +26,7 @@
 #include "ctl/audit.h"
 #include "ctl/csv.h"
 #include "ctl/explain.h"
+#include "ctl/publish_views.h"
 #include "ctl/tables.h"
 #include "ingest/feed_source.h"
 #include "views/health.h"
@@ -459,6 +461,8 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
   ingest::FeedSummary counts;
   counts.dry_run = options.dry_run;
   std::map<int32_t, int64_t> offsets;  // highest offset written per partition
+  absl::flat_hash_set<std::string> keys;  // idempotency keys of the lines written (or valid) so far
+  std::vector<PublishedEvent> published;  // for options.views
   // After a failed call the summary is printed only when an earlier call got through: when the
   // first fails (the service is down), the error is the whole answer.
   bool delivered_a_call = false;
@@ -498,14 +502,18 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     for (int i = 0; i < resp.results_size() && i < static_cast<int>(lines.size()); ++i) {
       const v1::EventResult& r = resp.results(i);
       counts.Count(r.status());
+      if (r.status() == v1::EventResult::STATUS_ACCEPTED || r.status() == v1::EventResult::STATUS_VALID) {
+        // Across batches too, which the service (one session per batch) cannot see.
+        if (!keys.insert(r.idempotency_key()).second) ++counts.repeats;
+      }
       switch (r.status()) {
         case v1::EventResult::STATUS_ACCEPTED:
           for (const auto& rec : r.records()) {
             auto [it, inserted] = offsets.emplace(rec.partition(), rec.offset());
             if (!inserted) it->second = std::max(it->second, rec.offset());
           }
+          if (options.views != nullptr) published.push_back({lines[i], r.event_id()});
           break;
-        case v1::EventResult::STATUS_DUPLICATE_IN_BATCH:
         case v1::EventResult::STATUS_VALID:
           break;
         case v1::EventResult::STATUS_REJECTED:
@@ -565,6 +573,10 @@ int RunPublish(const PublishOptions& options, v1::IngestService::StubInterface& 
     return ReportError(s, err);
   }
   summary();
+  if (options.views != nullptr && !published.empty() &&
+      !ReportViews(published, offsets, *options.views, options.timeout, out, err)) {
+    return kExitFailed;
+  }
   // FeedSummary's exit codes are talentflowctl's: kExitOk, kExitRejected, kExitFailed.
   return counts.ExitCode();
 }

@@ -247,11 +247,17 @@ struct PublishOptions {
   // Have the service reject every line without evidence (PublishRequest.require_evidence). Default:
   // false (such lines are counted in the summary: ", N lines without evidence").
   bool require_evidence = false;
+  // Once published, wait for the views to include the writes and report what they made of each
+  // accepted line (publish_views.h ReportViews, each read with `timeout`). Not owned. Default: none
+  // (the summary says what ingest did, not what the views counted).
+  v1::QueryService::StubInterface* views = nullptr;
 };
 // Publishes the feed in batches, read with ingest's FeedReader. Prints its ingest::FeedSummary line,
-// "accepted N, duplicates D, rejected R" (", not delivered F" when some were not), and
+// "accepted N, rejected R" (", K lines repeat a story of this run (published for their evidence)"
+// for lines whose idempotency key an earlier line had, ", not delivered F" when some were not), and
 // "offsets: P:O,…", the highest offset written per partition (pass it to
-// --min-offsets to read these writes). Each rejected line is reported on `err` as
+// --min-offsets to read these writes); with options.views then the views' report (ReportViews;
+// kExitFailed when it cannot be read). Each rejected line is reported on `err` as
 // "line N: <field>: <reason>", in line order (whether the client's parse or the service rejected it). Exit: kExitOk; kExitRejected when some line was rejected;
 // kExitFailed when a call failed (nothing more is sent) or an event was not delivered;
 // with options.dry_run the summary is "dry run, nothing written: valid N, …" and "offsets:" is empty;

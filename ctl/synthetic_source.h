@@ -39,7 +39,7 @@ int RunGen(const SyntheticOptions& options, bool keyed, std::ostream& out);
 // `talentflowctl gen --produce`: writes the events straight to `kafka.topic` as the records
 // `talentflow-ingest feed` would write for the same lines (Publisher::Prepare with principal "feed":
 // key "<org>/<team>", a transferOut as its transferOut + transferIn pair, repeated idempotency keys
-// skipped as duplicates; the ingest producer settings), without the JSON parsing. For loading large
+// published too and counted; the ingest producer settings), without the JSON parsing. For loading large
 // benchmark topics quickly. Prints a summary to `err`; returns 0 when every record was acknowledged.
 int RunGenProduce(const SyntheticOptions& options, const KafkaOptions& kafka, std::ostream& err);
 

@@ -141,7 +141,6 @@ void FeedSummary::Count(v1::EventResult::Status status) {
   switch (status) {
     case v1::EventResult::STATUS_ACCEPTED: ++accepted; break;
     case v1::EventResult::STATUS_VALID: ++valid; break;
-    case v1::EventResult::STATUS_DUPLICATE_IN_BATCH: ++duplicates; break;
     case v1::EventResult::STATUS_REJECTED: ++rejected; break;
     default: ++not_delivered; break;
   }
@@ -150,7 +149,12 @@ void FeedSummary::Count(v1::EventResult::Status status) {
 std::string FeedSummary::ToString() const {
   std::string s = dry_run ? absl::StrCat("dry run, nothing written: valid ", valid)
                           : absl::StrCat("accepted ", accepted);
-  absl::StrAppend(&s, ", duplicates ", duplicates, ", rejected ", rejected);
+  absl::StrAppend(&s, ", rejected ", rejected);
+  if (repeats > 0) {
+    absl::StrAppend(&s, ", ", repeats, repeats == 1 ? " line repeats" : " lines repeat",
+                    " a story of this run (", dry_run ? "would be " : "", "published for ", repeats == 1 ? "its" : "their",
+                    " evidence)");
+  }
   if (without_evidence > 0) {
     absl::StrAppend(&s, ", ", without_evidence, without_evidence == 1 ? " line" : " lines", " without evidence");
   }

@@ -93,7 +93,10 @@ class FeedReader {
 // of `talentflow-ingest feed` and `talentflowctl publish`.
 struct FeedSummary {
   int64_t accepted = 0;     // lines whose every record the broker acknowledged
-  int64_t duplicates = 0;   // lines whose idempotency key an earlier line of this run had
+  // Valid lines whose idempotency key an earlier line of this run had: published (not in a dry
+  // run) for their evidence like any other (issue 19), also counted in accepted or not_delivered;
+  // the views count each as a DUPLICATE of its story.
+  int64_t repeats = 0;
   int64_t rejected = 0;     // lines that failed validation (nothing written)
   int64_t not_delivered = 0;
   int64_t first_not_delivered_line = 0;  // 0 when every valid line was delivered, or when it is not known
@@ -101,15 +104,18 @@ struct FeedSummary {
   int64_t valid = 0;        // dry run: lines that would be accepted
   int64_t without_evidence = 0;  // accepted (in a dry run: valid) lines that carry no evidence entry
 
-  // Counts one line by its result: ACCEPTED, VALID, DUPLICATE_IN_BATCH or REJECTED; any other status
-  // is not delivered.
+  // Counts one line by its result: ACCEPTED, VALID or REJECTED; any other status is not delivered.
+  // (Repeats are counted apart, by whoever knows the keys.)
   void Count(v1::EventResult::Status status);
-  // "accepted N, duplicates D, rejected R", then ", E lines without evidence" when some were (", 1 line
-  // without evidence" for one), then ", not delivered F" when some were not, followed by
-  // " (first not acknowledged: line L; rerun from there: tail -n +L)" when that line is known. A dry
-  // run: "dry run, nothing written: valid N, duplicates D, rejected R".
+  // "accepted N, rejected R", then ", K lines repeat a story of this run (published for their
+  // evidence)" when some did (", 1 line repeats … (published for its evidence)" for one), then
+  // ", E lines without evidence" when some were (", 1 line without evidence" for one), then
+  // ", not delivered F" when some were not, followed by " (first not acknowledged: line L; rerun
+  // from there: tail -n +L)" when that line is known. A dry run: "dry run, nothing written: valid N,
+  // rejected R", and the same tail ("(would be published for …)"). Says nothing of what the views make of the lines (a line may
+  // repeat a story published earlier, or told under another key): `talentflowctl publish --views` does.
   std::string ToString() const;
-  // 0 when all lines were accepted or duplicates, 3 when some were rejected, 1 when some were
+  // 0 when all lines were accepted, 3 when some were rejected, 1 when some were
   // not delivered.
   int ExitCode() const;
 };

@@ -23,9 +23,11 @@ void RegisterMetrics(talentflow::MetricsRegistry& metrics, const talentflow::ing
                      const talentflow::ingest::KafkaSink& sink) {
   metrics.AddCounter("talentflow_ingest_events_total", "events received, by what became of them")
       .Add({{"result", "accepted"}}, &c.accepted)
-      .Add({{"result", "duplicate"}}, &c.duplicates)
       .Add({{"result", "rejected"}}, &c.rejected)
       .Add({{"result", "not_delivered"}}, &c.not_delivered);
+  metrics.AddCounter("talentflow_ingest_repeated_keys_total",
+                     "accepted events whose idempotency key an earlier event of their run or batch had")
+      .Add(&c.repeats);
   metrics.AddCounter("talentflow_ingest_records_written_total", "records the broker acknowledged")
       .Add(&c.records_written);
   metrics.AddGauge("talentflow_ingest_records_in_flight", "records produced and not yet acknowledged or failed")

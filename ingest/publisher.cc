@@ -169,10 +169,11 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
   const v1::Event& first = records->front();
   const std::string& key = first.idempotency_key();
   const XXH128_hash_t hash = XXH3_128bits(key.data(), key.size());
-  const bool duplicate = !keys_.insert(absl::MakeUint128(hash.high64, hash.low64)).second;
-  if (duplicate) {
-    ++duplicates_;
-    if (!dry_run_) counters.duplicates.fetch_add(1, std::memory_order_relaxed);
+  // A repeated key is published all the same: its evidence joins the story, and the views count it
+  // as a DUPLICATE of the first (issue 19). Only counted here.
+  if (!keys_.insert(absl::MakeUint128(hash.high64, hash.low64)).second) {
+    ++repeats_;
+    if (!dry_run_) counters.repeats.fetch_add(1, std::memory_order_relaxed);
   }
   const int n = static_cast<int>(records->size());
   uint64_t seq;
@@ -183,10 +184,6 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
       r = s.response->add_results();
       r->set_event_id(first.event_id());
       r->set_idempotency_key(key);
-    }
-    if (duplicate) {
-      if (r != nullptr) r->set_status(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
-      return v1::EventResult::STATUS_DUPLICATE_IN_BATCH;
     }
     if (dry_run_) {
       ++valid_;
@@ -233,7 +230,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
   }
   FeedSummary summary;
   summary.accepted = s.accepted;
-  summary.duplicates = duplicates_;
+  summary.repeats = repeats_;
   summary.rejected = rejected_;
   summary.dry_run = dry_run_;
   summary.valid = valid_;
@@ -265,7 +262,7 @@ FeedSummary PublishSession::Drain(absl::Time deadline) {
                   refs->end());
     }
     response->set_accepted(summary.accepted);
-    response->set_duplicates(summary.duplicates);
+    response->set_repeats(summary.repeats);
     response->set_rejected(summary.rejected);
     response->set_not_delivered(summary.not_delivered);
     response->set_valid(summary.valid);

@@ -1,6 +1,6 @@
 // Publisher is ingest's core, shared by the gRPC service and feed mode: validate and normalise
 // each event, and write it to Kafka through a PublishSession, ingest's one publishing path, which
-// drops in-run duplicates, tracks the deliveries and reports per event.
+// tracks the deliveries and reports per event.
 #pragma once
 
 #include <atomic>
@@ -33,7 +33,9 @@ struct PublisherOptions {
 // Counters for /metrics. Monotonic; read with relaxed loads.
 struct IngestCounters {
   std::atomic<int64_t> accepted{0};
-  std::atomic<int64_t> duplicates{0};
+  // Events written whose idempotency key an earlier event of their run or batch had (also in
+  // `accepted` or `not_delivered`): published for their evidence; the views count them as DUPLICATE.
+  std::atomic<int64_t> repeats{0};
   std::atomic<int64_t> rejected{0};
   std::atomic<int64_t> not_delivered{0};
   std::atomic<int64_t> records_written{0};
@@ -80,7 +82,7 @@ struct PublishSessionOptions {
   v1::PublishResponse* response = nullptr;
   // Log the first failed delivery of each event as "line N: not delivered: <reason>". Default: false.
   bool log_not_delivered = false;
-  // Validate and dedupe only: Submit writes nothing and answers STATUS_VALID for an event it would
+  // Validate only: Submit writes nothing and answers STATUS_VALID for an event it would
   // write; Drain's summary counts those as valid, and the Publisher's IngestCounters (/metrics, what
   // was offered to the log) count nothing of the session. Default: false.
   bool dry_run = false;
@@ -88,8 +90,9 @@ struct PublishSessionOptions {
 
 // PublishSession is ingest's one publishing path: feed mode runs a whole feed through one session,
 // Publisher::Publish (gRPC Publish, and each batch of PublishStream) one batch. Events are submitted
-// in order; the session drops those whose idempotency key an earlier event of the session had,
-// writes the others' records to the sink, follows their deliveries, counts the results into a
+// in order; the session writes their records to the sink (an event whose idempotency key an earlier
+// event of the session had too: it is counted as a repeat, and the views make it a DUPLICATE whose
+// evidence joins the story), follows their deliveries, counts the results into a
 // FeedSummary and the Publisher's IngestCounters, and with PublishSessionOptions::response fills one
 // v1::EventResult per event.
 //
@@ -106,8 +109,7 @@ class PublishSession {
 
   // Submits one event as Publisher::Prepare returned it, numbered `line` (its feed line: named in the
   // log and in FeedSummary::first_not_delivered_line). Returns STATUS_REJECTED when `records` is an
-  // error and STATUS_DUPLICATE_IN_BATCH when an earlier event of this session had its idempotency key
-  // (nothing is written for either); STATUS_VALID in a dry run; otherwise STATUS_UNSPECIFIED: its
+  // error (nothing is written); STATUS_VALID in a dry run; otherwise STATUS_UNSPECIFIED: its
   // records are being written and Drain counts their fate. First waits while too many records of this session are unacknowledged.
   // `records` is only read. REQUIRES: `line` greater than that of every event submitted before.
   v1::EventResult::Status Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records);
@@ -125,9 +127,9 @@ class PublishSession {
   const bool dry_run_;
   std::shared_ptr<State> state_;
   // The idempotency keys submitted so far, as XXH3 128-bit hashes: 16 bytes an event and no string to
-  // copy (an event is taken for a duplicate only if two keys share a 128-bit hash).
+  // copy (an event is counted as a repeat only if two keys share a 128-bit hash).
   absl::flat_hash_set<absl::uint128> keys_;
-  int64_t duplicates_ = 0;
+  int64_t repeats_ = 0;
   int64_t rejected_ = 0;
   int64_t valid_ = 0;  // dry run
   int64_t valid_without_evidence_ = 0;  // dry run: valid events that carry no evidence

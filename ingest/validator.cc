@@ -147,21 +147,13 @@ absl::Status ValidatePayload(v1::Event& e, const Aliases& aliases) {
 }
 
 // Appends the effective date at its precision: "2026-02-10", "2026-02" or "2026-Q1" (the year as
-// "%04d" prints it, so "0005" or "-001" far from today).
+// FormatDay prints it, so "0005" or "-001" far from today).
 void AppendDateAtPrecision(const v1::Event& e, std::string* out) {
-  const std::string day = FormatDay(DayOf(e.effective_time()));  // "<year>-MM-DD"
-  const absl::string_view year_month(day.data(), day.size() - 3);
+  const int64_t day = DayOf(e.effective_time());
   switch (e.date_precision()) {
-    case v1::DATE_PRECISION_MONTH:
-      absl::StrAppend(out, year_month);
-      return;
-    case v1::DATE_PRECISION_QUARTER: {
-      const int month = (year_month[year_month.size() - 2] - '0') * 10 + (year_month.back() - '0');
-      absl::StrAppend(out, year_month.substr(0, year_month.size() - 3), "-Q", (month - 1) / 3 + 1);
-      return;
-    }
-    default:
-      absl::StrAppend(out, day);
+    case v1::DATE_PRECISION_MONTH: return absl::StrAppend(out, FormatMonth(day));
+    case v1::DATE_PRECISION_QUARTER: return absl::StrAppend(out, FormatQuarter(day));
+    default: return absl::StrAppend(out, FormatDay(day));
   }
 }
 

@@ -86,7 +86,9 @@ bool Pairs(const v1::PersonMove& out, const v1::PersonMove& in) {
 bool IsMove(const v1::Event& event) { return KindOf(event) != v1::MOVE_KIND_UNSPECIFIED; }
 
 std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries) {
-  // Story -> its outlets, first spelling in log order.
+  // A story is named by its org, team and applied event ("evt:<id>"); reports of a story whose
+  // applied event is not among `entries` (or DUPLICATEs of a DB written before duplicate_of,
+  // whose key matches no applied event here) by their idempotency key ("key:<key>").
   using Story = std::tuple<std::string, std::string, std::string>;
   std::vector<const v1::HistoryEntry*> sorted;
   for (const auto& e : entries) {
@@ -95,11 +97,27 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
     return std::make_pair(a->partition(), a->offset()) < std::make_pair(b->partition(), b->offset());
   });
+  auto applied = [](const v1::HistoryEntry& h) {
+    return h.status() == v1::EVENT_STATUS_APPLIED || h.status() == v1::EVENT_STATUS_RETRACTED;
+  };
+  std::map<Story, std::string> applied_by_key;  // (org, team, idempotency key) -> first applied event
+  for (const auto* entry : sorted) {
+    const v1::Event& e = entry->event();
+    if (applied(*entry)) applied_by_key.try_emplace(Story{e.org(), e.team(), e.idempotency_key()}, e.event_id());
+  }
+  auto story = [&](const v1::HistoryEntry& h) {
+    const v1::Event& e = h.event();
+    if (applied(h)) return Story{e.org(), e.team(), absl::StrCat("evt:", e.event_id())};
+    if (!h.duplicate_of().empty()) return Story{e.org(), e.team(), absl::StrCat("evt:", h.duplicate_of())};
+    auto it = applied_by_key.find(Story{e.org(), e.team(), e.idempotency_key()});
+    if (it != applied_by_key.end()) return Story{e.org(), e.team(), absl::StrCat("evt:", it->second)};
+    return Story{e.org(), e.team(), absl::StrCat("key:", e.idempotency_key())};
+  };
+  // Story -> its outlets, first spelling in log order.
   std::map<Story, std::vector<std::string>> outlets;
   std::map<Story, std::set<std::string>> seen;
-  auto story = [](const v1::Event& e) { return Story{e.org(), e.team(), e.idempotency_key()}; };
   for (const auto* entry : sorted) {
-    const Story s = story(entry->event());
+    const Story s = story(*entry);
     for (const auto& ev : entry->event().evidence()) {
       if (ev.outlet().empty()) continue;
       if (seen[s].insert(absl::AsciiStrToLower(ev.outlet())).second) outlets[s].push_back(ev.outlet());
@@ -108,7 +126,7 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::vector<v1::PersonMove> moves;
   for (const auto* entry : sorted) {
     v1::PersonMove& m = moves.emplace_back(MoveOf(*entry));
-    for (const auto& o : outlets[story(entry->event())]) m.add_outlets(o);
+    for (const auto& o : outlets[story(*entry)]) m.add_outlets(o);
   }
   return moves;
 }

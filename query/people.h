@@ -20,7 +20,9 @@ bool IsMove(const v1::Event& event);
 
 // The moves among `entries` (history records of any teams; others are skipped), each with the
 // outlets of its story: the distinct outlets (case-insensitive, first spelling in log order) of
-// every record among `entries` of the same org, team and idempotency key. REQUIRES: `entries`
+// its records among `entries`. A story is an APPLIED (or since RETRACTED) move and every
+// DUPLICATE whose duplicate_of names it; a DUPLICATE without duplicate_of (written before the
+// field existed) belongs to the applied move of its org, team and idempotency key. REQUIRES: `entries`
 // holds every record of each story it holds part of (a story is filed under one team, so the
 // records of a whole partition, or every record of one person, do). Counterparts and
 // corroboration are left unset (LinkMoves sets them).

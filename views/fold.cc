@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/time_util.h"
 #include "views/keys.h"
+#include "views/story.h"
 
 namespace talentflow::views {
 namespace {
@@ -155,11 +156,48 @@ absl::Status CheckApplicable(const v1::Event& e) {
   return absl::OkStatus();
 }
 
+// Removes the story whose applied event is `applied` from its StoryIndex (none when not a move).
+void ForgetStory(ViewState& state, const v1::Event& applied) {
+  const std::optional<std::string> key = StoryIndexKey(applied);
+  if (!key) return;
+  std::optional<v1::StoryIndex> index = Load<v1::StoryIndex>(state, *key);
+  if (!index) return;
+  auto* stories = index->mutable_stories();
+  for (int i = 0; i < stories->size(); ++i) {
+    if (stories->Get(i).event_id() == applied.event_id()) {
+      stories->DeleteSubrange(i, 1);
+      break;
+    }
+  }
+  if (stories->empty()) {
+    state.Delete(*key);
+  } else {
+    Store(state, *key, *index);
+  }
+}
+
+// The event a duplicate of the event recorded at `history_key` repeats: that event when it was
+// applied (or since retracted), the event it repeats when it is itself a duplicate; empty else.
+std::string StoryOf(ViewState& state, const std::string& history_key) {
+  std::optional<v1::HistoryEntry> entry = Load<v1::HistoryEntry>(state, history_key);
+  if (!entry) return "";
+  switch (entry->status()) {
+    case v1::EVENT_STATUS_APPLIED:
+    case v1::EVENT_STATUS_RETRACTED:
+      return entry->event().event_id();
+    case v1::EVENT_STATUS_DUPLICATE:
+      return entry->duplicate_of();
+    default:
+      return "";
+  }
+}
+
 // Marks the applied event recorded at `target_history_key` as retracted by `retraction` and undoes it.
 void Retract(ViewState& state, const std::string& target_history_key, v1::HistoryEntry& target,
              const v1::Event& retraction, v1::TeamState& team) {
   Effect(target.event(), target.offset(), -1, state);
   state.Delete(keys::Dedupe(target.event().idempotency_key()));  // a corrected event may reuse the key
+  ForgetStory(state, target.event());  // and a corrected report of the move applies anew
   target.set_status(v1::EVENT_STATUS_RETRACTED);
   target.set_note(absl::StrCat("retracted by ", retraction.event_id(), ": ", retraction.retraction().reason()));
   Store(state, target_history_key, target);
@@ -202,6 +240,11 @@ absl::StatusOr<Outcome> Apply(const v1::Event& event, const RecordMeta& meta, Vi
   const std::string history_key = keys::History(event.org(), event.team(), meta.offset);
   const std::string index_key = keys::EventIndex(event.event_id());
   Outcome outcome;
+  // The move's stories of its kind and period, and the one this report tells, if any.
+  const std::optional<std::string> story_key = StoryIndexKey(event);
+  v1::StoryIndex stories;
+  if (story_key) stories = Load<v1::StoryIndex>(state, *story_key).value_or(v1::StoryIndex());
+  v1::StoryIndex::Story* story = story_key ? FindStory(stories, event) : nullptr;
 
   if (event.has_retraction()) {
     const std::string& target_id = event.retraction().target_event_id();
@@ -231,19 +274,37 @@ absl::StatusOr<Outcome> Apply(const v1::Event& event, const RecordMeta& meta, Vi
     ResolvePendingAsNoop(state, event.event_id(), history.status());
   } else if (std::optional<std::string> seen = state.Get(keys::Dedupe(event.idempotency_key())); seen) {
     history.set_status(v1::EVENT_STATUS_DUPLICATE);
-    history.set_note(absl::StrCat("duplicate of ", *seen));
+    history.set_duplicate_of(*seen);
+    history.set_note(absl::StrCat("duplicate of ", *seen, ": same idempotency key"));
     team.set_duplicates(team.duplicates() + 1);
     if (!state.Get(index_key)) state.Put(index_key, history_key);
     ResolvePendingAsNoop(state, event.event_id(), v1::EVENT_STATUS_DUPLICATE);
     outcome = Outcome::kDuplicate;
-  } else if (state.Get(index_key)) {
+  } else if (std::optional<std::string> recorded = state.Get(index_key); recorded) {
     history.set_status(v1::EVENT_STATUS_DUPLICATE);
+    history.set_duplicate_of(StoryOf(state, *recorded));
     history.set_note(absl::StrCat("event id ", event.event_id(), " already recorded"));
     team.set_duplicates(team.duplicates() + 1);
+    outcome = Outcome::kDuplicate;
+  } else if (story != nullptr) {
+    history.set_status(v1::EVENT_STATUS_DUPLICATE);
+    history.set_duplicate_of(story->event_id());
+    history.set_note(absl::StrCat("duplicate of ", story->event_id(), ": ", SameStoryReason(event)));
+    JoinStory(*story, event);
+    Store(state, *story_key, stories);
+    team.set_duplicates(team.duplicates() + 1);
+    state.Put(index_key, history_key);
+    ResolvePendingAsNoop(state, event.event_id(), v1::EVENT_STATUS_DUPLICATE);
     outcome = Outcome::kDuplicate;
   } else {
     Effect(event, meta.offset, +1, state);
     state.Put(keys::Dedupe(event.idempotency_key()), event.event_id());
+    if (story_key) {
+      v1::StoryIndex::Story* added = stories.add_stories();
+      added->set_event_id(event.event_id());
+      JoinStory(*added, event);
+      Store(state, *story_key, stories);
+    }
     state.Put(index_key, history_key);
     history.set_status(v1::EVENT_STATUS_APPLIED);
     team.set_applied(team.applied() + 1);

@@ -41,9 +41,14 @@ enum class Outcome {
 // Applies `event`, read at `meta`, to `state`:
 //   - a new idempotency key (and event id): its effect goes into the day bucket of its effective
 //     day, its timeline (priority, budget, compute, retention, team change, headcount) or flows;
-//   - a known key or event id: recorded as a duplicate, no effect;
+//   - a known key or event id, or a move whose story (views/story.h: org, team, kind, person,
+//     date at its precision) an applied move tells already: recorded as a duplicate, no effect;
+//     its HistoryEntry's duplicate_of names the applied event and its note why ("duplicate of
+//     evt-0041: same departure of jane-doe on 2026-02-18"); a story's later reports add the
+//     person's id (when the story had none) and names to its identity;
+//   - an applied move files its story in the StoryIndex of its team, kind and period;
 //   - a retraction: undoes its target's effect (buckets are decremented, timeline and flow
-//     entries removed, empty buckets deleted) and frees the target's idempotency key; a target
+//     entries removed, empty buckets deleted) and frees the target's idempotency key and story; a target
 //     not seen yet is remembered and retracted on arrival; a target already retracted, a
 //     duplicate or a retraction is recorded as a no-op.
 // Every event gets a HistoryEntry and counts in its TeamState.

@@ -10,6 +10,10 @@
 //   e/<event_id>                            the event's history key (h/…)
 //   k/<idempotency_key>                     event_id of the applied event with that key
 //   r/<target_event_id>                     history key of a retraction waiting for its target
+//   s/<org>/<team>/<kind>/<period>          StoryIndex: the applied moves of that kind ("hire",
+//                                           "departure", "transfer_in", "transfer_out") and
+//                                           effective date at its precision ("2026-02-18",
+//                                           "2026-02", "2026-Q1"); views/story.h
 //   ~offset                                 PartitionOffset
 // Global keys (outside partitions): "meta/partitions" (topic partition count, decimal).
 #pragma once
@@ -49,6 +53,10 @@ inline std::string History(const std::string& org, const std::string& team, int6
 inline std::string EventIndex(const std::string& event_id) { return absl::StrCat("e/", event_id); }
 inline std::string Dedupe(const std::string& idempotency_key) { return absl::StrCat("k/", idempotency_key); }
 inline std::string PendingRetraction(const std::string& target) { return absl::StrCat("r/", target); }
+inline std::string Stories(const std::string& org, const std::string& team, const std::string& kind,
+                           const std::string& period) {
+  return absl::StrCat("s/", org, "/", team, "/", kind, "/", period);
+}
 inline constexpr char kOffset[] = "~offset";
 inline constexpr char kMetaPartitions[] = "meta/partitions";
 

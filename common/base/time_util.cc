@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace talentflow {
@@ -98,6 +99,20 @@ std::string FormatDay(int64_t day) {
 std::string MonthKey(int64_t day) {
   absl::CivilDay d = CivilOf(day);
   return absl::StrFormat("%04d%02d", d.year(), d.month());
+}
+
+std::string FormatMonth(int64_t day) {
+  std::string text = FormatDay(day);
+  text.resize(text.size() - 3);  // "-DD"
+  return text;
+}
+
+std::string FormatQuarter(int64_t day) {
+  std::string text = FormatMonth(day);
+  const int month = (text[text.size() - 2] - '0') * 10 + (text.back() - '0');
+  text.resize(text.size() - 3);  // "-MM"
+  absl::StrAppend(&text, "-Q", (month - 1) / 3 + 1);
+  return text;
 }
 
 absl::Time ToAbslTime(const google::protobuf::Timestamp& ts) {

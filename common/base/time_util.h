@@ -28,6 +28,10 @@ std::optional<int64_t> ParseDayKey(absl::string_view key);
 std::string FormatDay(int64_t day);
 // "202602": the month of `day`.
 std::string MonthKey(int64_t day);
+// "2026-02": the month of `day`, its year as FormatDay writes it.
+std::string FormatMonth(int64_t day);
+// "2026-Q1": the quarter of `day`, its year as FormatDay writes it.
+std::string FormatQuarter(int64_t day);
 
 absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToTimestamp(absl::Time t);

@@ -3,8 +3,8 @@
 
 Usage: sample_in_log.py CTL FEED ORG TOPIC BROKERS
 Exit 0 when the views of ORG hold as many of FEED's event ids (any status) as a publish of FEED would
-write (the "valid" count of `publish --dry-run`: lines that repeat an earlier line's story are dropped at
-ingest and never reach the log), 1 when some are missing (publish the feed), 2 on a failure. An empty log answers 1 without a read. Before
+write (the "valid" count of `publish --dry-run`: every valid line, those repeating an earlier line's
+story too, is published), 1 when some are missing (publish the feed), 2 on a failure. An empty log answers 1 without a read. Before
 looking, it waits (talentflowctl --min-offsets, up to 60 s) until the views include every record the
 topic holds now, so a projector that is still catching up is not mistaken for a log without the feed.
 """

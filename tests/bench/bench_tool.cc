@@ -90,7 +90,7 @@ int RunPublish(const std::string& addr, const ctl::SyntheticOptions& gen, int ba
   std::vector<v1::PublishRequest> requests = Batches(gen, batch);
   auto stub = v1::IngestService::NewStub(Channel(addr));
   std::atomic<size_t> next{0};
-  std::atomic<int64_t> accepted{0}, duplicates{0}, rejected{0}, not_delivered{0}, errors{0};
+  std::atomic<int64_t> accepted{0}, repeats{0}, rejected{0}, not_delivered{0}, errors{0};
   std::printf("started\n");
   std::fflush(stdout);
   const double cpu_start = OwnCpuSeconds();
@@ -108,7 +108,7 @@ int RunPublish(const std::string& addr, const ctl::SyntheticOptions& gen, int ba
           continue;
         }
         accepted += resp.accepted();
-        duplicates += resp.duplicates();
+        repeats += resp.repeats();
         rejected += resp.rejected();
         not_delivered += resp.not_delivered();
       }
@@ -118,8 +118,8 @@ int RunPublish(const std::string& addr, const ctl::SyntheticOptions& gen, int ba
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu_s = OwnCpuSeconds() - cpu_start;
   std::printf(
-      "events %d accepted %lld duplicates %lld rejected %lld not_delivered %lld errors %lld seconds %.3f cpu_s %.2f\n",
-      gen.events, static_cast<long long>(accepted.load()), static_cast<long long>(duplicates.load()),
+      "events %d accepted %lld repeats %lld rejected %lld not_delivered %lld errors %lld seconds %.3f cpu_s %.2f\n",
+      gen.events, static_cast<long long>(accepted.load()), static_cast<long long>(repeats.load()),
       static_cast<long long>(rejected.load()), static_cast<long long>(not_delivered.load()),
       static_cast<long long>(errors.load()), seconds, cpu_s);
   return errors.load() == 0 && not_delivered.load() == 0 ? 0 : 1;

@@ -132,6 +132,9 @@ class FakeIngestService final : public v1::IngestService::Service {
     dry_runs.push_back(req->dry_run());
     for (int i = 0; i < req->events_size(); ++i) {
       v1::EventResult* r = resp->add_results();
+      // As ingest does: the line's key, else one derived (here: unique per event).
+      r->set_idempotency_key(req->events(i).idempotency_key().empty() ? absl::StrCat("derived-", keyed_++)
+                                                                       : req->events(i).idempotency_key());
       if (req->events(i).org() != "openai") {
         r->set_status(v1::EventResult::STATUS_REJECTED);
         r->set_field("org");
@@ -153,6 +156,7 @@ class FakeIngestService final : public v1::IngestService::Service {
   std::vector<bool> dry_runs;
 
  private:
+  int keyed_ = 0;
   int published_ = 0;
 };
 
@@ -313,9 +317,25 @@ TEST_F(CommandsTest, PublishReportsRejectedLinesAndTheHighestOffsets) {
   options.path = path;
   options.batch_events = 2;
   EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
-  EXPECT_EQ(out_.str(), "accepted 3, duplicates 0, rejected 3\noffsets: 0:102,1:101\n");
+  EXPECT_EQ(out_.str(), "accepted 3, rejected 3\noffsets: 0:102,1:101\n");
   EXPECT_EQ(err_.str(), "line 2: nonsense: unknown field\nline 3: org: unknown org\nline 6: org: unknown org\n");
   EXPECT_THAT(ingest_.batch_sizes, ElementsAre(2, 2, 1));
+}
+
+// A line repeating an earlier line's idempotency key is published like any other, and counted, across
+// batches too (the service sees one batch at a time).
+TEST_F(CommandsTest, PublishCountsLinesRepeatingAnEarlierLinesKeyAcrossBatches) {
+  PublishOptions options;
+  options.batch_events = 1;
+  options.path = WriteFeed(
+      "{\"org\":\"openai\",\"team\":\"sora\",\"idempotencyKey\":\"ik-a\",\"departure\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"sora\",\"idempotencyKey\":\"ik-b\",\"departure\":{}}\n"
+      "{\"org\":\"openai\",\"team\":\"sora\",\"idempotencyKey\":\"ik-a\",\"departure\":{}}\n");
+  EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "accepted 3, rejected 0, 1 line repeats a story of this run (published for its evidence)\n"
+            "offsets: 0:102,1:101\n");
+  EXPECT_THAT(ingest_.batch_sizes, ElementsAre(1, 1, 1));
 }
 
 // The client's own rejections (line 8: it cannot parse it) wait for the service's answer about the lines
@@ -335,7 +355,7 @@ TEST_F(CommandsTest, PublishListsRejectionsInLineOrder) {
   options.path = WriteFeed(feed);
   EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
   EXPECT_EQ(err_.str(), "line 3: org: unknown org\nline 8: colour: unknown field\n");
-  EXPECT_EQ(out_.str(), "accepted 7, duplicates 0, rejected 2\noffsets: 0:106,1:105\n");
+  EXPECT_EQ(out_.str(), "accepted 7, rejected 2\noffsets: 0:106,1:105\n");
 }
 
 // --require-evidence and the evidence count through the real IngestService (a dry run: no broker), which
@@ -362,13 +382,13 @@ TEST(PublishEvidence, CountsLinesWithoutEvidenceAndRejectsThemWhenRequired) {
   options.dry_run = true;
   std::ostringstream out, err;
   EXPECT_EQ(RunPublish(options, *stub, out, err), kExitOk);
-  EXPECT_EQ(out.str(), "dry run, nothing written: valid 3, duplicates 0, rejected 0, 2 lines without evidence\noffsets:\n");
+  EXPECT_EQ(out.str(), "dry run, nothing written: valid 3, rejected 0, 2 lines without evidence\noffsets:\n");
   EXPECT_EQ(err.str(), "");
 
   options.require_evidence = true;
   std::ostringstream out_required, err_required;
   EXPECT_EQ(RunPublish(options, *stub, out_required, err_required), kExitRejected);
-  EXPECT_EQ(out_required.str(), "dry run, nothing written: valid 1, duplicates 0, rejected 2\noffsets:\n");
+  EXPECT_EQ(out_required.str(), "dry run, nothing written: valid 1, rejected 2\noffsets:\n");
   EXPECT_EQ(err_required.str(),
             "line 1: evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}\n"
             "line 3: evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}\n");
@@ -385,7 +405,7 @@ TEST_F(CommandsTest, PublishDryRunSendsEveryBatchAsOneAndCountsValidLines) {
   options.batch_events = 2;
   options.dry_run = true;
   EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
-  EXPECT_EQ(out_.str(), "dry run, nothing written: valid 2, duplicates 0, rejected 1\noffsets:\n");
+  EXPECT_EQ(out_.str(), "dry run, nothing written: valid 2, rejected 1\noffsets:\n");
   EXPECT_THAT(err_.str(), HasSubstr("line 2: org: unknown org\n"));
   EXPECT_THAT(ingest_.dry_runs, ElementsAre(true, true));
 }
@@ -394,7 +414,7 @@ TEST_F(CommandsTest, PublishOfACleanFeedExitsZero) {
   PublishOptions options;
   options.path = WriteFeed("{\"org\":\"openai\",\"team\":\"alignment\",\"hire\":{}}\n");
   EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitOk);
-  EXPECT_EQ(out_.str(), "accepted 1, duplicates 0, rejected 0\noffsets: 0:100\n");
+  EXPECT_EQ(out_.str(), "accepted 1, rejected 0\noffsets: 0:100\n");
 }
 
 TEST_F(CommandsTest, PublishOfAMissingFileIsAUsageError) {
@@ -497,7 +517,7 @@ TEST_F(CommandsTest, PublishUnderJsonWritesEachRejectedLineAsAWarning) {
   SetErrorFormat(LogFormat::kJson);
   EXPECT_EQ(RunPublish(options, *ingest_stub_, out_, err_), kExitRejected);
   SetErrorFormat(LogFormat::kText);
-  EXPECT_EQ(out_.str(), "accepted 0, duplicates 0, rejected 1\noffsets:\n");
+  EXPECT_EQ(out_.str(), "accepted 0, rejected 1\noffsets:\n");
   EXPECT_THAT(err_.str(), ::testing::StartsWith("{\"ts\":\"20"));
   EXPECT_THAT(err_.str(),
               ::testing::EndsWith(R"(Z","level":"warn","logger":"talentflowctl","msg":"line 1: org: unknown org"})" "\n"));

@@ -134,9 +134,9 @@ TEST_F(BrokenFeed, EveryLineOfTheCorpusIsRejectedWithItsLineNumber) {
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_THAT(rejects[i], StartsWith(expected[i]));
   EXPECT_EQ(summary.rejected, 29);
   EXPECT_EQ(summary.accepted, 0);
-  EXPECT_EQ(summary.duplicates, 0);
+  EXPECT_EQ(summary.repeats, 0);
   EXPECT_EQ(summary.not_delivered, 0);
-  EXPECT_EQ(summary.ToString(), "accepted 0, duplicates 0, rejected 29");
+  EXPECT_EQ(summary.ToString(), "accepted 0, rejected 29");
   EXPECT_EQ(summary.ExitCode(), 3);
   EXPECT_EQ(counters_.rejected.load(), 29);
   EXPECT_EQ(sink_->in_flight(), 0);  // nothing was written
@@ -168,7 +168,7 @@ TEST_F(BrokenFeed, RejectionsInLineOrderAndLinesWithoutEvidence) {
   EXPECT_THAT(rejects[1],
               StartsWith("line 8: departure.regretted: the string \"yes\"; expected true or false (a JSON boolean, "
                          "without quotes)\t"));
-  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 7, duplicates 0, rejected 2, 1 line without evidence");
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 7, rejected 2, 1 line without evidence");
 
   options.require_evidence = true;
   rejects.clear();
@@ -178,7 +178,7 @@ TEST_F(BrokenFeed, RejectionsInLineOrderAndLinesWithoutEvidence) {
               StartsWith("line 1: evidence: required by --require-evidence; add at least one {\"outlet\":…,\"url\":…}\t"));
   EXPECT_THAT(rejects[1], StartsWith("line 3: org: required\t"));
   EXPECT_THAT(rejects[2], StartsWith("line 8: departure.regretted: "));
-  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 6, duplicates 0, rejected 3");
+  EXPECT_EQ(summary.ToString(), "dry run, nothing written: valid 6, rejected 3");
 }
 
 TEST_F(BrokenFeed, BinaryAndHugeLines) {
@@ -211,7 +211,7 @@ TEST_F(BrokenFeed, BinaryAndHugeLines) {
   EXPECT_EQ(summary.not_delivered, 1);
   EXPECT_EQ(summary.first_not_delivered_line, 6);
   EXPECT_EQ(summary.ToString(),
-            "accepted 0, duplicates 0, rejected 5, not delivered 1 (first not acknowledged: line 6; rerun from "
+            "accepted 0, rejected 5, not delivered 1 (first not acknowledged: line 6; rerun from "
             "there: tail -n +6)");
   EXPECT_EQ(summary.ExitCode(), 1);
 }

@@ -197,42 +197,56 @@ TEST(FeedSummary, CountsResultsAndSaysHowTheRunEnded) {
   FeedSummary s;
   s.Count(v1::EventResult::STATUS_ACCEPTED);
   s.Count(v1::EventResult::STATUS_ACCEPTED);
-  s.Count(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
-  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 0");
+  EXPECT_EQ(s.ToString(), "accepted 2, rejected 0");
   EXPECT_EQ(s.ExitCode(), 0);
   s.Count(v1::EventResult::STATUS_REJECTED);
-  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 1");
+  EXPECT_EQ(s.ToString(), "accepted 2, rejected 1");
   EXPECT_EQ(s.ExitCode(), 3);
   s.Count(v1::EventResult::STATUS_NOT_DELIVERED);
-  EXPECT_EQ(s.ToString(), "accepted 2, duplicates 1, rejected 1, not delivered 1");  // no line known
+  EXPECT_EQ(s.ToString(), "accepted 2, rejected 1, not delivered 1");  // no line known
   EXPECT_EQ(s.ExitCode(), 1);
   s.first_not_delivered_line = 12;
   EXPECT_EQ(s.ToString(),
-            "accepted 2, duplicates 1, rejected 1, not delivered 1 (first not acknowledged: line 12; rerun from "
+            "accepted 2, rejected 1, not delivered 1 (first not acknowledged: line 12; rerun from "
             "there: tail -n +12)");
+}
+
+TEST(FeedSummary, SaysHowManyLinesRepeatAStoryOfTheRunAndThatTheyWerePublished) {
+  FeedSummary s;
+  s.accepted = 73;
+  EXPECT_EQ(s.ToString(), "accepted 73, rejected 0");  // never "duplicates 0": the views decide that
+  s.repeats = 1;
+  EXPECT_EQ(s.ToString(), "accepted 73, rejected 0, 1 line repeats a story of this run (published for its evidence)");
+  s.repeats = 4;
+  EXPECT_EQ(s.ToString(),
+            "accepted 73, rejected 0, 4 lines repeat a story of this run (published for their evidence)");
+  EXPECT_EQ(s.ExitCode(), 0);
 }
 
 TEST(FeedSummary, NamesLinesWithoutEvidenceOnlyWhenThereAreSome) {
   FeedSummary s;
   s.accepted = 69;
-  s.duplicates = 4;
-  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0");
+  EXPECT_EQ(s.ToString(), "accepted 69, rejected 0");
   s.without_evidence = 1;
-  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0, 1 line without evidence");
+  EXPECT_EQ(s.ToString(), "accepted 69, rejected 0, 1 line without evidence");
   s.without_evidence = 2;
   s.not_delivered = 1;
-  EXPECT_EQ(s.ToString(), "accepted 69, duplicates 4, rejected 0, 2 lines without evidence, not delivered 1");
+  EXPECT_EQ(s.ToString(), "accepted 69, rejected 0, 2 lines without evidence, not delivered 1");
 }
 
 TEST(FeedSummary, ADryRunCountsValidLinesAndSaysNothingWasWritten) {
   FeedSummary s;
   s.dry_run = true;
   s.Count(v1::EventResult::STATUS_VALID);
-  s.Count(v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
-  EXPECT_EQ(s.ToString(), "dry run, nothing written: valid 1, duplicates 1, rejected 0");
+  s.Count(v1::EventResult::STATUS_VALID);
+  s.repeats = 1;
+  EXPECT_EQ(s.ToString(),
+            "dry run, nothing written: valid 2, rejected 0, 1 line repeats a story of this run (would be published "
+            "for its evidence)");
   EXPECT_EQ(s.ExitCode(), 0);
   s.Count(v1::EventResult::STATUS_REJECTED);
-  EXPECT_EQ(s.ToString(), "dry run, nothing written: valid 1, duplicates 1, rejected 1");
+  s.repeats = 0;
+  EXPECT_EQ(s.ToString(), "dry run, nothing written: valid 2, rejected 1");
   EXPECT_EQ(s.ExitCode(), 3);
 }
 

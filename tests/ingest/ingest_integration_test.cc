@@ -26,9 +26,9 @@ namespace {
 using ::talentflow::testing::Day;
 
 // From examples/feeds/EXPECTED.md, worked out by hand.
-constexpr int64_t kSampleAcceptedLines = 69;  // 73 lines − 4 second reports of a story
-constexpr int64_t kSampleDuplicates = 4;
-constexpr int64_t kSampleRecords = 70;         // 69 + the transferIn half of evt-0053
+constexpr int64_t kSampleAcceptedLines = 73;  // every line: the 4 second reports of a story too
+constexpr int64_t kSampleRepeats = 4;          // evt-0041, 0045, 0051, 0061: published for their evidence
+constexpr int64_t kSampleRecords = 74;         // 73 + the transferIn half of evt-0053
 
 const std::string kSampleFeed = std::string(TALENTFLOW_SOURCE_DIR) + "/examples/feeds/openai-2026.jsonl";
 const std::string kAliases = std::string(TALENTFLOW_SOURCE_DIR) + "/deploy/aliases.json";
@@ -62,7 +62,7 @@ TEST_F(IngestIntegrationTest, SampleFeedLandsKeyedAndPartitioned) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   // Worked out by hand from the feed (examples/feeds/EXPECTED.md).
   EXPECT_EQ(summary->accepted, kSampleAcceptedLines);
-  EXPECT_EQ(summary->duplicates, kSampleDuplicates);
+  EXPECT_EQ(summary->repeats, kSampleRepeats);
   EXPECT_EQ(summary->rejected, 0);
   EXPECT_EQ(summary->ExitCode(), 0);
 
@@ -106,7 +106,7 @@ TEST_F(IngestIntegrationTest, RejectedLinesNeverReachTheTopic) {
   EXPECT_EQ(summary->rejected, 3);
   EXPECT_EQ(summary->ExitCode(), 3);
   // Neither accepted line has evidence.
-  EXPECT_EQ(summary->ToString(), "accepted 2, duplicates 0, rejected 3, 2 lines without evidence");
+  EXPECT_EQ(summary->ToString(), "accepted 2, rejected 3, 2 lines without evidence");
   std::ifstream in(rejects);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_THAT(all, ::testing::HasSubstr("line 2: team: required"));
@@ -123,8 +123,8 @@ TEST_F(IngestIntegrationTest, RejectedLinesNeverReachTheTopic) {
 }
 
 // Lines are parsed on worker threads in chunks of 256; what reaches the log must still be in feed
-// order per key, with duplicates judged against earlier lines in other chunks and rejections
-// named by their own line numbers.
+// order per key, with repeated keys counted against earlier lines in other chunks (and published)
+// and rejections named by their own line numbers.
 TEST_F(IngestIntegrationTest, ParallelParsingKeepsFeedOrder) {
   const std::string feed = ::testing::TempDir() + "/ordered.jsonl";
   constexpr int kLines = 3000;
@@ -153,15 +153,15 @@ TEST_F(IngestIntegrationTest, ParallelParsingKeepsFeedOrder) {
   auto summary = RunFeed(publisher, options, stop);
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->rejected, 3);
-  EXPECT_EQ(summary->duplicates, 3);
-  EXPECT_EQ(summary->accepted, kLines - 6);
+  EXPECT_EQ(summary->repeats, 3);
+  EXPECT_EQ(summary->accepted, kLines - 3);
   std::ifstream in(options.rejects_path);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_THAT(all, ::testing::HasSubstr("line 1000: effectiveTime: required"));
   EXPECT_THAT(all, ::testing::HasSubstr("line 3000: effectiveTime: required"));
 
   std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
-  ASSERT_EQ(static_cast<int>(records.size()), kLines - 6);
+  ASSERT_EQ(static_cast<int>(records.size()), kLines - 3);
   std::map<std::string, int> last_line;  // per key: the line of the last record seen, in offset order
   std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
     return std::tie(a.partition, a.offset) < std::tie(b.partition, b.offset);
@@ -172,7 +172,7 @@ TEST_F(IngestIntegrationTest, ParallelParsingKeepsFeedOrder) {
     const int line = std::stoi(e.event_id().substr(5));
     EXPECT_GT(line, last_line[r.key]) << r.key << " out of feed order at offset " << r.offset;
     last_line[r.key] = line;
-    EXPECT_NE(line % 500, 0) << "line " << line << " should have been a duplicate or a rejection";
+    EXPECT_NE(line % 1000, 0) << "line " << line << " should have been rejected";
   }
 }
 
@@ -206,10 +206,10 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   grpc::Status st = stub->Publish(&ctx, request, &response);
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(response.results_size(), 5);
-  EXPECT_EQ(response.accepted(), 3);
-  EXPECT_EQ(response.duplicates(), 1);
+  EXPECT_EQ(response.accepted(), 4);
+  EXPECT_EQ(response.repeats(), 1);
   EXPECT_EQ(response.rejected(), 1);
-  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_ACCEPTED);  // published for its evidence
   EXPECT_EQ(response.results(2).status(), v1::EventResult::STATUS_REJECTED);
   EXPECT_EQ(response.results(2).field(), "person.seniority");
   EXPECT_EQ(response.results(3).records_size(), 2);  // transferOut + transferIn
@@ -218,9 +218,9 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   for (const auto& r : response.results()) {
     for (const auto& ref : r.records()) reported[ref.event_id()] = {ref.partition(), ref.offset()};
   }
-  ASSERT_EQ(reported.size(), 4u);
+  ASSERT_EQ(reported.size(), 5u);
   std::vector<testing::ConsumedRecord> records = testing::ConsumeAll(topic_);
-  ASSERT_EQ(records.size(), 4u);
+  ASSERT_EQ(records.size(), 5u);
   for (const auto& r : records) {
     v1::Event e;
     ASSERT_TRUE(e.ParseFromString(r.value));
@@ -242,7 +242,7 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   server->Shutdown();
 }
 
-// A dry run validates and dedupes as a real one does and writes nothing: neither a gRPC Publish with
+// A dry run validates and counts repeats as a real one does and writes nothing: neither a gRPC Publish with
 // dry_run nor a dry-run feed (which is given no sink at all) puts a record on the topic.
 TEST_F(IngestIntegrationTest, DryRunsValidateAndWriteNothing) {
   auto sink = KafkaSink::Create(kafka_, {});
@@ -260,10 +260,11 @@ TEST_F(IngestIntegrationTest, DryRunsValidateAndWriteNothing) {
   EXPECT_EQ(response.results(0).status(), v1::EventResult::STATUS_VALID);
   EXPECT_EQ(response.results(0).event_id(), "d-1");
   EXPECT_EQ(response.results(0).records_size(), 0);
-  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_DUPLICATE_IN_BATCH);
+  EXPECT_EQ(response.results(1).status(), v1::EventResult::STATUS_VALID);
   EXPECT_EQ(response.results(2).status(), v1::EventResult::STATUS_REJECTED);
   EXPECT_EQ(response.results(2).field(), "person.seniority");
-  EXPECT_EQ(response.valid(), 1);
+  EXPECT_EQ(response.valid(), 2);
+  EXPECT_EQ(response.repeats(), 1);
   EXPECT_EQ(response.accepted(), 0);
 
   Publisher no_sink(nullptr, &aliases_, &counters_);
@@ -276,13 +277,15 @@ TEST_F(IngestIntegrationTest, DryRunsValidateAndWriteNothing) {
   // The sample's counts (examples/feeds/EXPECTED.md), as valid instead of accepted.
   EXPECT_EQ(summary->valid, kSampleAcceptedLines);
   EXPECT_EQ(summary->accepted, 0);
-  EXPECT_EQ(summary->duplicates, kSampleDuplicates);
-  EXPECT_EQ(summary->ToString(), "dry run, nothing written: valid 69, duplicates 4, rejected 0");
+  EXPECT_EQ(summary->repeats, kSampleRepeats);
+  EXPECT_EQ(summary->ToString(),
+            "dry run, nothing written: valid 73, rejected 0, 4 lines repeat a story of this run (would be published "
+            "for their evidence)");
   EXPECT_EQ(summary->ExitCode(), 0);
 
   // /metrics counts what was offered to the log: nothing of a dry run.
   EXPECT_EQ(counters_.rejected.load(), 0);
-  EXPECT_EQ(counters_.duplicates.load(), 0);
+  EXPECT_EQ(counters_.repeats.load(), 0);
 
   // One real event after both dry runs: it is the topic's only record.
   v1::PublishRequest real;

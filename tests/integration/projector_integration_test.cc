@@ -75,14 +75,15 @@ class ProjectorIntegrationTest : public ::testing::Test {
 TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
   ingest::FeedSummary fed = testing::PublishFeed(topic_, kSource + "/examples/feeds/openai-2026.jsonl",
                                                  kSource + "/deploy/aliases.json");
-  ASSERT_EQ(fed.accepted, 69);
+  ASSERT_EQ(fed.accepted, 73);  // every line: the 4 second reports of a story are published for their evidence
+  ASSERT_EQ(fed.repeats, 4);
   ProjectorCounters counters;
   auto store = testing::Replay(topic_, TempDb("sample"), &counters);
   ASSERT_NE(store, nullptr);
-  // 70 records: 69 applied events incl. the transferIn, minus the retraction itself.
+  // 74 records: 69 applied events incl. the transferIn, the 4 second reports, the retraction.
   EXPECT_EQ(counters.applied.load(), 69);
   EXPECT_EQ(counters.retractions.load(), 1);
-  EXPECT_EQ(counters.duplicates.load(), 0);  // the 4 second reports were dropped by the feed run
+  EXPECT_EQ(counters.duplicates.load(), 4);  // evt-0041, 0045, 0051, 0061 (EXPECTED.md): they count once
   EXPECT_EQ(counters.dead_lettered.load(), 0);
 
   auto reader = store->NewReader();

@@ -57,6 +57,28 @@ TEST(MovesOf, AStoryHasTheDistinctOutletsOfAllItsReportsWhateverTheirCase) {
   EXPECT_EQ(moves[2].status(), v1::EVENT_STATUS_DUPLICATE);
 }
 
+TEST(MovesOf, AStoryIsItsAppliedMoveAndTheDuplicatesNamingItWhateverTheirKeys) {
+  // evt-1 filed without an id, evt-2 the corrected report with one (another key): the fold made
+  // evt-2 a DUPLICATE with duplicate_of evt-1. evt-3 is another story under the same key shape.
+  v1::Event first = Left("evt-1", Day(2026, 2, 18), "");
+  first.set_idempotency_key("ik-name");
+  v1::Event corrected = Left("evt-2", Day(2026, 2, 18), "jane-doe");
+  corrected.set_idempotency_key("ik-id");
+  v1::HistoryEntry dup = Entry(corrected, 5, 11, "Bloomberg", v1::EVENT_STATUS_DUPLICATE);
+  dup.set_duplicate_of("evt-1");
+  // A DUPLICATE of a DB written before duplicate_of: its key names its story.
+  v1::Event old_style = Left("evt-4", Day(2026, 2, 18), "");
+  old_style.set_idempotency_key("ik-name");
+  std::vector<v1::PersonMove> moves =
+      MovesOf({Entry(first, 5, 10, "The Information"), dup, Entry(Left("evt-3", Day(2026, 2, 18), "sam"), 5, 12, "Wired"),
+               Entry(old_style, 5, 13, "the information", v1::EVENT_STATUS_DUPLICATE)});
+  ASSERT_EQ(moves.size(), 4u);
+  EXPECT_THAT(moves[0].outlets(), ElementsAre("The Information", "Bloomberg"));
+  EXPECT_THAT(moves[1].outlets(), ElementsAre("The Information", "Bloomberg"));
+  EXPECT_THAT(moves[2].outlets(), ElementsAre("Wired"));
+  EXPECT_THAT(moves[3].outlets(), ElementsAre("The Information", "Bloomberg"));
+}
+
 TEST(LinkMoves, ADepartureAndTheHireItLedToAtMostNinetyDaysApart) {
   // p-1 left on 2026-01-09 and joined 90 days later (2026-04-09); p-2 joined 91 days later (2026-04-10).
   std::vector<v1::PersonMove> moves = MovesOf({Entry(Joined("in-1", Day(2026, 4, 9), "p-1"), 3, 1, "DeepMind"),

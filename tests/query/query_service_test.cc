@@ -264,7 +264,7 @@ TEST_F(QueryServiceTest, ListEventsReturnsEventRecordsInLogOrder) {
   for (const auto& r : all) seen.push_back({r.event().event_id(), r.status(), r.note(), r.partition(), r.offset()});
   EXPECT_THAT(seen, ElementsAre(Seen{"evt-1", v1::EVENT_STATUS_APPLIED, "", 5, 40},
                                 Seen{"evt-2", v1::EVENT_STATUS_RETRACTED, "retracted by evt-4: story corrected", 5, 41},
-                                Seen{"evt-3", v1::EVENT_STATUS_DUPLICATE, "duplicate of evt-1", 5, 42},
+                                Seen{"evt-3", v1::EVENT_STATUS_DUPLICATE, "duplicate of evt-1: same idempotency key", 5, 42},
                                 Seen{"evt-4", v1::EVENT_STATUS_RETRACTION_APPLIED, "", 5, 43}));
   EXPECT_EQ(all[1].event().departure().destination_org(), "anthropic");  // the event itself comes along
 }

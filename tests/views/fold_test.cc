@@ -328,6 +328,191 @@ TEST(Apply, DuplicateEventIdIsDuplicate) {
   EXPECT_EQ(TeamAt(log.state, "sora")->duplicates(), 1);
 }
 
+// --- Story identity: one person, one story, however it was filed (issue 19 item 5) ---------------
+
+// A departure of `name` from openai/sora to periodic-labs on `when`, reported by `outlet`, with
+// person id `person_id` (none when empty).
+v1::Event Reported(const std::string& id, const std::string& key, absl::Time when, const std::string& person_id,
+                   const std::string& name, const std::string& outlet) {
+  v1::Event e = Keyed(testing::Departure(id, "sora", when, person_id, v1::SENIORITY_SENIOR, "periodic-labs"), key);
+  e.mutable_person()->set_name(name);
+  e.mutable_evidence(0)->set_outlet(outlet);
+  return e;
+}
+
+TEST(Apply, NameOnlyThenIdAndNameIsOneStory) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-name", kFeb10, "", "Jane Doe", "The Information")), Outcome::kApplied);
+  const auto views = Views(log.state);
+  // The corrected report: an id, the name spelt in other case and spacing, another outlet, another key.
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-id", kFeb10 + absl::Hours(9), "jane-doe", " jane  DOE", "Bloomberg")),
+            Outcome::kDuplicate);
+
+  auto h = HistoryAt(log.state, "sora", 1);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status(), v1::EVENT_STATUS_DUPLICATE);
+  EXPECT_EQ(h->duplicate_of(), "evt-1");
+  EXPECT_EQ(h->note(), "duplicate of evt-1: same departure of jane-doe on 2026-02-10");
+  EXPECT_EQ(Views(log.state), views);  // one departure in the bucket, one mover in the flow
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 1);
+  auto flow = Read<v1::FlowBucket>(log.state, "f/openai/periodic-labs/202602/sora");
+  ASSERT_TRUE(flow);
+  ASSERT_EQ(flow->movers_size(), 1);
+  EXPECT_EQ(flow->movers(0).event_id(), "evt-1");
+  auto t = TeamAt(log.state, "sora");
+  EXPECT_EQ(t->applied(), 1);
+  EXPECT_EQ(t->duplicates(), 1);
+  // The story took the id of its second report.
+  auto index = Read<v1::StoryIndex>(log.state, "s/openai/sora/departure/2026-02-10");
+  ASSERT_TRUE(index);
+  ASSERT_EQ(index->stories_size(), 1);
+  EXPECT_EQ(index->stories(0).event_id(), "evt-1");
+  EXPECT_EQ(index->stories(0).person_id(), "jane-doe");
+  EXPECT_THAT(index->stories(0).names(), ElementsAre("jane doe"));
+}
+
+TEST(Apply, IdAndNameThenNameOnlyIsOneStory) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-id", kFeb10, "jane-doe", "Jane Doe", "Bloomberg")), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-name", kFeb10, "", "JANE DOE", "The Information")), Outcome::kDuplicate);
+  auto h = HistoryAt(log.state, "sora", 1);
+  EXPECT_EQ(h->duplicate_of(), "evt-1");
+  EXPECT_EQ(h->note(), "duplicate of evt-1: same departure of JANE DOE on 2026-02-10");
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 1);
+}
+
+TEST(Apply, TwoIdsOfOneNameAreTwoStories) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "jane-doe-1", "Jane Doe", "Bloomberg")), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-2", kFeb10, "jane-doe-2", "Jane Doe", "Bloomberg")), Outcome::kApplied);
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 2);
+  // A name-only report joins the first of them; a third id is a third story.
+  ASSERT_EQ(*log.Feed(Reported("evt-3", "ik-3", kFeb10, "", "Jane Doe", "Wired")), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(log.state, "sora", 2)->duplicate_of(), "evt-1");
+  ASSERT_EQ(*log.Feed(Reported("evt-4", "ik-4", kFeb10, "jane-doe-3", "Jane Doe", "Wired")), Outcome::kApplied);
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 3);
+}
+
+TEST(Apply, AStoryThatTookAnIdNoLongerMatchesAnotherId) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "", "Jane Doe", "Wired")), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-2", kFeb10, "jane-doe-1", "Jane Doe", "Bloomberg")), Outcome::kDuplicate);
+  // evt-2 gave the story the id jane-doe-1: a report with another id is another person.
+  ASSERT_EQ(*log.Feed(Reported("evt-3", "ik-3", kFeb10, "jane-doe-2", "Jane Doe", "Bloomberg")), Outcome::kApplied);
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 2);
+}
+
+TEST(Apply, DatePrecisionDecidesWhetherTwoDatesAreOneStory) {
+  // At MONTH precision 2026-02-03 and 2026-02-20 are both "2026-02": one story.
+  Log month;
+  v1::Event first = Reported("evt-1", "ik-1", Day(2026, 2, 3), "jane-doe", "Jane Doe", "Wired");
+  v1::Event second = Reported("evt-2", "ik-2", Day(2026, 2, 20), "jane-doe", "Jane Doe", "Bloomberg");
+  first.set_date_precision(v1::DATE_PRECISION_MONTH);
+  second.set_date_precision(v1::DATE_PRECISION_MONTH);
+  ASSERT_EQ(*month.Feed(first), Outcome::kApplied);
+  ASSERT_EQ(*month.Feed(second), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(month.state, "sora", 1)->note(), "duplicate of evt-1: same departure of jane-doe on 2026-02");
+  EXPECT_TRUE(month.state.map.contains("s/openai/sora/departure/2026-02"));
+  // At DAY precision they are two departures.
+  Log day;
+  first.set_date_precision(v1::DATE_PRECISION_DAY);
+  second.set_date_precision(v1::DATE_PRECISION_DAY);
+  ASSERT_EQ(*day.Feed(first), Outcome::kApplied);
+  ASSERT_EQ(*day.Feed(second), Outcome::kApplied);
+  // At QUARTER precision 2026-02-03 and 2026-03-31 are both 2026-Q1; 2026-04-01 is Q2.
+  Log quarter;
+  first.set_date_precision(v1::DATE_PRECISION_QUARTER);
+  *second.mutable_effective_time() = ToTimestamp(Day(2026, 3, 31));
+  second.set_date_precision(v1::DATE_PRECISION_QUARTER);
+  v1::Event april = Reported("evt-3", "ik-3", Day(2026, 4, 1), "jane-doe", "Jane Doe", "Wired");
+  april.set_date_precision(v1::DATE_PRECISION_QUARTER);
+  ASSERT_EQ(*quarter.Feed(first), Outcome::kApplied);
+  ASSERT_EQ(*quarter.Feed(second), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(quarter.state, "sora", 1)->note(), "duplicate of evt-1: same departure of jane-doe on 2026-Q1");
+  ASSERT_EQ(*quarter.Feed(april), Outcome::kApplied);
+}
+
+TEST(Apply, OtherKindTeamOrDayIsAnotherStory) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "jane-doe", "Jane Doe", "Wired")), Outcome::kApplied);
+  v1::Event hire = Keyed(testing::Hire("evt-2", "sora", kFeb10, "jane-doe"), "ik-2");
+  ASSERT_EQ(*log.Feed(hire), Outcome::kApplied);
+  v1::Event elsewhere = Reported("evt-3", "ik-3", kFeb10, "jane-doe", "Jane Doe", "Wired");
+  elsewhere.set_team("chatgpt");
+  ASSERT_EQ(*log.Feed(elsewhere), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-4", "ik-4", kFeb10 + absl::Hours(24), "jane-doe", "Jane Doe", "Wired")),
+            Outcome::kApplied);
+  // Neither id nor name: no story identity, the idempotency key alone decides.
+  v1::Event nobody = Reported("evt-5", "ik-5", kFeb10, "", "", "Wired");
+  v1::Event nobody_again = Reported("evt-6", "ik-6", kFeb10, "", "", "Wired");
+  ASSERT_EQ(*log.Feed(nobody), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(nobody_again), Outcome::kApplied);
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 3);
+}
+
+TEST(Apply, RetractingTheAppliedReportFreesItsStory) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "", "Jane Doe", "Wired")), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-2", kFeb10, "jane-doe", "Jane Doe", "Bloomberg")), Outcome::kDuplicate);
+  ASSERT_EQ(*log.Feed(Keyed(testing::Retraction("evt-3", "sora", kFeb10, "evt-1"), "ik-3")),
+            Outcome::kRetractionApplied);
+  EXPECT_FALSE(log.state.map.contains("s/openai/sora/departure/2026-02-10"));
+  EXPECT_FALSE(BucketAt(log.state, "sora", kFeb10));
+  // The corrected report applies anew.
+  ASSERT_EQ(*log.Feed(Reported("evt-4", "ik-4", kFeb10, "jane-doe", "Jane Doe", "Bloomberg")), Outcome::kApplied);
+  EXPECT_EQ(BucketAt(log.state, "sora", kFeb10)->departures(), 1);
+  auto index = Read<v1::StoryIndex>(log.state, "s/openai/sora/departure/2026-02-10");
+  ASSERT_TRUE(index);
+  ASSERT_EQ(index->stories_size(), 1);
+  EXPECT_EQ(index->stories(0).event_id(), "evt-4");
+}
+
+TEST(Apply, RetractionThatArrivedFirstFreesTheStoryToo) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Keyed(testing::Retraction("evt-9", "sora", kFeb10, "evt-1"), "ik-9")),
+            Outcome::kRetractionPending);
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "jane-doe", "Jane Doe", "Wired")), Outcome::kApplied);
+  EXPECT_EQ(HistoryAt(log.state, "sora", 1)->status(), v1::EVENT_STATUS_RETRACTED);
+  EXPECT_FALSE(log.state.map.contains("s/openai/sora/departure/2026-02-10"));
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-2", kFeb10, "jane-doe", "Jane Doe", "Wired")), Outcome::kApplied);
+}
+
+TEST(Apply, TransfersOutAndInHaveStoriesOfTheirOwn) {
+  Log log;
+  auto transfer = [](const std::string& id, const std::string& key, const std::string& person_id,
+                     const std::string& name, bool out) {
+    v1::Event e = Keyed(testing::BaseEvent(id, "openai", out ? "sora" : "chatgpt", Day(2026, 2, 18)), key);
+    e.mutable_person()->set_id(person_id);
+    e.mutable_person()->set_name(name);
+    if (out) {
+      e.mutable_transfer_out()->set_to_team("chatgpt");
+    } else {
+      e.mutable_transfer_in()->set_from_team("sora");
+    }
+    return e;
+  };
+  ASSERT_EQ(*log.Feed(transfer("evt-1", "ik-1", "", "Kim Lee", true)), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(transfer("evt-1.in", "ik-1/in", "", "Kim Lee", false)), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(transfer("evt-2", "ik-2", "kim-lee", "Kim Lee", true)), Outcome::kDuplicate);
+  ASSERT_EQ(*log.Feed(transfer("evt-2.in", "ik-2/in", "kim-lee", "Kim Lee", false)), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(log.state, "sora", 2)->note(), "duplicate of evt-1: same transfer out of kim-lee on 2026-02-18");
+  EXPECT_EQ(HistoryAt(log.state, "chatgpt", 3)->duplicate_of(), "evt-1.in");
+  EXPECT_EQ(BucketAt(log.state, "sora", Day(2026, 2, 18))->transfers_out(), 1);
+  EXPECT_EQ(BucketAt(log.state, "chatgpt", Day(2026, 2, 18))->transfers_in(), 1);
+}
+
+TEST(Apply, DuplicatesNameTheEventTheyRepeat) {
+  Log log;
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-1", kFeb10, "jane-doe", "Jane Doe", "Wired")), Outcome::kApplied);
+  ASSERT_EQ(*log.Feed(Reported("evt-2", "ik-1", kFeb10, "jane-doe", "Jane Doe", "Bloomberg")), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(log.state, "sora", 1)->note(), "duplicate of evt-1: same idempotency key");
+  EXPECT_EQ(HistoryAt(log.state, "sora", 1)->duplicate_of(), "evt-1");
+  // The same event id again, as a producer retry would write it: it repeats evt-1's story.
+  ASSERT_EQ(*log.Feed(Reported("evt-1", "ik-other", kFeb10, "sam-roe", "Sam Roe", "Wired")), Outcome::kDuplicate);
+  EXPECT_EQ(HistoryAt(log.state, "sora", 2)->duplicate_of(), "evt-1");
+  EXPECT_EQ(HistoryAt(log.state, "sora", 0)->duplicate_of(), "");  // applied: empty
+}
+
 // --- Retractions ---------------------------------------------------------------------------------
 
 TEST(Apply, RetractionUndoesTarget) {
