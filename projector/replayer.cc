@@ -140,11 +140,11 @@ absl::Status Replayer::ReplayPartitions(const std::vector<int32_t>& queue, std::
     RETURN_IF_ERROR(FromKafka(code, "assign"));
     std::unique_ptr<views::Batch> batch = store_->NewBatch();
     views::Batch::Part& part = batch->Partition(p);
-    // The part's map is sized up front for the partition's records still to come (about 4 distinct
+    // The part's map is sized up front for the partition's records still to come (about 6 distinct
     // keys each, estimated, and no more than part_bytes holds at ~256 bytes per change): growing it
     // rehashed every key at each doubling, 7.7 % of a 1M replay's CPU (docs/PERFORMANCE.md).
     auto reserve = [&] {
-      part.Reserve(static_cast<size_t>(std::min<int64_t>((cursor.end - cursor.next) * 4, options_.part_bytes / 256)));
+      part.Reserve(static_cast<size_t>(std::min<int64_t>((cursor.end - cursor.next) * 6, options_.part_bytes / 256)));
     };
     reserve();
     auto stored = [&]() -> absl::Status {
