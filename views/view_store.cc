@@ -74,6 +74,30 @@ rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
   return options;
 }
 
+// A key of a part to be written to a table file, with the 16 bytes after the part's common
+// prefix copied into the record as two big-endian words (zero-padded). Most comparisons of the
+// sort are then decided by those words, in the record itself, instead of by a memcmp of two keys
+// elsewhere in memory (the sort was 12 % of a replay's CPU, mostly cache misses in memcmp).
+// Zero padding can only make two different keys tie, never reorder them; ties compare the keys.
+struct SortRecord {
+  uint64_t head[2];
+  std::string_view key;
+  const std::optional<std::string>* value;
+
+  static SortRecord Of(std::string_view key, size_t common, const std::optional<std::string>* value) {
+    unsigned char bytes[16] = {};
+    if (key.size() > common) std::memcpy(bytes, key.data() + common, std::min<size_t>(16, key.size() - common));
+    SortRecord r{{0, 0}, key, value};
+    for (int i = 0; i < 16; ++i) r.head[i / 8] = r.head[i / 8] << 8 | bytes[i];
+    return r;
+  }
+  bool operator<(const SortRecord& o) const {
+    if (head[0] != o.head[0]) return head[0] < o.head[0];
+    if (head[1] != o.head[1]) return head[1] < o.head[1];
+    return key < o.key;
+  }
+};
+
 }  // namespace
 
 // ---- Batch ----------------------------------------------------------------------------------
@@ -93,9 +117,13 @@ std::optional<std::string> Batch::Part::Get(const std::string& key) {
 
 void Batch::Part::Put(const std::string& key, std::string value) {
   std::string full = prefix_ + key;
-  if (store_->written_) store_->written_->Add(full);
   bytes_ += full.size() + value.size() + kEntryOverhead;
-  changes_[std::move(full)] = std::move(value);
+  // One hash of the key for the map; the key filter only hashes a key the part did not hold with
+  // a value yet (a value in the map came from a Put, which added the key to the filter; a Delete
+  // adds nothing).
+  auto [it, inserted] = changes_.try_emplace(std::move(full));
+  if (store_->written_ && (inserted || !it->second)) store_->written_->Add(it->first);
+  it->second = std::move(value);
 }
 
 void Batch::Part::Delete(const std::string& key) {
@@ -235,17 +263,17 @@ absl::Status ViewStore::Commit(const std::vector<Batch::Part*>& parts) {
 
 absl::Status ViewStore::Ingest(Batch::Part& part) {
   RETURN_IF_ERROR(part.status_);
-  std::vector<std::pair<std::string_view, const std::optional<std::string>*>> records;
+  std::vector<SortRecord> records;
   records.reserve(part.changes_.size() + 1);
-  for (const auto& [key, value] : part.changes_) records.emplace_back(key, &value);
+  for (const auto& [key, value] : part.changes_) records.push_back(SortRecord::Of(key, part.prefix_.size(), &value));
   const std::string offset_key = part.prefix_ + keys::kOffset;
   std::optional<std::string> offset;
   if (part.offset_) {
     offset = part.offset_->SerializeAsString();
-    records.emplace_back(offset_key, &offset);
+    records.push_back(SortRecord::Of(offset_key, part.prefix_.size(), &offset));
   }
   if (records.empty()) return absl::OkStatus();
-  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(records.begin(), records.end());
 
   // Written next to the database (hard-linked into it by the ingestion, which removes this name).
   const std::string dir = options_.path + "/ingest";
@@ -255,8 +283,8 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
   rocksdb::Options options = MakeOptions(options_);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
   RETURN_IF_ERROR(FromRocks(writer.Open(file), "ingest: open " + file));
-  for (const auto& [key, value] : records) {
-    RETURN_IF_ERROR(FromRocks(*value ? writer.Put(key, **value) : writer.Delete(key), "ingest: write " + file));
+  for (const SortRecord& r : records) {
+    RETURN_IF_ERROR(FromRocks(*r.value ? writer.Put(r.key, **r.value) : writer.Delete(r.key), "ingest: write " + file));
   }
   RETURN_IF_ERROR(FromRocks(writer.Finish(), "ingest: finish " + file));
   rocksdb::IngestExternalFileOptions ingest;
