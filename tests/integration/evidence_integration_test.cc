@@ -41,22 +41,11 @@ v1::EvidenceFilter Reported() {
 class EvidenceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string topic = testing::UniqueTopic("it-evidence");
-    ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
-    testing::PublishFeed(topic, kSource + "/examples/feeds/openai-2026.jsonl", kSource + "/deploy/aliases.json");
-    db_ = new std::string(::testing::TempDir() + "/" + testing::UniqueTopic("evidence"));
-    std::filesystem::remove_all(*db_);
-    ASSERT_NE(testing::Replay(topic, *db_), nullptr);
-    source_ = new ViewSource({.db_path = *db_, .read_only = true});
-    source_->Start();
-    source_->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
-    ASSERT_TRUE(source_->Acquire().ok());
+    views_ = new SampleViews;
+    ASSERT_NO_FATAL_FAILURE(views_->Start(kSource, "evidence"));
+    source_ = views_->source.get();
   }
-  static void TearDownTestSuite() {
-    delete source_;
-    std::filesystem::remove_all(*db_);
-    delete db_;
-  }
+  static void TearDownTestSuite() { delete views_; }
 
   static v1::GetOrgSnapshotResponse Snapshot(Served& s, const google::protobuf::Timestamp& as_of,
                                              const v1::EvidenceFilter& filter) {
@@ -71,10 +60,10 @@ class EvidenceTest : public ::testing::Test {
     return resp;
   }
 
-  static std::string* db_;
+  static SampleViews* views_;
   static ViewSource* source_;
 };
-std::string* EvidenceTest::db_ = nullptr;
+SampleViews* EvidenceTest::views_ = nullptr;
 ViewSource* EvidenceTest::source_ = nullptr;
 
 // The feed's one rumour (evt-0052) is retracted anyway: under `reported` every team's health is the

@@ -36,22 +36,11 @@ std::vector<std::string> Backfills(const v1::TeamMovement& t) {
 class MovementTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string topic = testing::UniqueTopic("it-movement");
-    ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
-    testing::PublishFeed(topic, kSource + "/examples/feeds/openai-2026.jsonl", kSource + "/deploy/aliases.json");
-    db_ = new std::string(::testing::TempDir() + "/" + testing::UniqueTopic("movement"));
-    std::filesystem::remove_all(*db_);
-    ASSERT_NE(testing::Replay(topic, *db_), nullptr);
-    source_ = new ViewSource({.db_path = *db_, .read_only = true});
-    source_->Start();
-    source_->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
-    ASSERT_TRUE(source_->Acquire().ok());
+    views_ = new SampleViews;
+    ASSERT_NO_FATAL_FAILURE(views_->Start(kSource, "movement"));
+    source_ = views_->source.get();
   }
-  static void TearDownTestSuite() {
-    delete source_;
-    std::filesystem::remove_all(*db_);
-    delete db_;
-  }
+  static void TearDownTestSuite() { delete views_; }
   static v1::GetTeamMovementResponse Movement(const std::string& org, const std::string& team,
                                               const google::protobuf::Timestamp& as_of) {
     Served s(source_);
@@ -65,10 +54,10 @@ class MovementTest : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.error_message();
     return resp;
   }
-  static std::string* db_;
+  static SampleViews* views_;
   static ViewSource* source_;
 };
-std::string* MovementTest::db_ = nullptr;
+SampleViews* MovementTest::views_ = nullptr;
 ViewSource* MovementTest::source_ = nullptr;
 
 // openai/sora at 2026-03-01 (EXPECTED.md, "sora"): W30 = 01-31 … 03-01 holds Samira Okafor L 02-13,

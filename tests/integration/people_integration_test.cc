@@ -38,9 +38,7 @@ std::vector<std::string> Ids(const google::protobuf::RepeatedPtrField<v1::Person
 class PeopleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string topic = testing::UniqueTopic("it-people");
-    ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
-    testing::PublishFeed(topic, kSource + "/examples/feeds/openai-2026.jsonl", kSource + "/deploy/aliases.json");
+    views_ = new SampleViews;
     v1::Event again = testing::Departure("evt-arjun-reuters", "sora", Day(2025, 9, 24), "p-arjun-batra",
                                          v1::SENIORITY_SENIOR, "google-deepmind");
     again.mutable_person()->set_name("Arjun Batra");
@@ -49,20 +47,10 @@ class PeopleTest : public ::testing::Test {
     hire.set_org("google-deepmind");
     hire.mutable_person()->set_name("Lena Ortiz");
     hire.mutable_evidence(0)->set_outlet("DeepMind blog");
-    ASSERT_EQ(testing::PublishEvents(topic, {again, hire}), 2);
-    db_ = new std::string(::testing::TempDir() + "/" + testing::UniqueTopic("people"));
-    std::filesystem::remove_all(*db_);
-    ASSERT_NE(testing::Replay(topic, *db_), nullptr);
-    source_ = new ViewSource({.db_path = *db_, .read_only = true});
-    source_->Start();
-    source_->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
-    ASSERT_TRUE(source_->Acquire().ok());
+    ASSERT_NO_FATAL_FAILURE(views_->Start(kSource, "people", {again, hire}));
+    source_ = views_->source.get();
   }
-  static void TearDownTestSuite() {
-    delete source_;
-    std::filesystem::remove_all(*db_);
-    delete db_;
-  }
+  static void TearDownTestSuite() { delete views_; }
   static v1::GetPersonResponse Person(const std::string& id) {
     Served s(source_);
     v1::GetPersonRequest req;
@@ -73,10 +61,10 @@ class PeopleTest : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.error_message();
     return resp;
   }
-  static std::string* db_;
+  static SampleViews* views_;
   static ViewSource* source_;
 };
-std::string* PeopleTest::db_ = nullptr;
+SampleViews* PeopleTest::views_ = nullptr;
 ViewSource* PeopleTest::source_ = nullptr;
 
 TEST_F(PeopleTest, ADepartureToGoogleDeepmindReportedTwiceIsOneCorroboratedStoryAndADuplicate) {

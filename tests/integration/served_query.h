@@ -3,12 +3,16 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "query/query_service.h"
 #include "query/view_source.h"
+#include "tests/common/pipeline.h"
 
 namespace talentflow::query {
 
@@ -24,6 +28,33 @@ struct Served {
   QueryServiceImpl service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::QueryService::Stub> stub;
+};
+
+// The sample feed's views: examples/feeds/openai-2026.jsonl (names resolved by deploy/aliases.json) published
+// to a new 12-partition topic on the test broker, then `extra`, replayed into a new DB under TempDir and opened
+// read-only by `source`. Call Start from a suite's SetUpTestSuite (it asserts); destruction removes the DB.
+struct SampleViews {
+  void Start(const std::string& source_dir, const std::string& name, const std::vector<v1::Event>& extra = {}) {
+    const std::string topic = testing::UniqueTopic("it-" + name);
+    ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
+    testing::PublishFeed(topic, source_dir + "/examples/feeds/openai-2026.jsonl", source_dir + "/deploy/aliases.json");
+    if (!extra.empty()) {
+      ASSERT_EQ(testing::PublishEvents(topic, extra), static_cast<int64_t>(extra.size()));
+    }
+    db = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
+    std::filesystem::remove_all(db);
+    ASSERT_NE(testing::Replay(topic, db), nullptr);
+    source = std::make_unique<ViewSource>(ViewSourceOptions{.db_path = db, .read_only = true});
+    source->Start();
+    source->WaitForChange(0, absl::Now() + absl::Seconds(10));  // the first watermark: the views are open
+    ASSERT_TRUE(source->Acquire().ok());
+  }
+  ~SampleViews() {
+    source.reset();
+    if (!db.empty()) std::filesystem::remove_all(db);
+  }
+  std::string db;
+  std::unique_ptr<ViewSource> source;
 };
 
 }  // namespace talentflow::query
