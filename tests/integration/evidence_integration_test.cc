@@ -53,11 +53,7 @@ class EvidenceTest : public ::testing::Test {
     req.set_org("openai");
     *req.mutable_as_of() = as_of;
     if (filter.ByteSizeLong() > 0) *req.mutable_evidence() = filter;  // the default: no filter sent
-    v1::GetOrgSnapshotResponse resp;
-    grpc::ClientContext c;
-    const grpc::Status status = s.stub->GetOrgSnapshot(&c, req, &resp);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return resp;
+    return CallOk(*s.stub, &v1::QueryService::Stub::GetOrgSnapshot, req);
   }
 
   static SampleViews* views_;

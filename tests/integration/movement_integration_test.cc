@@ -48,11 +48,7 @@ class MovementTest : public ::testing::Test {
     req.set_org(org);
     req.set_team(team);
     *req.mutable_as_of() = as_of;
-    v1::GetTeamMovementResponse resp;
-    grpc::ClientContext c;
-    grpc::Status st = s.stub->GetTeamMovement(&c, req, &resp);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    return resp;
+    return CallOk(*s.stub, &v1::QueryService::Stub::GetTeamMovement, req);
   }
   static SampleViews* views_;
   static ViewSource* source_;

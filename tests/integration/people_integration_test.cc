@@ -55,11 +55,7 @@ class PeopleTest : public ::testing::Test {
     Served s(source_);
     v1::GetPersonRequest req;
     req.set_person_id(id);
-    v1::GetPersonResponse resp;
-    grpc::ClientContext c;
-    grpc::Status st = s.stub->GetPerson(&c, req, &resp);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    return resp;
+    return CallOk(*s.stub, &v1::QueryService::Stub::GetPerson, req);
   }
   static SampleViews* views_;
   static ViewSource* source_;

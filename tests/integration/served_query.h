@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "query/query_service.h"
 #include "query/view_source.h"
@@ -29,6 +30,18 @@ struct Served {
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<v1::QueryService::Stub> stub;
 };
+
+// Calls the unary `method` of `stub` (e.g. &v1::QueryService::Stub::GetPerson) with `req`, expecting OK (a
+// failure names the status); the answer.
+template <typename Req, typename Resp>
+Resp CallOk(v1::QueryService::Stub& stub,
+            grpc::Status (v1::QueryService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req) {
+  Resp resp;
+  grpc::ClientContext c;
+  const grpc::Status status = (stub.*method)(&c, req, &resp);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return resp;
+}
 
 // The sample feed's views: examples/feeds/openai-2026.jsonl (names resolved by deploy/aliases.json) published
 // to a new 12-partition topic on the test broker, then `extra`, replayed into a new DB under TempDir and opened
