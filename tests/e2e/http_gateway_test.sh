@@ -251,18 +251,19 @@ code=$("${https[@]}" -o body -w '%{http_code}' "$bapi/GetTeamHealth")
 [[ $code == 405 ]] || fail "GET of a method: HTTP $code, expected 405"
 ok "static files, client-side routes, traversal refused"
 
-# Shutdown ends an open stream with `unavailable`, and the service exits.
-timeout 60 python3 -u watch.py "$bh" https '{"org":"openai","teams":["sora"]}' read-token ca.crt >watch.out &
+# Shutdown ends an open stream with `unavailable`, and the service exits. Its own output file: the slot
+# test's watch.out already holds a "0 " line, which the wait below must not take for this stream's.
+timeout 60 python3 -u watch.py "$bh" https '{"org":"openai","teams":["sora"]}' read-token ca.crt >shutdown-watch.out &
 watcher=$!
 deadline=$((SECONDS + 20))
-until grep -q '^0 ' watch.out; do
+until grep -q '^0 ' shutdown-watch.out; do
   ((SECONDS < deadline)) || fail "no streamed message over HTTPS within 20 s"
   sleep 0.1
 done
 kill -TERM "$second"
 wait "$watcher" || fail "the watch did not end with the service"
-tail -n 1 watch.out | grep -qxF '2 {"error":{"code":"unavailable","message":"the query service is shutting down"}}' ||
-  fail "stream at shutdown: $(tail -n 1 watch.out)"
+tail -n 1 shutdown-watch.out | grep -qxF '2 {"error":{"code":"unavailable","message":"the query service is shutting down"}}' ||
+  fail "stream at shutdown: $(tail -n 1 shutdown-watch.out)"
 wait "$second" || fail "the second query service exited $? on SIGTERM"
 ok "shutdown ends a stream with unavailable"
 
