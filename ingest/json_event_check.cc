@@ -1,6 +1,8 @@
 #include "ingest/json_event_check.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -39,7 +42,8 @@ constexpr size_t kMaxSearchedLine = 16 * 1024;
 std::string Describe(const Value& v) {
   switch (v.kind_case()) {
     case Value::kNullValue: return "null";
-    case Value::kNumberValue: return absl::StrCat("the number ", v.number_value());
+    // 15 significant digits: 4294967296 reads as written, not as StrCat's six-digit 4.29497e+09.
+    case Value::kNumberValue: return absl::StrFormat("the number %.15g", v.number_value());
     case Value::kStringValue: {
       // Long values are cut: the message names the field, the line is in the rejects file.
       const std::string& s = v.string_value();
@@ -101,7 +105,8 @@ const FieldDescriptor* FindField(const Descriptor* d, const std::string& key) {
   return nullptr;
 }
 
-bool IsWholeNumber(double d) { return d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e18 && d < 1e18; }
+// The range test comes first: casting a double outside int64's range (or NaN) is undefined.
+bool IsWholeNumber(double d) { return d > -1e18 && d < 1e18 && d == static_cast<double>(static_cast<int64_t>(d)); }
 
 // "YYYY-MM-DD" that names a real day.
 bool IsBareDate(absl::string_view s) {
@@ -236,6 +241,7 @@ class Checker {
                                                near.empty() ? "" : absl::StrCat(" (did you mean ", near, "?)")));
         }
         if (v.kind_case() == Value::kNumberValue && IsWholeNumber(v.number_value()) &&
+            std::abs(v.number_value()) <= std::numeric_limits<int>::max() &&
             e->FindValueByNumber(static_cast<int>(v.number_value())) != nullptr) {
           return absl::OkStatus();
         }

@@ -446,6 +446,12 @@ TEST(ParseFeedLine, SaysWhatIsWrongAndWhatIsExpected) {
   EXPECT_EQ(message(R"("hire":{"fromOrg":42}})"), "hire.fromOrg: the number 42; expected a string (in quotes)");
   EXPECT_EQ(message(R"("corroboration":1.5,"hire":{}})"),
             "corroboration: the number 1.5; expected a whole number from 0 to 4294967295 (e.g. 2)");
+  // Numbers beyond any integer's range are rejected by the same rule (the fuzzer found them undefined before).
+  EXPECT_EQ(message(R"("corroboration":1e300,"hire":{}})"),
+            "corroboration: the number 1e+300; expected a whole number from 0 to 4294967295 (e.g. 2)");
+  EXPECT_EQ(message(R"("confidence":99999999999,"hire":{}})"),
+            "confidence: the number 99999999999; expected one of CONFIDENCE_RUMOR, CONFIDENCE_REPORTED, "
+            "CONFIDENCE_CONFIRMED");
   EXPECT_EQ(message(R"("person":"Ada","hire":{}})"), "person: the string \"Ada\"; expected an object ({…})");
   EXPECT_EQ(message(R"("evidence":[{"url":true}],"hire":{}})"),
             "evidence[0].url: true; expected a string (in quotes)");
