@@ -170,17 +170,26 @@ int ReportError(const absl::Status& status, std::ostream& err) {
 
 absl::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm) {
   const absl::Time deadline = absl::Now() + read.timeout;
+  v1::Watermark last;  // the last watermark the views answered (none yet: empty)
   while (true) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(deadline));
     wm->Clear();
     grpc::Status s = stub.GetWatermark(&ctx, v1::GetWatermarkRequest(), wm);
-    const bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE && !read.min_offsets.empty() &&
-                       absl::Now() + absl::Milliseconds(100) < deadline;
-    if ((!s.ok() && !retry) || (s.ok() && Reached(*wm, read.min_offsets))) return FromGrpc(s);
+    if (s.ok()) {
+      if (Reached(*wm, read.min_offsets)) return absl::OkStatus();
+      last = *wm;
+    } else if (read.min_offsets.empty()) {
+      return FromGrpc(s);
+    } else if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      // The time ran out during a call (a slow service or machine): still name who was behind.
+      return OffsetsNotReached(read.min_offsets, last, read.timeout);
+    } else if (s.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      return FromGrpc(s);
+    }
     if (absl::Now() + absl::Milliseconds(100) >= deadline) {
       // The last watermark says which partitions were behind (none when the views never answered).
-      return OffsetsNotReached(read.min_offsets, *wm, read.timeout);
+      return OffsetsNotReached(read.min_offsets, last, read.timeout);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

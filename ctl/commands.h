@@ -237,7 +237,8 @@ int RunWatch(const WatchOptions& options, const ReadOptions& read, v1::QueryServ
 // GetWatermark, repeated until the views include `read.min_offsets` (at once when there are none).
 // UNAVAILABLE (views not open yet, or partitions between owners) is asked again like offsets not
 // reached yet. At ReadOptions::timeout: DeadlineExceeded naming each partition behind and by how
-// much (OffsetsNotReached). Fills `wm` with the last watermark read.
+// much (OffsetsNotReached), also when the time runs out during a call. Fills `wm` with the last
+// watermark read.
 absl::Status WaitForOffsets(const ReadOptions& read, v1::QueryService::StubInterface& stub, v1::Watermark* wm);
 
 // GetWatermark: partition, applied offset, log end, lag. With ReadOptions::min_offsets, polls

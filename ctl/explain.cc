@@ -126,6 +126,11 @@ absl::Status CheckViewDb(const std::string& path) {
 
 absl::Status OffsetsNotReached(const std::map<int32_t, int64_t>& min_offsets, const v1::Watermark& wm,
                                absl::Duration timeout) {
+  if (wm.partitions().empty()) {
+    return Explained(absl::StatusCode::kDeadlineExceeded,
+                     absl::StrCat("views did not answer within ", absl::FormatDuration(timeout),
+                                  " (is the query service up and its views open?)"));
+  }
   std::vector<std::string> behind;
   for (const auto& [partition, offset] : min_offsets) {
     const v1::PartitionWatermark* found = nullptr;

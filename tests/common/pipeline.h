@@ -3,8 +3,11 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ingest/feed.h"
 #include "ingest/publisher.h"
@@ -14,6 +17,13 @@
 #include "tests/common/kafka_test_util.h"
 
 namespace talentflow::testing {
+
+// A new path under the test's temp dir named after `name` (nothing there yet).
+inline std::string FreshTempPath(const std::string& name) {
+  std::string path = ::testing::TempDir() + "/" + UniqueTopic(name);
+  std::filesystem::remove_all(path);
+  return path;
+}
 
 inline KafkaOptions KafkaFor(const std::string& topic) {
   KafkaOptions k;

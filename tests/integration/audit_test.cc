@@ -1,6 +1,5 @@
 // Replay and audit against the real broker: replays equal the live views and each other, a
 // flipped byte is found and named, --known-at rebuilds exactly what was known, garbage is counted.
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -22,12 +21,6 @@ using ::talentflow::testing::Day;
 const std::string kSource = TALENTFLOW_SOURCE_DIR;
 const std::string kFeed = kSource + "/examples/feeds/openai-2026.jsonl";
 const std::string kAliases = kSource + "/deploy/aliases.json";
-
-std::string TempDb(const std::string& name) {
-  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
-  std::filesystem::remove_all(path);
-  return path;
-}
 
 class AuditTest : public ::testing::Test {
  protected:
@@ -54,7 +47,7 @@ TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
   for (const auto& [p, end] : testing::EndOffsets(topic_)) total += end;
 
   // The live projector, in group mode, until it has applied everything.
-  const std::string live_db = TempDb("audit-live");
+  const std::string live_db = testing::FreshTempPath("audit-live");
   views::ViewStoreOptions so;
   so.path = live_db;
   auto store = *views::ViewStore::Open(so);
@@ -73,7 +66,7 @@ TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
   }
 
   // audit verify while the projector still runs.
-  auto verified = Verify(testing::KafkaFor(topic_), live_db, TempDb("audit-scratch"));
+  auto verified = Verify(testing::KafkaFor(topic_), live_db, testing::FreshTempPath("audit-scratch"));
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_TRUE(verified->match) << "first difference: " << (verified->difference ? verified->difference->key : "");
   int64_t watermark = 0;
@@ -83,8 +76,8 @@ TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
   thread.join();
   const std::string live_digest = *store->Digest();
 
-  const ReplaySummary a = MustReplay(TempDb("audit-a"));
-  const ReplaySummary b = MustReplay(TempDb("audit-b"));
+  const ReplaySummary a = MustReplay(testing::FreshTempPath("audit-a"));
+  const ReplaySummary b = MustReplay(testing::FreshTempPath("audit-b"));
   EXPECT_EQ(a.digest, live_digest);
   EXPECT_EQ(b.digest, a.digest);
   EXPECT_EQ(a.applied + a.duplicates + a.retractions + a.dead_lettered, total);
@@ -92,7 +85,7 @@ TEST_F(AuditTest, ReplaysEqualTheLiveViewsAndEachOther) {
 
 TEST_F(AuditTest, FlippedByteIsFoundAndNamed) {
   testing::PublishFeed(topic_, kFeed, kAliases);
-  const std::string live_db = TempDb("audit-flip");
+  const std::string live_db = testing::FreshTempPath("audit-flip");
   MustReplay(live_db);
   // Corrupt sora's 2026-02-13 day bucket (the day of evt-0050) by one byte.
   std::string key;
@@ -112,7 +105,7 @@ TEST_F(AuditTest, FlippedByteIsFoundAndNamed) {
     }
   }
   ASSERT_FALSE(key.empty());
-  auto verified = Verify(testing::KafkaFor(topic_), live_db, TempDb("audit-flip-scratch"));
+  auto verified = Verify(testing::KafkaFor(topic_), live_db, testing::FreshTempPath("audit-flip-scratch"));
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_FALSE(verified->match);
   ASSERT_TRUE(verified->difference.has_value());
@@ -140,11 +133,11 @@ TEST_F(AuditTest, KnownAtRebuildsWhatWasKnownThen) {
   ASSERT_TRUE(offsets.ok()) << offsets.status();
   EXPECT_EQ(*offsets, first_half_ends);
 
-  const std::string then_db = TempDb("audit-then");
+  const std::string then_db = testing::FreshTempPath("audit-then");
   const ReplaySummary then = MustReplay(then_db, *offsets);
-  const ReplaySummary first_half = MustReplay(TempDb("audit-first"), first_half_ends);
+  const ReplaySummary first_half = MustReplay(testing::FreshTempPath("audit-first"), first_half_ends);
   EXPECT_EQ(then.digest, first_half.digest);
-  const std::string now_db = TempDb("audit-now");
+  const std::string now_db = testing::FreshTempPath("audit-now");
   MustReplay(now_db);
 
   // At 2026-02-28 (as of), the rumoured departure evt-0052 (2026-02-16) still counted then:
@@ -171,7 +164,7 @@ TEST_F(AuditTest, ReplayCountsGarbageAndCompletes) {
   ASSERT_TRUE(testing::ProduceRaw(topic_, {{"openai/sora", "not a protobuf \xff\xff"},
                                            {"openai/sora", good.SerializeAsString()}})
                   .ok());
-  const ReplaySummary s = MustReplay(TempDb("audit-garbage"));
+  const ReplaySummary s = MustReplay(testing::FreshTempPath("audit-garbage"));
   EXPECT_EQ(s.dead_lettered, 1);
   EXPECT_EQ(s.applied, 1);
   EXPECT_EQ(s.digest.size(), 32u);

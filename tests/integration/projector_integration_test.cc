@@ -1,6 +1,5 @@
 // The projector against the real broker: the sample feed's views equal the numbers worked out by
 // hand in examples/feeds/EXPECTED.md; poison records go to the DLQ and the projector goes on.
-#include <filesystem>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,12 +17,6 @@ using views::ViewStore;
 using views::ViewStoreOptions;
 
 const std::string kSource = TALENTFLOW_SOURCE_DIR;
-
-std::string TempDb(const std::string& name) {
-  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
-  std::filesystem::remove_all(path);
-  return path;
-}
 
 // What EXPECTED.md says for one team at one as_of.
 struct Expected {
@@ -78,7 +71,7 @@ TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
   ASSERT_EQ(fed.accepted, 73);  // every line: the 4 second reports of a story are published for their evidence
   ASSERT_EQ(fed.repeats, 4);
   ProjectorCounters counters;
-  auto store = testing::Replay(topic_, TempDb("sample"), &counters);
+  auto store = testing::Replay(topic_, testing::FreshTempPath("sample"), &counters);
   ASSERT_NE(store, nullptr);
   // 74 records: 69 applied events incl. the transferIn, the 4 second reports, the retraction.
   EXPECT_EQ(counters.applied.load(), 69);
@@ -150,15 +143,15 @@ TEST_F(ProjectorIntegrationTest, SampleFeedViewsMatchHandWorkedNumbers) {
 
 TEST_F(ProjectorIntegrationTest, SameLogGivesSameDigestTwice) {
   ASSERT_GT(testing::PublishEvents(topic_, ctl::Synthetic({.events = 3000, .orgs = 20, .teams_per_org = 10, .seed = 7})), 2800);
-  auto a = testing::Replay(topic_, TempDb("digest-a"));
-  auto b = testing::Replay(topic_, TempDb("digest-b"));
+  auto a = testing::Replay(topic_, testing::FreshTempPath("digest-a"));
+  auto b = testing::Replay(topic_, testing::FreshTempPath("digest-b"));
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(*a->Digest(), *b->Digest());
   // Parts of 32 KiB: each partition (about 250 records, some 100 KiB of changes) goes into the
   // store as several table files, later ones over earlier ones (a team's state rewritten, a
   // retracted event's bucket deleted); the views must not change.
-  auto c = testing::Replay(topic_, TempDb("digest-c"), nullptr, 32 << 10);
+  auto c = testing::Replay(topic_, testing::FreshTempPath("digest-c"), nullptr, 32 << 10);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(*c->Digest(), *a->Digest());
 }
@@ -173,7 +166,7 @@ TEST_F(ProjectorIntegrationTest, PoisonRecordsGoToTheDlqAndApplyingGoesOn) {
                                            {"openai/sora", good.SerializeAsString()}})
                   .ok());
   ViewStoreOptions so;
-  so.path = TempDb("poison");
+  so.path = testing::FreshTempPath("poison");
   auto store = ViewStore::Open(so);
   ASSERT_TRUE(store.ok());
   ReplayerOptions ro;
@@ -208,7 +201,7 @@ TEST(ProjectorTopicTest, TopicCreatedAMomentAgoIsWaitedFor) {
   const std::string topic = testing::UniqueTopic("it-projector-fresh");
   ASSERT_TRUE(testing::CreateTopic(topic, 12, /*with_dlq=*/false, /*await_metadata=*/false).ok());
   ProjectorCounters counters;
-  auto store = testing::Replay(topic, TempDb("fresh"), &counters);
+  auto store = testing::Replay(topic, testing::FreshTempPath("fresh"), &counters);
   ASSERT_NE(store, nullptr);  // the replay failed
   EXPECT_EQ(counters.applied.load(), 0);
   EXPECT_EQ(*store->PartitionCount(), 12);

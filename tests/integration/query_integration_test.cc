@@ -1,7 +1,6 @@
 // The QueryService over real views: the sample feed's snapshot answered RPC by RPC with numbers
 // worked out by hand (examples/feeds/EXPECTED.md), bad input answered with its code, and — with a
 // live projector and a secondary instance following it — read-your-writes and watches.
-#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -10,9 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "ctl/commands.h"
-#include "projector/consumer.h"
 #include "query/query_service.h"
 #include "tests/common/pipeline.h"
+#include "tests/integration/live_pipeline.h"
 #include "tests/integration/served_query.h"
 
 namespace talentflow::query {
@@ -22,12 +21,6 @@ using ::talentflow::testing::Day;
 using ::testing::UnorderedElementsAre;
 
 const std::string kSource = TALENTFLOW_SOURCE_DIR;
-
-std::string TempDb(const std::string& name) {
-  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
-  std::filesystem::remove_all(path);
-  return path;
-}
 
 google::protobuf::Timestamp At(int y, int m, int d) { return ToTimestamp(Day(y, m, d)); }
 
@@ -50,7 +43,7 @@ class SampleQueryTest : public ::testing::Test {
     const std::string topic = testing::UniqueTopic("it-query");
     ASSERT_TRUE(testing::CreateTopic(topic, 12).ok());
     testing::PublishFeed(topic, kSource + "/examples/feeds/openai-2026.jsonl", kSource + "/deploy/aliases.json");
-    db_ = new std::string(TempDb("query-sample"));
+    db_ = new std::string(testing::FreshTempPath("query-sample"));
     ASSERT_NE(testing::Replay(topic, *db_), nullptr);
     source_ = new ViewSource({.db_path = *db_, .read_only = true});
     source_->Start();
@@ -194,7 +187,7 @@ TEST(OrgHealth, SlugsThatExtendOneAnotherStayApart) {
   add("acme", "ab", 3);
   add("acme-x", "a", 5);
   ASSERT_EQ(testing::PublishEvents(topic, events), static_cast<int64_t>(events.size()));
-  const std::string db = TempDb("slugs");
+  const std::string db = testing::FreshTempPath("slugs");
   auto store = testing::Replay(topic, db);
   ASSERT_NE(store, nullptr);
   auto reader = store->NewReader();
@@ -440,7 +433,7 @@ TEST_F(SampleQueryTest, EventsOfOneTypeAndStatus) {
 }
 
 TEST(QueryUnavailable, BeforeTheViewsExist) {
-  ViewSource source({.db_path = TempDb("none")});
+  ViewSource source({.db_path = testing::FreshTempPath("none")});
   source.Start();
   Served s(&source);
   v1::GetTeamHealthRequest req;
@@ -455,47 +448,21 @@ TEST(QueryUnavailable, BeforeTheViewsExist) {
 class LiveQueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    topic_ = testing::UniqueTopic("it-live");
-    ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
-    db_ = TempDb("live");
-    views::ViewStoreOptions so;
-    so.path = db_;
-    store_ = *views::ViewStore::Open(so);
-    projector::ProjectorOptions po;
-    po.kafka = testing::KafkaFor(topic_);
-    po.group = topic_ + "-group";
-    projector_ = *projector::Projector::Create(po, store_.get());
-    thread_ = std::thread([this] { ASSERT_TRUE(projector_->Run(stop_).ok()); });
-    sink_ = *ingest::KafkaSink::Create(testing::KafkaFor(topic_), {});
-    publisher_ = std::make_unique<ingest::Publisher>(sink_.get(), &aliases_, &counters_);
+    ASSERT_TRUE(pipeline_.Start("it-live").ok());
     // Something to serve: one event, then wait until the secondary sees it.
     ASSERT_EQ(Publish(testing::HeadcountReport("seed", "sora", Day(2026, 1, 1), 50)).status(),
               v1::EventResult::STATUS_ACCEPTED);
-    source_ = std::make_unique<ViewSource>(ViewSourceOptions{.db_path = db_});
+    source_ = std::make_unique<ViewSource>(ViewSourceOptions{.db_path = pipeline_.db});
     source_->Start();
     served_ = std::make_unique<Served>(source_.get());
   }
-  void TearDown() override {
+  void TearDown() override {  // the readers stop before the projector (pipeline_'s destructor)
     served_.reset();
     source_.reset();
-    stop_ = true;
-    thread_.join();
   }
-  v1::EventResult Publish(const v1::Event& e) {
-    v1::PublishRequest req;
-    *req.add_events() = e;
-    return publisher_->Publish(req, "test").results(0);
-  }
+  v1::EventResult Publish(const v1::Event& e) { return pipeline_.Publish(e); }
 
-  std::string topic_, db_;
-  std::unique_ptr<views::ViewStore> store_;
-  std::unique_ptr<projector::Projector> projector_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  ingest::Aliases aliases_;
-  ingest::IngestCounters counters_;
-  std::unique_ptr<ingest::KafkaSink> sink_;
-  std::unique_ptr<ingest::Publisher> publisher_;
+  testing::LivePipeline pipeline_;
   std::unique_ptr<ViewSource> source_;
   std::unique_ptr<Served> served_;
 };

@@ -2,10 +2,8 @@
 // service on a secondary instance of its DB, ingest's IngestService, and talentflowctl's commands
 // (publish with the retraction check, retract, event, audit pending) and feed mode calling them.
 // Numbers worked out by hand from the events each test publishes.
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -17,12 +15,9 @@
 #include "ctl/commands.h"
 #include "ctl/retractions.h"
 #include "ingest/feed.h"
-#include "ingest/ingest_service.h"
 #include "ingest/retraction_check.h"
-#include "projector/consumer.h"
 #include "query/pending_retractions.h"
-#include "query/query_service.h"
-#include "tests/common/pipeline.h"
+#include "tests/integration/live_pipeline.h"
 
 namespace talentflow {
 namespace {
@@ -31,30 +26,10 @@ using ::talentflow::testing::Day;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::string TempPath(const std::string& name) {
-  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
-  std::filesystem::remove_all(path);
-  return path;
-}
-
 class RetractionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    topic_ = testing::UniqueTopic("it-retract");
-    ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
-    db_ = TempPath("retract-db");
-    views::ViewStoreOptions so;
-    so.path = db_;
-    store_ = *views::ViewStore::Open(so);
-    projector::ProjectorOptions po;
-    po.kafka = testing::KafkaFor(topic_);
-    po.group = topic_ + "-group";
-    projector_ = *projector::Projector::Create(po, store_.get());
-    thread_ = std::thread([this] { ASSERT_TRUE(projector_->Run(stop_).ok()); });
-    sink_ = *ingest::KafkaSink::Create(testing::KafkaFor(topic_), {});
-    publisher_ = std::make_unique<ingest::Publisher>(sink_.get(), &aliases_, &counters_);
-    ingest_service_ = std::make_unique<ingest::IngestServiceImpl>(publisher_.get());
-
+    ASSERT_TRUE(stack_.Start("it-retract").ok());
     // sora: a headcount, two senior departures in February; dall-e: one departure.
     std::map<int32_t, int64_t> last;
     for (const v1::Event& e : {testing::HeadcountReport("evt-hc", "sora", Day(2026, 1, 1), 50),
@@ -63,30 +38,15 @@ class RetractionTest : public ::testing::Test {
                                testing::Departure("evt-dalle", "dall-e", Day(2026, 2, 11), "p3")}) {
       v1::PublishRequest req;
       *req.add_events() = e;
-      v1::EventResult r = publisher_->Publish(req, "test").results(0);
+      v1::EventResult r = stack_.pipeline.publisher->Publish(req, "test").results(0);
       ASSERT_EQ(r.status(), v1::EventResult::STATUS_ACCEPTED) << e.event_id() << ": " << r.reason();
       last[r.records(0).partition()] = r.records(0).offset();
     }
-    source_ = std::make_unique<query::ViewSource>(query::ViewSourceOptions{.db_path = db_});
-    source_->Start();
-    query_service_ = std::make_unique<query::QueryServiceImpl>(source_.get(), query::LogEndsFn());
-    grpc::ServerBuilder b;
-    b.RegisterService(query_service_.get());
-    b.RegisterService(ingest_service_.get());
-    server_ = b.BuildAndStart();
-    query_ = v1::QueryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
-    ingest_ = v1::IngestService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     read_.min_offsets = last;
     read_.timeout = absl::Seconds(30);
     // The views hold the seed before any check asks them.
     v1::GetEventResponse seen;
     ASSERT_TRUE(GetEvent("evt-dalle", &seen).ok());
-  }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    source_.reset();
-    stop_ = true;
-    thread_.join();
   }
 
   grpc::Status GetEvent(const std::string& id, v1::GetEventResponse* resp) {
@@ -95,21 +55,21 @@ class RetractionTest : public ::testing::Test {
     for (const auto& [p, o] : read_.min_offsets) (*req.mutable_min_offsets()->mutable_offsets())[p] = o;
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return query_->GetEvent(&c, req, resp);
+    return stack_.query->GetEvent(&c, req, resp);
   }
 
   // Writes `lines` to a feed file and publishes it as `talentflowctl publish` does.
   int Publish(const std::vector<std::string>& lines, bool allow_pending, bool dry_run, std::string* out,
               std::string* err) {
-    const std::string path = TempPath("feed") + ".jsonl";
+    const std::string path = testing::FreshTempPath("feed") + ".jsonl";
     std::ofstream(path) << absl::StrJoin(lines, "\n") << "\n";
-    ingest::RetractionCheck check(query_.get(), nullptr, {.allow_pending = allow_pending});
+    ingest::RetractionCheck check(stack_.query.get(), nullptr, {.allow_pending = allow_pending});
     ctl::PublishOptions options;
     options.path = path;
     options.dry_run = dry_run;
     options.retraction_check = &check;
     std::ostringstream o, e;
-    const int code = ctl::RunPublish(options, *ingest_, o, e);
+    const int code = ctl::RunPublish(options, *stack_.ingest, o, e);
     *out = o.str();
     *err = e.str();
     return code;
@@ -133,25 +93,11 @@ class RetractionTest : public ::testing::Test {
     v1::GetTeamHealthResponse resp;
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    EXPECT_TRUE(query_->GetTeamHealth(&c, req, &resp).ok());
+    EXPECT_TRUE(stack_.query->GetTeamHealth(&c, req, &resp).ok());
     return resp.health();
   }
 
-  std::string topic_, db_;
-  std::unique_ptr<views::ViewStore> store_;
-  std::unique_ptr<projector::Projector> projector_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  ingest::Aliases aliases_;
-  ingest::IngestCounters counters_;
-  std::unique_ptr<ingest::KafkaSink> sink_;
-  std::unique_ptr<ingest::Publisher> publisher_;
-  std::unique_ptr<ingest::IngestServiceImpl> ingest_service_;
-  std::unique_ptr<query::ViewSource> source_;
-  std::unique_ptr<query::QueryServiceImpl> query_service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::QueryService::Stub> query_;
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  testing::LiveStack stack_;
   ctl::ReadOptions read_;
 };
 
@@ -182,7 +128,7 @@ TEST_F(RetractionTest, GetEventFindsEventsInEveryPartition) {
   EXPECT_EQ(s.error_message(), "event evt-nope not found in any team");
 
   std::ostringstream out, err;
-  ASSERT_EQ(ctl::RunEvent({"evt-d1"}, read_, *query_, out, err), ctl::kExitOk) << err.str();
+  ASSERT_EQ(ctl::RunEvent({"evt-d1"}, read_, *stack_.query, out, err), ctl::kExitOk) << err.str();
   EXPECT_THAT(out.str(), HasSubstr("team       openai/sora\n"));
   EXPECT_THAT(out.str(), HasSubstr("type       departure\n"));
   EXPECT_THAT(out.str(), HasSubstr("effective  2026-02-10\n"));
@@ -217,16 +163,16 @@ TEST_F(RetractionTest, PublishRejectsAnUnknownTargetUnlessPendingIsAllowed) {
   read_.min_offsets = OffsetsOf(out);
   ASSERT_EQ(read_.min_offsets.size(), 1u) << out;
   std::ostringstream listed, none, lerr;
-  ASSERT_EQ(ctl::RunAuditPending({.older_than = absl::ZeroDuration()}, read_, *query_, absl::Now(), listed, lerr),
+  ASSERT_EQ(ctl::RunAuditPending({.older_than = absl::ZeroDuration()}, read_, *stack_.query, absl::Now(), listed, lerr),
             ctl::kExitOk)
       << lerr.str();
   EXPECT_THAT(listed.str(), MatchesRegex("RETRACTION +TEAM +TARGET +AGE +REASON\n"
                                          "[0-9a-f-]+ +openai/sora +evt-dl +0d +not true\n"));
-  ASSERT_EQ(ctl::RunAuditPending({}, read_, *query_, absl::Now(), none, lerr), ctl::kExitOk);
+  ASSERT_EQ(ctl::RunAuditPending({}, read_, *stack_.query, absl::Now(), none, lerr), ctl::kExitOk);
   EXPECT_EQ(none.str(), "No retractions pending for more than 7 days\n");
   // /metrics counts it as stale only after 7 days.
-  EXPECT_EQ(query::CountStalePending(*source_, std::nullopt, absl::Now()).value(), 0);
-  EXPECT_EQ(query::CountStalePending(*source_, std::nullopt, absl::Now() + absl::Hours(7 * 24 + 1)).value(), 1);
+  EXPECT_EQ(query::CountStalePending(stack_.source(), std::nullopt, absl::Now()).value(), 0);
+  EXPECT_EQ(query::CountStalePending(stack_.source(), std::nullopt, absl::Now() + absl::Hours(7 * 24 + 1)).value(), 1);
 }
 
 TEST_F(RetractionTest, TargetEarlierInTheSameFeedPasses) {
@@ -241,15 +187,15 @@ TEST_F(RetractionTest, TargetEarlierInTheSameFeedPasses) {
 }
 
 TEST_F(RetractionTest, FeedModeChecksRetractionsWithQuery) {
-  const std::string path = TempPath("feed") + ".jsonl";
+  const std::string path = testing::FreshTempPath("feed") + ".jsonl";
   std::ofstream(path) << kWrongTeam << "\n" << kTypo << "\n";
-  ingest::RetractionCheck check(query_.get(), &aliases_);
+  ingest::RetractionCheck check(stack_.query.get(), &stack_.pipeline.aliases);
   ingest::FeedOptions options;
   options.path = path;
   options.rejects_path = path + ".rejects";
   options.retraction_check = &check;
   std::atomic<bool> stop{false};
-  absl::StatusOr<ingest::FeedSummary> summary = ingest::RunFeed(*publisher_, options, stop);
+  absl::StatusOr<ingest::FeedSummary> summary = ingest::RunFeed(*stack_.pipeline.publisher, options, stop);
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->accepted, 0);
   EXPECT_EQ(summary->rejected, 2);
@@ -269,7 +215,7 @@ TEST_F(RetractionTest, RetractLandsAndTheFiguresDropBack) {
   ASSERT_EQ(before.windows(0).senior_departures(), 2);
 
   std::ostringstream out, err;
-  ASSERT_EQ(ctl::RunRetract({.event_id = "evt-d1", .reason = "wrong person"}, *query_, *ingest_, out, err),
+  ASSERT_EQ(ctl::RunRetract({.event_id = "evt-d1", .reason = "wrong person"}, *stack_.query, *stack_.ingest, out, err),
             ctl::kExitOk)
       << err.str();
   EXPECT_THAT(out.str(), MatchesRegex("retracted evt-d1 \\(openai/sora departure 2026-02-10\\) with [0-9a-f-]+\n"
@@ -286,21 +232,21 @@ TEST_F(RetractionTest, RetractLandsAndTheFiguresDropBack) {
 
   // Refused: already retracted; a retraction as target; an unknown id.
   std::ostringstream o2, e2, o3, e3, o4, e4;
-  EXPECT_EQ(ctl::RunRetract({.event_id = "evt-d1", .reason = "again"}, *query_, *ingest_, o2, e2), ctl::kExitUsage);
+  EXPECT_EQ(ctl::RunRetract({.event_id = "evt-d1", .reason = "again"}, *stack_.query, *stack_.ingest, o2, e2), ctl::kExitUsage);
   EXPECT_EQ(e2.str(), absl::StrCat("error: evt-d1 in openai/sora is already retracted (", d1.record().note(), ")\n"));
   const std::string retraction_id = out.str().substr(out.str().find(" with ") + 6,
                                                      out.str().find('\n') - out.str().find(" with ") - 6);
-  EXPECT_EQ(ctl::RunRetract({.event_id = retraction_id, .reason = "x"}, *query_, *ingest_, o3, e3), ctl::kExitUsage);
+  EXPECT_EQ(ctl::RunRetract({.event_id = retraction_id, .reason = "x"}, *stack_.query, *stack_.ingest, o3, e3), ctl::kExitUsage);
   EXPECT_EQ(e3.str(), absl::StrCat("error: ", retraction_id,
                                    " is a retraction (of evt-d1), not an event with an effect; a retraction cannot be "
                                    "retracted\n"));
-  EXPECT_EQ(ctl::RunRetract({.event_id = "evt-nope", .reason = "x"}, *query_, *ingest_, o4, e4), ctl::kExitFailed);
+  EXPECT_EQ(ctl::RunRetract({.event_id = "evt-nope", .reason = "x"}, *stack_.query, *stack_.ingest, o4, e4), ctl::kExitFailed);
   EXPECT_EQ(e4.str(), "error: NOT_FOUND: event evt-nope not found in any team\n");
 }
 
 TEST_F(RetractionTest, RetractDryRunWritesNothing) {
   std::ostringstream out, err;
-  ASSERT_EQ(ctl::RunRetract({.event_id = "evt-d2", .reason = "check", .dry_run = true}, *query_, *ingest_, out, err),
+  ASSERT_EQ(ctl::RunRetract({.event_id = "evt-d2", .reason = "check", .dry_run = true}, *stack_.query, *stack_.ingest, out, err),
             ctl::kExitOk)
       << err.str();
   EXPECT_EQ(out.str(), "dry run, nothing written: would retract evt-d2 (openai/sora departure 2026-02-12)\noffsets:\n");

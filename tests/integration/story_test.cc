@@ -2,23 +2,17 @@
 // against the real stack: a live projector on a real broker, the query service on a secondary
 // instance of its DB, ingest's IngestService, and talentflowctl's publish (with --views), team,
 // events and person. Numbers worked out by hand from the two reports each test publishes.
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <gmock/gmock.h>
-#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_join.h"
 #include "ctl/args.h"
 #include "ctl/commands.h"
 #include "ctl/tables.h"
-#include "ingest/ingest_service.h"
-#include "projector/consumer.h"
-#include "query/query_service.h"
-#include "tests/common/pipeline.h"
+#include "tests/integration/live_pipeline.h"
 
 namespace talentflow {
 namespace {
@@ -27,59 +21,25 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::string TempPath(const std::string& name) {
-  std::string path = ::testing::TempDir() + "/" + testing::UniqueTopic(name);
-  std::filesystem::remove_all(path);
-  return path;
-}
-
 class StoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    topic_ = testing::UniqueTopic("it-story");
-    ASSERT_TRUE(testing::CreateTopic(topic_, 12).ok());
-    db_ = TempPath("story-db");
-    views::ViewStoreOptions so;
-    so.path = db_;
-    store_ = *views::ViewStore::Open(so);
-    projector::ProjectorOptions po;
-    po.kafka = testing::KafkaFor(topic_);
-    po.group = topic_ + "-group";
-    projector_ = *projector::Projector::Create(po, store_.get());
-    thread_ = std::thread([this] { ASSERT_TRUE(projector_->Run(stop_).ok()); });
-    sink_ = *ingest::KafkaSink::Create(testing::KafkaFor(topic_), {});
-    publisher_ = std::make_unique<ingest::Publisher>(sink_.get(), &aliases_, &counters_);
-    ingest_service_ = std::make_unique<ingest::IngestServiceImpl>(publisher_.get());
-    source_ = std::make_unique<query::ViewSource>(query::ViewSourceOptions{.db_path = db_});
-    source_->Start();
-    query_service_ = std::make_unique<query::QueryServiceImpl>(source_.get(), query::LogEndsFn());
-    grpc::ServerBuilder b;
-    b.RegisterService(query_service_.get());
-    b.RegisterService(ingest_service_.get());
-    server_ = b.BuildAndStart();
-    query_ = v1::QueryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
-    ingest_ = v1::IngestService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+    ASSERT_TRUE(stack_.Start("it-story").ok());
     read_.timeout = absl::Seconds(30);
     read_.width = ctl::kUnlimited;
-  }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    source_.reset();
-    stop_ = true;
-    thread_.join();
   }
 
   // Publishes `lines` as `talentflowctl publish --views` does; returns its stdout and keeps the
   // offsets it wrote in read_.min_offsets.
   std::string Publish(const std::vector<std::string>& lines) {
-    const std::string path = TempPath("feed") + ".jsonl";
+    const std::string path = testing::FreshTempPath("feed") + ".jsonl";
     std::ofstream(path) << absl::StrJoin(lines, "\n") << "\n";
     ctl::PublishOptions options;
     options.path = path;
-    options.views = query_.get();
+    options.views = stack_.query.get();
     options.timeout = absl::Seconds(30);
     std::ostringstream out, err;
-    EXPECT_EQ(ctl::RunPublish(options, *ingest_, out, err), ctl::kExitOk) << err.str();
+    EXPECT_EQ(ctl::RunPublish(options, *stack_.ingest, out, err), ctl::kExitOk) << err.str();
     const std::string text = out.str();
     const size_t at = text.find("offsets: ");
     if (at != std::string::npos) {
@@ -92,21 +52,7 @@ class StoryTest : public ::testing::Test {
     return text;
   }
 
-  std::string topic_, db_;
-  std::unique_ptr<views::ViewStore> store_;
-  std::unique_ptr<projector::Projector> projector_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  ingest::Aliases aliases_;
-  ingest::IngestCounters counters_;
-  std::unique_ptr<ingest::KafkaSink> sink_;
-  std::unique_ptr<ingest::Publisher> publisher_;
-  std::unique_ptr<ingest::IngestServiceImpl> ingest_service_;
-  std::unique_ptr<query::ViewSource> source_;
-  std::unique_ptr<query::QueryServiceImpl> query_service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::QueryService::Stub> query_;
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  testing::LiveStack stack_;
   ctl::ReadOptions read_;
 };
 
@@ -132,7 +78,7 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
 
   // The team: one departure, one person to periodic-labs.
   std::ostringstream team, err;
-  ASSERT_EQ(ctl::RunTeam({.team = {"openai", "sora"}, .as_of = ToTimestamp(testing::Day(2026, 3, 1))}, read_, *query_,
+  ASSERT_EQ(ctl::RunTeam({.team = {"openai", "sora"}, .as_of = ToTimestamp(testing::Day(2026, 3, 1))}, read_, *stack_.query,
                          team, err),
             ctl::kExitOk)
       << err.str();
@@ -143,7 +89,7 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
   *req.mutable_as_of() = ToTimestamp(testing::Day(2026, 3, 1));
   v1::GetTeamHealthResponse health;
   grpc::ClientContext ctx;
-  ASSERT_TRUE(query_->GetTeamHealth(&ctx, req, &health).ok());
+  ASSERT_TRUE(stack_.query->GetTeamHealth(&ctx, req, &health).ok());
   ASSERT_GE(health.health().windows_size(), 1);
   EXPECT_EQ(health.health().windows(0).departures(), 1);  // 30 days
   EXPECT_EQ(health.health().windows(0).senior_departures(), 1);
@@ -152,7 +98,7 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
   // The history: the second report is shown as the duplicate of the first, and the story's outlets
   // are both.
   std::ostringstream events;
-  ASSERT_EQ(ctl::RunEvents({.team = {"openai", "sora"}}, read_, *query_, events, err), ctl::kExitOk) << err.str();
+  ASSERT_EQ(ctl::RunEvents({.team = {"openai", "sora"}}, read_, *stack_.query, events, err), ctl::kExitOk) << err.str();
   EXPECT_THAT(events.str(),
               HasSubstr("evt-j1  2026-02-18  departure  Jane Doe  applied    to periodic-labs; outlets: "
                         "The Information, Bloomberg\n"));
@@ -162,7 +108,7 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
   get.set_event_id("evt-j2");
   v1::GetEventResponse got;
   grpc::ClientContext ctx2;
-  ASSERT_TRUE(query_->GetEvent(&ctx2, get, &got).ok());
+  ASSERT_TRUE(stack_.query->GetEvent(&ctx2, get, &got).ok());
   EXPECT_EQ(got.record().status(), v1::EVENT_STATUS_DUPLICATE);
   EXPECT_EQ(got.record().duplicate_of(), "evt-j1");
   EXPECT_THAT(got.record().outlets(), ElementsAre("The Information", "Bloomberg"));
@@ -172,7 +118,7 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
   preq.set_person_id("jane-doe");
   v1::GetPersonResponse person;
   grpc::ClientContext ctx3;
-  ASSERT_TRUE(query_->GetPerson(&ctx3, preq, &person).ok());
+  ASSERT_TRUE(stack_.query->GetPerson(&ctx3, preq, &person).ok());
   ASSERT_EQ(person.moves_size(), 2);
   EXPECT_EQ(person.moves(0).event_id(), "evt-j1");
   EXPECT_EQ(person.moves(0).status(), v1::EVENT_STATUS_APPLIED);
@@ -196,7 +142,7 @@ TEST_F(StoryTest, OneFeedRunPublishesBothReportsAndTheViewsCountOne) {
   get.set_event_id("evt-j2");
   v1::GetEventResponse got;
   grpc::ClientContext ctx;
-  ASSERT_TRUE(query_->GetEvent(&ctx, get, &got).ok());
+  ASSERT_TRUE(stack_.query->GetEvent(&ctx, get, &got).ok());
   EXPECT_EQ(got.record().status(), v1::EVENT_STATUS_APPLIED);
   EXPECT_THAT(got.record().outlets(), ElementsAre("Bloomberg", "Reuters"));
 }
