@@ -13,8 +13,8 @@ import { navigate } from "./router";
 // The URL's min_confidence values, in the order of the select (every report first).
 const kLevels: { value: string; confidence: Confidence; label: string }[] = [
   { value: "", confidence: Confidence.UNSPECIFIED, label: "every report" },
-  { value: "rumor", confidence: Confidence.RUMOR, label: "rumour or surer" },
-  { value: "reported", confidence: Confidence.REPORTED, label: "reported or surer" },
+  { value: "rumor", confidence: Confidence.RUMOR, label: "rumour or better" },
+  { value: "reported", confidence: Confidence.REPORTED, label: "reported or better" },
   { value: "confirmed", confidence: Confidence.CONFIRMED, label: "confirmed" },
 ];
 

@@ -406,7 +406,7 @@ describe("person page", () => {
     // evt-0050 (Bloomberg) and evt-0051 (Axios): one story, two outlets.
     assert.deepEqual(rows.map((r) => [r.id, r.status, r.kind, r["from-to"], r.outlets, r.corroborated, r.struck]), [
       ["evt-0050", "applied", "departure", "openai/sora → anthropic", "Bloomberg, Axios", "yes: 2 outlets", "none"],
-      ["evt-0051", "duplicate", "departure", "openai/sora → anthropic", "Bloomberg, Axios", "no", "line-through"],
+      ["evt-0051", "duplicate", "departure", "openai/sora → anthropic", "Bloomberg, Axios", "—", "line-through"],
     ]);
     await shot(team, "person-samira-okafor");
     await team.close();

@@ -44,7 +44,8 @@ function moveRow(move: PersonMove, choice: EvidenceChoice): HTMLElement {
     h("td", { "data-testid": "outlets" }, move.outlets.join(", ")),
     h("td", { "data-testid": "counterpart" }, move.counterpartEventId
       ? `${move.counterpartEventId}${move.counterpartOutlets.length ? ` (${move.counterpartOutlets.join(", ")})` : ""}` : "—"),
-    h("td", { "data-testid": "corroborated" }, move.corroborated ? `yes: ${move.corroboratedBy.join(", ")}` : "no"),
+    // Corroboration is a property of the applied move (a duplicate's evidence counts for it).
+    h("td", { "data-testid": "corroborated" }, struck ? "—" : move.corroborated ? `yes: ${move.corroboratedBy.join(", ")}` : "no"),
     h("td", {}, h("span", { class: `tag ${struck ? `tag-${status}` : ""}`, "data-testid": "move-status" }, status),
       move.note && h("div", { class: "muted" }, move.note)));
 }
