@@ -89,6 +89,23 @@ export function scoreChart(el: HTMLElement, x: string[], scores: (number | null)
   }, signal);
 }
 
+// People into and out of an org per month (bars) and the net (in − out, a line).
+export function monthlyFlowChart(el: HTMLElement, x: string[], inbound: number[], outbound: number[], net: number[],
+                                 signal: AbortSignal): void {
+  mount(el, { x, inbound, outbound, net }, {
+    grid: kGrid,
+    legend: { top: 0, data: ["in", "out", "net"] },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: x },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: "in", type: "bar", data: inbound, color: kStatusColours.healthy },
+      { name: "out", type: "bar", data: outbound, color: kStatusColours.critical },
+      { name: "net", type: "line", data: net, color: "#1d2330" },
+    ],
+  }, signal);
+}
+
 export interface FlowLink { source: string; target: string; value: number; }
 
 // A Sankey of people between orgs. Node names must be unique and the graph acyclic, so callers name

@@ -2,6 +2,7 @@
 import { flowsPage } from "./pages/flows";
 import { orgPage } from "./pages/org";
 import { orgsPage } from "./pages/orgs";
+import { personPage } from "./pages/person";
 import { teamPage } from "./pages/team";
 import { route, start } from "./router";
 
@@ -10,4 +11,5 @@ route(/^\/$/, orgsPage);
 route(new RegExp(`^/orgs/${kSlug}$`), orgPage);
 route(new RegExp(`^/orgs/${kSlug}/teams/${kSlug}$`), teamPage);
 route(new RegExp(`^/orgs/${kSlug}/flows$`), flowsPage);
+route(new RegExp(`^/people/${kSlug}$`), personPage);
 start();

@@ -220,6 +220,212 @@ describe("orgs page", () => {
   });
 });
 
+// The text of each [data-testid] cell of a table row, by testid.
+async function cells(page, selector) {
+  return page.$eval(selector, (row) => Object.fromEntries(
+    [...row.querySelectorAll("[data-testid]")].map((el) => [el.dataset.testid, el.textContent.trim()])));
+}
+
+describe("evidence filters", () => {
+  test("corroborated only at 2026-03-01: the org's figures as EXPECTED.md has them, kept in the URL and in links", async () => {
+    const page = await open("/orgs/openai?as_of=2026-03-01", "tr[data-team=sora] canvas");
+    assert.equal(await page.$eval("[data-testid=evidence-echo]", (el) => el.textContent), "evidence: every report");
+    await Promise.all([
+      page.waitForFunction(() => document.querySelector("[data-testid=evidence-echo]")?.textContent === "evidence: corroborated only"),
+      page.click("[data-testid=corroborated]"),
+    ]);
+    assert.equal(new URL(page.url()).search, "?as_of=2026-03-01&corroborated=1");
+    await page.waitForSelector("tr[data-team=sora]");
+    // EXPECTED.md "Under evidence filters", --corroborated at 2026-03-01: no headcount report, priority
+    // or budget is corroborated; chatgpt +4 hires (evt-0040, 0049) -> 100; sora evt-0050 L and 0062 J
+    // -> 86; dall-e evt-0044 S and 0056 M -> 86; safety-alignment evt-0059 L, hire evt-0038 -> 92.
+    const expected = {
+      chatgpt: { score: "100", status: "healthy", headcount: "unknown", dep: "0", senior: "0", lead: "0", hires: "2", priority: "—", budget: "—" },
+      "dall-e": { score: "86", status: "healthy", headcount: "unknown", dep: "2", senior: "1", lead: "0", hires: "0", priority: "—", budget: "—" },
+      "safety-alignment": { score: "92", status: "healthy", headcount: "unknown", dep: "1", senior: "1", lead: "1", hires: "1", priority: "—", budget: "—" },
+      sora: { score: "86", status: "healthy", headcount: "unknown", dep: "2", senior: "1", lead: "1", hires: "0", priority: "—", budget: "—" },
+    };
+    for (const [team, e] of Object.entries(expected)) {
+      const row = await teamRow(page, team);
+      assert.deepEqual({
+        score: row["health-score"], status: row["health-status"], headcount: row.headcount, dep: row["departures-90d"],
+        senior: row["senior-90d"], lead: row["leadership-90d"], hires: row["hires-90d"], priority: row.priority, budget: row.budget,
+      }, e, team);
+    }
+    // Org totals at 2026-03-01 under --corroborated: headcount 0 (4 teams without), hires 3, departures 5, senior 3, leadership 2.
+    assert.deepEqual(await cells(page, "[data-testid=totals]"), {
+      "status-counts": "4 healthy, 0 watch, 0 at risk, 0 critical, 0 unknown", "total-headcount": "0 (+4 unknown)",
+      "total-departures-90d": "5", "total-senior-90d": "3", "total-leadership-90d": "2", "total-hires-90d": "3",
+    });
+    // The sparklines are read under the filter too: sora's last point (2026-03-01) is 86, not 2.
+    await page.waitForSelector("tr[data-team=sora] [data-testid=sparkline][data-series]");
+    const spark = JSON.parse(await page.$eval("tr[data-team=sora] [data-testid=sparkline]", (el) => el.dataset.series));
+    assert.equal(spark.score.at(-1), 86);
+    // Links keep the filter.
+    assert.equal(await page.$eval("[data-testid=flows-link]", (a) => a.getAttribute("href")), "/orgs/openai/flows?corroborated=1");
+    await shot(page, "org-2026-03-01-corroborated");
+    await Promise.all([page.waitForSelector("[data-testid=chart-moves] canvas"),
+      page.click("tr[data-team=sora] [data-testid=team-link]")]);
+    assert.equal(new URL(page.url()).search, "?as_of=2026-03-01&corroborated=1");
+    assert.equal(await page.$eval("[data-testid=evidence-echo]", (el) => el.textContent), "evidence: corroborated only");
+    assert.equal(await page.$eval("[data-testid=health-score]", (el) => el.textContent), "86");
+    // `events openai/sora --corroborated`: the applied events that count, log order.
+    assert.deepEqual(await page.$$eval("tr[data-testid=event-row]", (rows) => rows.map((r) => r.dataset.eventId)),
+      ["evt-0005", "evt-0050", "evt-0053", "evt-0062"]);
+    // `movement openai/sora --as-of 2026-03-01 --corroborated`: 2 departures in 90 days (evt-0050
+    // leadership, evt-0062 junior), 1 senior departure open (2026-02-13 to 03-01: 16 days); in 365 days
+    // 1 hire (evt-0005, mid) and 1 transfer out (evt-0053, senior).
+    const total = await cells(page, "tr[data-seniority=total]");
+    assert.deepEqual([total["departures-90"], total["hires-365"], total["transfersOut-365"]], ["2", "1", "1"]);
+    assert.equal((await cells(page, "tr[data-seniority=leadership]"))["departures-90"], "1");
+    assert.equal((await cells(page, "tr[data-seniority=junior]"))["departures-90"], "1");
+    assert.deepEqual(await page.$$eval("tr[data-testid=backfill-row]", (rows) => rows.map((r) =>
+      [r.dataset.departure, r.querySelector("[data-testid=backfilled-by]").textContent, r.querySelector("[data-testid=days]").textContent])),
+    [["evt-0050", "open", "16"]]);
+    // Also "reported or better": the feed's one rumour is retracted anyway, so sora stays at 86.
+    await Promise.all([
+      page.waitForFunction(() => document.querySelector("[data-testid=evidence-echo]")?.textContent ===
+        "evidence: reported or better, corroborated only"),
+      page.select("[data-testid=min-confidence]", "reported"),
+    ]);
+    assert.equal(new URL(page.url()).search, "?as_of=2026-03-01&corroborated=1&min_confidence=reported");
+    await page.waitForSelector("[data-testid=health-score]");
+    assert.equal(await page.$eval("[data-testid=health-score]", (el) => el.textContent), "86");
+    await page.close();
+  });
+
+  test("sora's monthly trend under corroborated only, to 2026-03-31", async () => {
+    const page = await open("/orgs/openai/teams/sora?as_of=2026-03-31&corroborated=1", "[data-testid=chart-moves] canvas");
+    const series = async (testid) => JSON.parse(await page.$eval(`[data-testid=${testid}]`, (el) => el.dataset.series));
+    // EXPECTED.md: January departures 0, score 100; February 1 (evt-0050), 90; March 1 (evt-0062), 86.
+    assert.deepEqual((await series("chart-moves")).departures.slice(-3), [0, 1, 1]);
+    assert.deepEqual((await series("chart-score")).score.slice(-3), [100, 90, 86]);
+    await shot(page, "team-sora-2026-03-31-corroborated");
+    await page.close();
+  });
+
+  test("a bad min_confidence in the URL is an error naming it", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/orgs/openai?min_confidence=sure`, { waitUntil: "domcontentloaded" });
+    const error = await page.waitForSelector("[data-testid=error]", { timeout: 15_000 });
+    assert.equal(await error.evaluate((el) => el.textContent),
+      'invalid_argument: min_confidence "sure" is not one of rumor, reported, confirmed');
+    await page.close();
+  });
+
+  test("the live table follows WatchTeamHealth under the filter", async () => {
+    const page = await open("/orgs/openai?corroborated=1", "tr[data-team=chatgpt][data-live]");
+    // chatgpt's row as the stream sent it: no corroborated headcount report (437 under every report).
+    assert.equal((await teamRow(page, "chatgpt")).headcount, "unknown");
+    assert.equal(await page.$eval("[data-testid=evidence-echo]", (el) => el.textContent), "evidence: corroborated only");
+    await page.close();
+  });
+});
+
+describe("movement", () => {
+  test("sora at 2026-03-01: departures 5/7/10, seven senior departures all open", async () => {
+    const page = await open("/orgs/openai/teams/sora?as_of=2026-03-01", "[data-testid=movement-table]");
+    // tests/integration/movement_integration_test.cc and README "Movement" (worked from the feed).
+    const total = await cells(page, "tr[data-seniority=total]");
+    assert.deepEqual([total["departures-30"], total["departures-90"], total["departures-365"], total["hires-365"], total["transfersOut-365"]],
+      ["5", "7", "10", "2", "1"]);
+    assert.equal((await cells(page, "tr[data-seniority=leadership]"))["departures-90"], "2");
+    assert.deepEqual(await page.$$eval("[data-testid=senior-window]", (items) => items.map((li) => li.textContent.replace(/ \(from [^)]*\)/, ""))), [
+      "30 days: 3 senior departures, 0 backfilled, 3 open",
+      "90 days: 5 senior departures, 0 backfilled, 5 open",
+      "365 days: 7 senior departures, 0 backfilled, 7 open",
+    ]);
+    // Days from each departure to 2026-03-01: 2025-09-24 158, 11-12 109, 2026-01-09 51, 01-22 38, 02-13 16, 02-19 10, 02-27 2.
+    assert.deepEqual(await page.$$eval("tr[data-testid=backfill-row]", (rows) => rows.map((r) =>
+      `${r.dataset.open}:${r.querySelector("[data-testid=days]").textContent}`)),
+    ["1:158", "1:109", "1:51", "1:38", "1:16", "1:10", "1:2"]);
+    const backfills = (await csv(page, "csv-backfills")).split("\r\n");
+    assert.equal(backfills[0], "org,team,departure_event_id,departure_day,person_id,person_name,seniority,status,hire_event_id,hire_day,hire_kind,hire_person_id,hire_person_name,hire_seniority,days");
+    assert.equal(backfills[1], "openai,sora,evt-0017,2025-09-24,p-arjun-batra,Arjun Batra,senior,open,,,,,,,158");
+    const mix = (await csv(page, "csv-movement")).split("\r\n");
+    assert.equal(mix[0], "org,team,as_of,window_days,window_from,kind,unspecified,junior,mid,senior,staff,principal,leadership,total");
+    // The 90-day departures: junior, mid, senior, staff, principal 1 each, leadership 2 (README "Movement").
+    assert.match(mix.find((l) => /^openai,sora,2026-03-01,90,[^,]*,departures,/.test(l)), /,departures,0,1,1,1,1,1,2,7$/);
+    await page.$eval("[data-testid=movement-table]", (el) => el.scrollIntoView());
+    await shot(page, "team-sora-2026-03-01-movement");
+    await page.close();
+  });
+
+  test("openai at 2026-03-01: 17 senior departures in the year, chatgpt's backfilled in 5 days", async () => {
+    const page = await open("/orgs/openai?as_of=2026-03-01", "[data-testid=movement-table]");
+    assert.match(await page.$eval("[data-testid=senior-window][data-days='365']", (el) => el.textContent),
+      /: 17 senior departures, 1 backfilled, 16 open$/);
+    // evt-0035 (Hector Alvarado, senior, 2026-01-15) backfilled by evt-0036 (Inês Carvalho, senior, 01-20).
+    assert.deepEqual(await cells(page, "tr[data-departure=evt-0035]"), {
+      "person-link": "Hector Alvarado (senior)", "backfilled-by": "Inês Carvalho (senior) (hire on 2026-01-20)",
+      "hire-person-link": "Inês Carvalho (senior)", days: "5",
+    });
+    await page.close();
+  });
+});
+
+describe("monthly flows", () => {
+  test("openai and anthropic, Q1 2026: net -2, -1, -1; under corroborated only 0, -2, 0", async () => {
+    const page = await open("/orgs/openai/flows?from=2026-01-01&to=2026-03-31&with=anthropic", "[data-testid=chart-monthly] canvas");
+    const months = () => page.$$eval("tr[data-testid=month-row]", (rows) => rows.map((r) =>
+      [r.dataset.month, ...["in", "out", "net"].map((id) => r.querySelector(`[data-testid=${id}]`).textContent)]));
+    // README "Movement": out to anthropic 01-15 and 01-27 (January), 02-13 and 02-26 (February), 03-20
+    // (March); in from anthropic one hire in February.
+    assert.deepEqual(await months(), [["2026-01", "0", "2", "-2"], ["2026-02", "1", "2", "-1"], ["2026-03", "0", "1", "-1"]]);
+    assert.deepEqual(JSON.parse(await page.$eval("[data-testid=chart-monthly]", (el) => el.dataset.series)),
+      { x: ["2026-01", "2026-02", "2026-03"], inbound: [0, 1, 0], outbound: [2, 2, 1], net: [-2, -1, -1] });
+    assert.equal(await csv(page, "csv-monthly"), ["org,counterparty,month,inbound,outbound,net",
+      "openai,anthropic,2026-01,0,2,-2", "openai,anthropic,2026-02,1,2,-1", "openai,anthropic,2026-03,0,1,-1"].join("\r\n") + "\r\n");
+    assert.equal(await page.$eval("[data-testid=month-total]", (el) => el.textContent), "total15-4");
+    await shot(page, "flows-monthly-anthropic");
+    // Corroborated: only evt-0050 (02-13, 2 outlets) and evt-0059 (02-26, 2 outlets) of the departures to
+    // anthropic; the hire from anthropic is a single REPORTED outlet.
+    await Promise.all([
+      page.waitForFunction(() => document.querySelector("[data-testid=evidence-echo]")?.textContent === "evidence: corroborated only"),
+      page.click("[data-testid=corroborated]"),
+    ]);
+    await page.waitForSelector("tr[data-testid=month-row]");
+    assert.deepEqual(await months(), [["2026-01", "0", "0", "0"], ["2026-02", "0", "2", "-2"], ["2026-03", "0", "0", "0"]]);
+    assert.equal(await page.$eval("tr[data-from=openai][data-to=anthropic] [data-testid=people]", (el) => el.textContent), "2");
+    await page.close();
+  });
+});
+
+describe("person page", () => {
+  test("Samira Okafor: her departure corroborated by two outlets, the second report a duplicate; linked from sora's history", async () => {
+    const team = await open("/orgs/openai/teams/sora?as_of=2026-03-31", "tr[data-event-id=evt-0050]");
+    await Promise.all([team.waitForSelector("tr[data-testid=move-row]"),
+      team.click("tr[data-testid=event-row][data-event-id=evt-0050] [data-testid=person-link]")]);
+    assert.equal(new URL(team.url()).pathname, "/people/p-samira-okafor");
+    assert.equal(await team.$eval("[data-testid=person-name]", (el) => el.textContent), "Samira Okafor");
+    const rows = await team.$$eval("tr[data-testid=move-row]", (rs) => rs.map((r) => ({
+      id: r.dataset.eventId, status: r.dataset.status,
+      ...Object.fromEntries([...r.querySelectorAll("[data-testid]")].map((el) => [el.dataset.testid, el.textContent.trim()])),
+      struck: getComputedStyle(r.querySelector("td.struck")).textDecorationLine,
+    })));
+    // evt-0050 (Bloomberg) and evt-0051 (Axios): one story, two outlets.
+    assert.deepEqual(rows.map((r) => [r.id, r.status, r.kind, r["from-to"], r.outlets, r.corroborated, r.struck]), [
+      ["evt-0050", "applied", "departure", "openai/sora → anthropic", "Bloomberg, Axios", "yes: 2 outlets", "none"],
+      ["evt-0051", "duplicate", "departure", "openai/sora → anthropic", "Bloomberg, Axios", "—", "line-through"],
+    ]);
+    await shot(team, "person-samira-okafor");
+    await team.close();
+    // Under the filter only the applied move that passes is listed.
+    const filtered = await open("/people/p-samira-okafor?corroborated=1", "tr[data-testid=move-row]");
+    assert.deepEqual(await filtered.$$eval("tr[data-testid=move-row]", (rs) => rs.map((r) => r.dataset.eventId)), ["evt-0050"]);
+    await filtered.close();
+  });
+
+  test("Priyanka Sethuraman: the transfer's two halves are each other's counterparts", async () => {
+    const page = await open("/people/p-priyanka-sethuraman", "tr[data-testid=move-row]");
+    assert.equal(await page.$eval("[data-testid=counterparts]", (el) => el.textContent),
+      "Counterparts: evt-0053 ↔ evt-0053.in (0 days apart)");
+    assert.deepEqual(await page.$$eval("tr[data-testid=move-row] [data-testid=corroborated]", (els) => els.map((el) => el.textContent)),
+      ["yes: counterpart evt-0053.in", "yes: counterpart evt-0053"]);
+    await page.close();
+  });
+});
+
 describe("live updates", () => {
   test("a departure published while the org page is open shows up within 2 s; published again, it is a duplicate", async () => {
     const today = new Date().toISOString().slice(0, 10);

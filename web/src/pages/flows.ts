@@ -1,13 +1,17 @@
 // "/orgs/<org>/flows?from=YYYY-MM-DD&to=YYYY-MM-DD": where the org's people went and where its hires
 // came from (GetTalentFlows, both directions, by month of effective time), as a Sankey of distinct
-// people — origins on the left, the org in the middle, destinations on the right — and a table.
+// people — origins on the left, the org in the middle, destinations on the right — and a table;
+// then the monthly series (FLOW_GRANULARITY_MONTH): people in, out and net per month, as a chart and
+// a table. `&with=<org>` keeps only the flows between the two orgs (GetTalentFlows' counterparty).
+// Every call sends the page's evidence filter (evidence.ts).
 import { ConnectError, Code } from "@connectrpc/connect";
 import { dayTimestamp, enumLabel, isDay, query, watermarkText } from "../api";
-import { sankeyChart, type FlowLink } from "../charts";
+import { monthlyFlowChart, sankeyChart, type FlowLink } from "../charts";
 import { csvButton, type Cell } from "../csv";
 import { dateInput, h, watermarkLine } from "../dom";
+import { evidenceControls, evidenceFromQuery, evidenceRequest, keepEvidence } from "../evidence";
 import { Seniority } from "../gen/talentflow/v1/event_pb";
-import { GetTalentFlowsRequest_Direction } from "../gen/talentflow/v1/query_pb";
+import { FlowGranularity, GetTalentFlowsRequest_Direction } from "../gen/talentflow/v1/query_pb";
 import { navigate, type PageContext } from "../router";
 
 function dayParam(ctx: PageContext, name: string): string | undefined {
@@ -21,17 +25,28 @@ export async function flowsPage(ctx: PageContext): Promise<void> {
   const [org] = ctx.params;
   const from = dayParam(ctx, "from");
   const to = dayParam(ctx, "to");
+  const counterparty = ctx.query.get("with")?.trim() || undefined;
+  const choice = evidenceFromQuery(ctx.query);
   const answer = await query.getTalentFlows({
     org, direction: GetTalentFlowsRequest_Direction.BOTH, from: dayTimestamp(from), to: dayTimestamp(to),
+    granularity: FlowGranularity.MONTH, counterparty, evidence: evidenceRequest(choice),
   }, { signal: ctx.signal });
   const base = `/orgs/${encodeURIComponent(org)}/flows`;
-  const go = (f: string | undefined, t: string | undefined) => {
+  const go = (f: string | undefined, t: string | undefined, w: string | undefined) => {
     const q = new URLSearchParams();
     if (f) q.set("from", f);
     if (t) q.set("to", t);
-    navigate(q.size ? `${base}?${q}` : base);
+    if (w) q.set("with", w);
+    navigate(keepEvidence(q.size ? `${base}?${q}` : base, choice));
   };
-  ctx.setCrumbs(h("a", { href: "/" }, "orgs"), h("a", { href: `/orgs/${encodeURIComponent(org)}` }, org), "flows");
+  ctx.setCrumbs(h("a", { href: keepEvidence("/", choice) }, "orgs"),
+    h("a", { href: keepEvidence(`/orgs/${encodeURIComponent(org)}`, choice) }, org), "flows");
+  const withInput = h("input", { type: "text", value: counterparty ?? "", placeholder: "every org", size: 16, "data-testid": "flows-with" });
+  withInput.addEventListener("change", () => go(from, to, withInput.value.trim() || undefined));
+  const months = answer.months;
+  const monthly = h("div", { class: "chart", "data-testid": "chart-monthly" });
+  const other = counterparty ?? "every org";
+  const sum = (f: (m: (typeof months)[number]) => bigint) => months.reduce((n, m) => n + f(m), 0n);
 
   // Outbound edges leave `org`; inbound ones arrive. The same org can be on both sides (people left
   // for anthropic and came from anthropic), so each side gets its own node name.
@@ -45,9 +60,11 @@ export async function flowsPage(ctx: PageContext): Promise<void> {
   ctx.root.append(
     h("h1", {}, `${org}: where people went and came from`),
     h("div", { class: "toolbar" },
-      dateInput("from", from ?? "", "flows-from", (d) => go(d || undefined, to)),
-      dateInput("to", to ?? "", "flows-to", (d) => go(from, d || undefined)),
-      h("span", { class: "muted" }, `by month of the move; period ${period}; distinct people`)),
+      dateInput("from", from ?? "", "flows-from", (d) => go(d || undefined, to, counterparty)),
+      dateInput("to", to ?? "", "flows-to", (d) => go(from, d || undefined, counterparty)),
+      h("label", {}, "with", withInput),
+      evidenceControls(choice, answer.evidence)),
+    h("p", { class: "muted" }, `by month of the move; period ${period}; distinct people${counterparty ? `; only flows between ${org} and ${counterparty}` : ""}`),
     answer.edges.length === 0
       ? h("p", { class: "muted", "data-testid": "empty" },
           `Nobody moved into or out of ${org} in this period${answer.latestMonth ? `; the latest month anyone did: ${answer.latestMonth}` : ""}.`)
@@ -63,7 +80,25 @@ export async function flowsPage(ctx: PageContext): Promise<void> {
       rows: answer.edges.flatMap((e) => e.movers.map((m): Cell[] =>
         [e.fromOrg, e.toOrg, m.team, m.month, m.id, m.name, enumLabel(Seniority, m.seniority)])),
     }))),
+    h("h2", {}, `Net flow by month: ${org} and ${other}`),
+    h("p", { class: "muted" }, `in: people from ${other} into ${org}; out: people from ${org} to ${other}; ` +
+      "each person once per edge, in the first month of the period a report moved them along it"),
+    h("div", { class: "card" }, monthly),
+    h("table", { "data-testid": "monthly-table" },
+      h("thead", {}, h("tr", {}, ["month", "in", "out", "net"].map((c) => h("th", { class: c === "month" ? undefined : "num" }, c)))),
+      h("tbody", {}, months.map((m) => h("tr", { "data-testid": "month-row", "data-month": m.month },
+        h("td", {}, m.month), h("td", { class: "num", "data-testid": "in" }, m.inbound.toString()),
+        h("td", { class: "num", "data-testid": "out" }, m.outbound.toString()), h("td", { class: "num", "data-testid": "net" }, m.net.toString())))),
+      h("tfoot", {}, h("tr", { class: "totals", "data-testid": "month-total" }, h("td", {}, "total"),
+        h("td", { class: "num" }, sum((m) => m.inbound).toString()), h("td", { class: "num" }, sum((m) => m.outbound).toString()),
+        h("td", { class: "num" }, sum((m) => m.net).toString())))),
+    h("div", { class: "toolbar" }, csvButton(`${org}-${counterparty ?? "all"}-monthly.csv`, "csv-monthly", () => ({
+      header: ["org", "counterparty", "month", "inbound", "outbound", "net"],
+      rows: months.map((m): Cell[] => [org, counterparty ?? "", m.month, m.inbound, m.outbound, m.net]),
+    }))),
     watermarkLine(watermarkText(answer.watermark)),
   );
   if (links.length) sankeyChart(chart, links, ctx.signal);
+  monthlyFlowChart(monthly, months.map((m) => m.month), months.map((m) => Number(m.inbound)),
+    months.map((m) => Number(m.outbound)), months.map((m) => Number(m.net)), ctx.signal);
 }

@@ -2,6 +2,8 @@
 // score on its status colour, a 12-month score sparkline (GetTeamTrend by month), headcount, 90-day
 // departures (senior, leadership), hires, priority and budget, and the org's totals. Without as_of
 // (= today) the table follows WatchTeamHealth: a team's row changes as soon as its events land.
+// Below it, the org's movement (GetTeamMovement's totals over its teams: seniority mix, backfills).
+// Every call, the live stream's too, sends the page's evidence filter (evidence.ts).
 import { ConnectError, Code } from "@connectrpc/connect";
 import {
   dayTimestamp, describeError, enumLabel, isDay, monthStartBefore, query, scoreOrNull, statusLabel, todayUtc, watermarkText,
@@ -9,6 +11,8 @@ import {
 import { sparkline } from "../charts";
 import { csvButton, type Cell } from "../csv";
 import { appendAll, dateInput, h, scoreBadge, watermarkLine } from "../dom";
+import { evidenceControls, evidenceFromQuery, evidenceRequest, keepEvidence, type EvidenceChoice } from "../evidence";
+import { movementSection } from "../movement";
 import { BudgetStatus, Priority } from "../gen/talentflow/v1/event_pb";
 import type { TeamHealth } from "../gen/talentflow/v1/health_pb";
 import { GetTeamTrendRequest_Granularity, type OrgTotals } from "../gen/talentflow/v1/query_pb";
@@ -32,10 +36,10 @@ function values(health: TeamHealth): Cell[] {
   ];
 }
 
-function teamCells(org: string, health: TeamHealth, spark: HTMLElement, asOf: string | undefined): HTMLElement[] {
+function teamCells(org: string, health: TeamHealth, spark: HTMLElement, asOf: string | undefined, choice: EvidenceChoice): HTMLElement[] {
   const w = window90(health);
   const num = (testid: string, value: bigint | number | string) => h("td", { class: "num", "data-testid": testid }, value.toString());
-  const teamHref = `/orgs/${encodeURIComponent(org)}/teams/${encodeURIComponent(health.team)}${asOf ? `?as_of=${asOf}` : ""}`;
+  const teamHref = keepEvidence(`/orgs/${encodeURIComponent(org)}/teams/${encodeURIComponent(health.team)}${asOf ? `?as_of=${asOf}` : ""}`, choice);
   return [
     h("td", {}, link(teamHref, health.displayName || health.team, "team-link"),
       !health.active && h("span", { class: "tag", "data-testid": "inactive" },
@@ -71,10 +75,15 @@ export async function orgPage(ctx: PageContext): Promise<void> {
   const param = ctx.query.get("as_of");
   if (param !== null && !isDay(param)) throw new ConnectError(`as_of ${JSON.stringify(param)} is not a day (YYYY-MM-DD)`, Code.InvalidArgument);
   const asOf = param ?? undefined;
-  const snapshot = await query.getOrgSnapshot({ org, asOf: dayTimestamp(asOf) }, { signal: ctx.signal });
+  const choice = evidenceFromQuery(ctx.query);
+  const evidence = evidenceRequest(choice);
+  const [snapshot, movement] = await Promise.all([
+    query.getOrgSnapshot({ org, asOf: dayTimestamp(asOf), evidence }, { signal: ctx.signal }),
+    query.getTeamMovement({ org, asOf: dayTimestamp(asOf), evidence }, { signal: ctx.signal }),
+  ]);
   const day = asOf ?? (snapshot.asOf || todayUtc());
   const base = `/orgs/${encodeURIComponent(org)}`;
-  ctx.setCrumbs(h("a", { href: "/" }, "orgs"), org);
+  ctx.setCrumbs(h("a", { href: keepEvidence("/", choice) }, "orgs"), org);
 
   const rows = new Map<string, { row: HTMLElement; health: TeamHealth; spark: HTMLElement }>();
   const tbody = h("tbody", {});
@@ -93,12 +102,12 @@ export async function orgPage(ctx: PageContext): Promise<void> {
     }
     entry.health = health;
     entry.row.classList.toggle("inactive", !health.active);
-    entry.row.replaceChildren(...teamCells(org, health, entry.spark, asOf));
+    entry.row.replaceChildren(...teamCells(org, health, entry.spark, asOf, choice));
   };
   const loadSparkline = (team: string, el: HTMLElement) => {
     query.getTeamTrend({
       org, team, from: dayTimestamp(monthStartBefore(day, 11)), to: dayTimestamp(day),
-      granularity: GetTeamTrendRequest_Granularity.MONTH,
+      granularity: GetTeamTrendRequest_Granularity.MONTH, evidence,
     }, { signal: ctx.signal }).then((trend) => {
       sparkline(el, trend.points.map((p) => p.date), trend.points.map((p) => scoreOrNull(p.score, p.status)), ctx.signal);
     }, (error) => {
@@ -110,9 +119,10 @@ export async function orgPage(ctx: PageContext): Promise<void> {
   appendAll(ctx.root,
     h("h1", {}, `${org} `, h("span", { class: "muted", "data-testid": "as-of-label" }, `as of ${day}`), " ", live),
     h("div", { class: "toolbar" },
-      dateInput("as of", asOf ?? "", "as-of", (d) => navigate(d ? `${base}?as_of=${d}` : base)),
-      asOf && h("a", { class: "button", href: base, "data-testid": "today" }, "today (live)"),
-      h("a", { href: `${base}/flows`, "data-testid": "flows-link" }, "where people went and came from →")),
+      dateInput("as of", asOf ?? "", "as-of", (d) => navigate(keepEvidence(d ? `${base}?as_of=${d}` : base, choice))),
+      asOf && h("a", { class: "button", href: keepEvidence(base, choice), "data-testid": "today" }, "today (live)"),
+      evidenceControls(choice, snapshot.evidence),
+      h("a", { href: keepEvidence(`${base}/flows`, choice), "data-testid": "flows-link" }, "where people went and came from →")),
     snapshot.teams.length === 0 && h("p", { class: "muted" },
       `No team of ${org} has an event up to ${day}${snapshot.latestEventDay ? ` (the latest is on ${snapshot.latestEventDay})` : ""}.`),
     h("table", { "data-testid": "teams-table" },
@@ -123,6 +133,8 @@ export async function orgPage(ctx: PageContext): Promise<void> {
         "leadership_departures_90d", "hires_90d", "priority", "budget", "active"],
       rows: [...rows.values()].map((r) => values(r.health)),
     }))),
+    ...movementSection(movement, movement.totals, `${org}, every team`,
+      (id) => keepEvidence(`/people/${encodeURIComponent(id)}`, choice)),
     watermark,
   );
 
@@ -131,14 +143,15 @@ export async function orgPage(ctx: PageContext): Promise<void> {
   let refresh: ReturnType<typeof setTimeout> | undefined;
   live.textContent = "● live";
   (async () => {
-    for await (const update of query.watchTeamHealth({ org }, { signal: ctx.signal })) {
+    for await (const update of query.watchTeamHealth({ org, evidence }, { signal: ctx.signal })) {
       live.dataset.state = "connected";
       if (update.health) upsert(update.health);
+      if (update.health) rows.get(update.health.team)!.row.dataset.live = "1";  // as the stream sent it (tests wait on it)
       watermark.textContent = watermarkText(update.watermark);
       // The totals come from one consistent read; a burst of updates costs one read.
       clearTimeout(refresh);
       refresh = setTimeout(() => {
-        query.getOrgSnapshot({ org }, { signal: ctx.signal })
+        query.getOrgSnapshot({ org, evidence }, { signal: ctx.signal })
           .then((s) => totals.replaceChildren(totalsRow(s.totals)), () => undefined);
       }, 100);
     }

@@ -2,18 +2,22 @@
 // reasons and top destinations, 12 months of trend charts ending at as_of (GetTeamTrend by month:
 // headcount; hires and departures; score over its status bands), and the team's event history
 // (ListEvents, every page) with evidence links, confidence and status — retracted and duplicate
-// events struck through and labelled.
+// events struck through and labelled, each person linking to their page — and the team's movement
+// (GetTeamMovement: the seniority mix of its windows and its senior departures' backfills). Every
+// call sends the page's evidence filter (`?min_confidence=…&corroborated=1`, evidence.ts).
 import { ConnectError, Code } from "@connectrpc/connect";
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { dayTimestamp, enumLabel, isDay, monthStartBefore, query, scoreOrNull, statusLabel, todayUtc, watermarkText } from "../api";
 import { headcountChart, movesChart, scoreChart } from "../charts";
 import { csvButton, type Cell } from "../csv";
 import { appendAll, dateInput, figure, h, scoreBadge, watermarkLine } from "../dom";
+import { evidenceControls, evidenceFromQuery, evidenceRequest, keepEvidence, type EvidenceChoice } from "../evidence";
+import { movementSection } from "../movement";
 import {
   BudgetStatus, Confidence, DestinationKind, EventStatus, Priority, RetentionKind, Seniority, TeamChangeKind,
   type Event,
 } from "../gen/talentflow/v1/event_pb";
-import { GetTeamTrendRequest_Granularity, type EventRecord } from "../gen/talentflow/v1/query_pb";
+import { GetTeamTrendRequest_Granularity, type EventRecord, type EvidenceFilter } from "../gen/talentflow/v1/query_pb";
 import { navigate, type PageContext } from "../router";
 
 function day(ts: Timestamp | undefined): string {
@@ -65,7 +69,12 @@ function person(event: Event): string {
   return `${p.name || p.id}${seniority ? ` (${seniority})` : ""}`;
 }
 
-function eventRow(record: EventRecord): HTMLElement {
+// A person's page (GetPerson), with the page's filter; none for a report without person.id.
+export function personHref(id: string, choice: EvidenceChoice): string {
+  return keepEvidence(`/people/${encodeURIComponent(id)}`, choice);
+}
+
+function eventRow(record: EventRecord, choice: EvidenceChoice): HTMLElement {
   const e = record.event!;
   const status = kStatusWords[record.status] ?? "unknown";
   const struck = record.status === EventStatus.RETRACTED || record.status === EventStatus.DUPLICATE;
@@ -78,7 +87,8 @@ function eventRow(record: EventRecord): HTMLElement {
     h("td", {}, h("code", {}, e.eventId)),
     h("td", { class: "struck nowrap" }, day(e.effectiveTime)),
     h("td", { class: "struck" }, kind(e)),
-    h("td", { class: "struck" }, person(e)),
+    h("td", { class: "struck" }, e.person?.id
+      ? h("a", { href: personHref(e.person.id, choice), "data-testid": "person-link" }, person(e)) : person(e)),
     h("td", { class: "struck" }, detail(e)),
     h("td", {}, enumLabel(Confidence, e.confidence) || "—"),
     h("td", {}, e.evidence.map((ev, i) => [i ? ", " : "",
@@ -88,16 +98,16 @@ function eventRow(record: EventRecord): HTMLElement {
   );
 }
 
-async function allEvents(org: string, team: string, signal: AbortSignal) {
+async function allEvents(org: string, team: string, evidence: EvidenceFilter | undefined, signal: AbortSignal) {
   const records: EventRecord[] = [];
   let pageToken = "";
   let answer;
   do {
-    answer = await query.listEvents({ org, team, pageSize: 1000, pageToken }, { signal });
+    answer = await query.listEvents({ org, team, pageSize: 1000, pageToken, evidence }, { signal });
     records.push(...answer.events);
     pageToken = answer.nextPageToken;
   } while (pageToken);
-  return { records, watermark: answer.watermark };
+  return { records, watermark: answer.watermark, evidence: answer.evidence };
 }
 
 export async function teamPage(ctx: PageContext): Promise<void> {
@@ -106,18 +116,21 @@ export async function teamPage(ctx: PageContext): Promise<void> {
   if (param !== null && !isDay(param)) throw new ConnectError(`as_of ${JSON.stringify(param)} is not a day (YYYY-MM-DD)`, Code.InvalidArgument);
   const asOf = param ?? undefined;
   const until = asOf ?? todayUtc();
-  const [healthAnswer, trend, events] = await Promise.all([
-    query.getTeamHealth({ org, team, asOf: dayTimestamp(asOf) }, { signal: ctx.signal }),
+  const choice = evidenceFromQuery(ctx.query);
+  const evidence = evidenceRequest(choice);
+  const [healthAnswer, trend, events, movement] = await Promise.all([
+    query.getTeamHealth({ org, team, asOf: dayTimestamp(asOf), evidence }, { signal: ctx.signal }),
     query.getTeamTrend({
       org, team, from: dayTimestamp(monthStartBefore(until, 11)), to: dayTimestamp(until),
-      granularity: GetTeamTrendRequest_Granularity.MONTH,
+      granularity: GetTeamTrendRequest_Granularity.MONTH, evidence,
     }, { signal: ctx.signal }),
-    allEvents(org, team, ctx.signal),
+    allEvents(org, team, evidence, ctx.signal),
+    query.getTeamMovement({ org, team, asOf: dayTimestamp(asOf), evidence }, { signal: ctx.signal }),
   ]);
   const health = healthAnswer.health!;
   const base = `/orgs/${encodeURIComponent(org)}/teams/${encodeURIComponent(team)}`;
-  const orgHref = `/orgs/${encodeURIComponent(org)}${asOf ? `?as_of=${asOf}` : ""}`;
-  ctx.setCrumbs(h("a", { href: "/" }, "orgs"), h("a", { href: orgHref }, org), team);
+  const orgHref = keepEvidence(`/orgs/${encodeURIComponent(org)}${asOf ? `?as_of=${asOf}` : ""}`, choice);
+  ctx.setCrumbs(h("a", { href: keepEvidence("/", choice) }, "orgs"), h("a", { href: orgHref }, org), team);
 
   const windows = new Map(health.windows.map((w) => [w.days, w]));
   const w30 = windows.get(30), w90 = windows.get(90), w365 = windows.get(365);
@@ -133,7 +146,8 @@ export async function teamPage(ctx: PageContext): Promise<void> {
     h("h1", {}, `${org} / ${health.displayName || team} `, scoreBadge(scoreOrNull(health.score, health.status), statusLabel(health.status), "health"),
       " ", h("span", { class: "muted", "data-testid": "as-of-label" }, `as of ${health.asOf}`)),
     h("div", { class: "toolbar" },
-      dateInput("as of", asOf ?? "", "as-of", (d) => navigate(d ? `${base}?as_of=${d}` : base))),
+      dateInput("as of", asOf ?? "", "as-of", (d) => navigate(keepEvidence(d ? `${base}?as_of=${d}` : base, choice))),
+      evidenceControls(choice, healthAnswer.evidence)),
     !health.active && h("p", { class: "tag", "data-testid": "inactive" },
       `inactive${health.successor ? `: merged into ${health.successor}` : ""}${health.inactiveSince ? ` on ${health.inactiveSince}` : ""}`),
     h("div", { class: "figures" },
@@ -168,11 +182,12 @@ export async function teamPage(ctx: PageContext): Promise<void> {
     h("div", { class: "toolbar" }, csvButton(`${org}-${team}-destinations.csv`, "csv-destinations", () => ({
       header: ["org", "people"], rows: health.topDestinations.map((d) => [d.org, d.people]),
     }))),
-    h("h2", {}, `Event history (${events.records.length} records, log order)`),
+    ...movementSection(movement, movement.teams[0], `${org}/${team}`, (id) => personHref(id, choice)),
+    h("h2", {}, `Event history (${events.records.length} records, log order${evidence ? "; under the filter: the applied events that count" : ""})`),
     h("table", { "data-testid": "events-table" },
       h("thead", {}, h("tr", {}, ["event", "effective", "kind", "person", "what", "confidence", "evidence", "status"]
         .map((c) => h("th", {}, c)))),
-      h("tbody", {}, events.records.map(eventRow))),
+      h("tbody", {}, events.records.map((r) => eventRow(r, choice)))),
     h("div", { class: "toolbar" }, csvButton(`${org}-${team}-events.csv`, "csv-events", () => ({
       header: ["event_id", "effective_date", "kind", "person_id", "person_name", "seniority", "what", "confidence",
         "evidence_urls", "status", "note", "partition", "offset"],
