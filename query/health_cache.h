@@ -9,6 +9,13 @@
 // a part is valid while its partition's PartitionOffset (next offset and timestamp) is unchanged,
 // whatever the other partitions did. A write to one partition recomputes only that partition's
 // teams of the org. `as_of` "today" is keyed by the resolved day, so a part ages out at midnight.
+//
+// A part also keeps its teams' hires and departures of the 90-day window (org_totals.h: what the
+// org totals count each person once by), read from the histories of its teams with such moves
+// when, and only when, the part is computed: a default org snapshot reads no history of unchanged
+// teams. (A team's records are in its partition; after a change of the partition count, older
+// records of a team may sit in another partition, whose writes do not refresh the kept movers
+// until the part is recomputed.)
 #pragma once
 
 #include <cstdint>
@@ -38,8 +45,9 @@ class HealthCache {
  public:
   explicit HealthCache(HealthCacheOptions options = {}) : options_(options) {}
 
-  // The teams of an org and their movers of the 90-day window (org_totals.h WindowMoversOfHistory
-  // of each team's history), by team slug.
+  // The teams of an org, and the hires and departures of their 90-day window (org_totals.h
+  // WindowMoversOfHistory of the history of each active team with a hire or departure in that
+  // window; the others have none the org totals count), by team slug.
   struct OrgParts {
     std::vector<v1::TeamHealth> teams;
     std::vector<v1::WindowMover> movers;
