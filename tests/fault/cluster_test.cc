@@ -199,7 +199,7 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
   ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
   const auto events = ctl::Synthetic({.events = 8000, .orgs = 4, .teams_per_org = 12, .seed = 16});
   ASSERT_GT(testing::PublishEvents(topic, events), 5000);
-  // Issue 19 item 4: one departure (dup-jane, STAFF, 2026-12-20: after every synthetic event, so
+  // Issue 19 item 4: one departure (dup-jane, STAFF, 2026-12-04: after every synthetic event, so
   // alone in the 90-day window of kAsOf) filed under a team of org0 in each partition org0 has
   // teams in: more partitions than any one instance owns (checked below), so the org totals must
   // count her once across instances.
@@ -210,7 +210,7 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
   }
   std::vector<v1::Event> filings;
   for (const auto& [p, team] : dup_teams) {
-    v1::Event e = testing::Departure(absl::StrCat("dup-", team), team, testing::Day(2026, 12, 20), "dup-jane",
+    v1::Event e = testing::Departure(absl::StrCat("dup-", team), team, testing::Day(2026, 12, 4), "dup-jane",
                                      v1::SENIORITY_STAFF, "org1");
     e.set_org("org0");
     filings.push_back(std::move(e));
