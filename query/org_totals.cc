@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 
 #include "common/base/time_util.h"
 #include "query/people.h"
@@ -48,6 +52,20 @@ Groups GroupByPerson(const std::vector<v1::WindowMover>& movers, const std::vect
     groups[{m.kind(), keys[i]}].push_back(&m);
   }
   return groups;
+}
+
+// Whether some person may have two movers of one kind. The common case is no, and then the sums
+// stand: this answers it with one hash lookup per id and name, before any key is built. A mover's
+// id and its name are both looked up, so every repeat answers true (and so do some movers that are
+// not one person, e.g. two ids with one name: the full count sorts them out).
+bool MayRepeat(const std::vector<v1::WindowMover>& movers) {
+  absl::flat_hash_set<std::tuple<int, bool, absl::string_view>> seen;
+  seen.reserve(movers.size() * 2);
+  for (const auto& m : movers) {
+    if (!m.person_id().empty() && !seen.insert({m.kind(), true, m.person_id()}).second) return true;
+    if (!m.person_name().empty() && !seen.insert({m.kind(), false, m.person_name()}).second) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -109,6 +127,7 @@ std::vector<std::string> PersonKeysOf(const std::vector<v1::WindowMover>& movers
 
 void CountPeopleOnce(const std::vector<v1::WindowMover>& movers, const std::set<std::string>& active_teams,
                      int64_t as_of_day, v1::OrgTotals& totals) {
+  if (!MayRepeat(movers)) return;
   const std::vector<std::string> keys = PersonKeysOf(movers);
   const Groups groups =
       GroupByPerson(movers, keys, as_of_day - kOrgTotalsWindowDays + 1, as_of_day, [&](const v1::WindowMover& m) {
@@ -132,6 +151,7 @@ void CountPeopleOnce(const std::vector<v1::WindowMover>& movers, const std::set<
 }
 
 void CountPeopleOnce(const std::vector<v1::WindowMover>& movers, int64_t as_of_day, v1::TeamMovement& totals) {
+  if (!MayRepeat(movers)) return;
   const std::vector<std::string> keys = PersonKeysOf(movers);
   for (v1::MovementWindow& w : *totals.mutable_windows()) {
     const Groups groups =
