@@ -488,6 +488,23 @@ std::string RenderTeamList(const google::protobuf::RepeatedPtrField<v1::TeamHeal
   return table.Render(color, width);
 }
 
+namespace {
+
+// "; one person filed under several teams counts once (1 filing left out)" when the org totals
+// count fewer hires and departures than the active teams' rows add up to (README, org totals).
+std::string RepeatedFilings(const v1::GetOrgSnapshotResponse& snapshot) {
+  int64_t filed = 0;
+  for (const auto& h : snapshot.teams()) {
+    if (h.active() && h.windows_size() > 1) filed += h.windows(1).hires() + h.windows(1).departures();
+  }
+  const int64_t left_out = filed - snapshot.totals().hires_90d() - snapshot.totals().departures_90d();
+  if (left_out <= 0) return "";
+  return absl::StrCat("; one person filed under several teams counts once (",
+                      Plural(left_out, "filing", "filings"), " left out)");
+}
+
+}  // namespace
+
 std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool color, int width) {
   std::string out = FitScreen(Clean(absl::StrCat(snapshot.org(), " as of ", snapshot.as_of())), width) + "\n";
   const v1::OrgTotals& t = snapshot.totals();
@@ -502,7 +519,8 @@ std::string RenderOrgSnapshot(const v1::GetOrgSnapshotResponse& snapshot, bool c
   absl::StrAppend(&out, Wrap("90d: ", absl::StrCat(Plural(t.hires_90d(), "hire", "hires"), ", ",
                                                  Plural(t.departures_90d(), "departure", "departures"), " (",
                                                  t.senior_departures_90d(), " senior, ",
-                                                 t.leadership_departures_90d(), " leadership)"),
+                                                 t.leadership_departures_90d(), " leadership)",
+                                                 RepeatedFilings(snapshot)),
                              "  ", width));
   std::vector<std::string> counts;
   for (v1::HealthStatus s : {v1::HEALTH_STATUS_HEALTHY, v1::HEALTH_STATUS_WATCH, v1::HEALTH_STATUS_AT_RISK,

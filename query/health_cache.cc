@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/base/status.h"
+#include "query/org_totals.h"
 
 namespace talentflow::query {
 namespace {
@@ -12,20 +13,50 @@ bool SameOffset(const v1::PartitionOffset& a, const v1::PartitionOffset& b) {
   return a.next_offset() == b.next_offset() && a.last_timestamp_ms() == b.last_timestamp_ms();
 }
 
+// The hires and departures among the movers of `teams` (of `org`) at `as_of_day`, from each
+// team's history, in team order: what the org totals count (org_totals.h). Reads the history only
+// of active teams with a hire or departure in the 90-day window (the others add nothing).
+absl::Status ReadMovers(const views::Reader& reader, const std::string& org, const std::vector<v1::TeamHealth>& teams,
+                        int64_t as_of_day, std::vector<v1::WindowMover>& out) {
+  for (const auto& t : teams) {
+    if (!t.active() || t.windows_size() < 2 || t.windows(1).days() != kOrgTotalsWindowDays ||
+        t.windows(1).hires() + t.windows(1).departures() == 0) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, t.team()));
+    for (auto& m : WindowMoversOfHistory(history, as_of_day)) {
+      if (m.kind() == v1::MOVE_KIND_HIRE || m.kind() == v1::MOVE_KIND_DEPARTURE) out.push_back(std::move(m));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<v1::TeamHealth>> HealthCache::OrgHealth(const views::Reader& reader, const std::string& org,
                                                                    int64_t as_of_day) {
-  if (options_.max_teams <= 0) return reader.OrgHealth(org, as_of_day);
+  ASSIGN_OR_RETURN(OrgParts parts, OrgHealthAndMovers(reader, org, as_of_day));
+  return std::move(parts.teams);
+}
+
+absl::StatusOr<HealthCache::OrgParts> HealthCache::OrgHealthAndMovers(const views::Reader& reader,
+                                                                      const std::string& org, int64_t as_of_day) {
+  OrgParts out;
   const int32_t partitions = reader.partition_count();
-  if (partitions <= 0) return reader.OrgHealth(org, as_of_day);  // its Unavailable answer
+  if (options_.max_teams <= 0 || partitions <= 0) {  // uncached (or the reader's Unavailable answer)
+    ASSIGN_OR_RETURN(out.teams, reader.OrgHealth(org, as_of_day));
+    RETURN_IF_ERROR(ReadMovers(reader, org, out.teams, as_of_day, out.movers));
+    return out;
+  }
   // Read through `reader`, so the offsets are those of the records it reads.
   ASSIGN_OR_RETURN(const auto watermark, reader.Watermark());
 
   // Each partition's part: a kept one (shared, copied out after the lock), else computed below.
   // Partitions without an applied offset hold nothing to keep (and are cheap to scan).
   std::vector<std::vector<v1::TeamHealth>> parts(partitions);
+  std::vector<std::vector<v1::WindowMover>> part_movers(partitions);
   std::vector<std::shared_ptr<const std::vector<v1::TeamHealth>>> kept(partitions);
+  std::vector<std::shared_ptr<const std::vector<v1::WindowMover>>> kept_movers(partitions);
   std::vector<int32_t> missing;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -34,6 +65,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> HealthCache::OrgHealth(const views::
       auto it = offset == watermark.end() ? parts_.end() : parts_.find(Key(org, as_of_day, p));
       if (it != parts_.end() && SameOffset(it->second.offset, offset->second)) {
         kept[p] = it->second.teams;
+        kept_movers[p] = it->second.movers;
         hits_ += static_cast<int64_t>(kept[p]->size());
         lru_.splice(lru_.begin(), lru_, it->second.lru);
       } else {
@@ -52,6 +84,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> HealthCache::OrgHealth(const views::
       status[i] = reader.OrgHealthOf(org, as_of_day, p, p + 1, by_team);
       parts[p].reserve(by_team.size());
       for (auto& [team, health] : by_team) parts[p].push_back(std::move(health));
+      if (status[i].ok()) status[i] = ReadMovers(reader, org, parts[p], as_of_day, part_movers[p]);
     }
   };
   const size_t half = missing.size() / 2;
@@ -61,29 +94,39 @@ absl::StatusOr<std::vector<v1::TeamHealth>> HealthCache::OrgHealth(const views::
   if (other.joinable()) other.join();
   for (const auto& s : status) RETURN_IF_ERROR(s);
 
-  for (int32_t p : missing) kept[p] = std::make_shared<const std::vector<v1::TeamHealth>>(std::move(parts[p]));
+  for (int32_t p : missing) {
+    kept[p] = std::make_shared<const std::vector<v1::TeamHealth>>(std::move(parts[p]));
+    kept_movers[p] = std::make_shared<const std::vector<v1::WindowMover>>(std::move(part_movers[p]));
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (int32_t p : missing) {
       misses_ += static_cast<int64_t>(kept[p]->size());
       auto offset = watermark.find(p);
-      if (offset != watermark.end()) PutLocked(Key(org, as_of_day, p), offset->second, kept[p]);
+      if (offset != watermark.end()) PutLocked(Key(org, as_of_day, p), offset->second, kept[p], kept_movers[p]);
     }
   }
 
-  // Merged in partition order, a later partition's team replacing an earlier one's, as OrgHealth.
-  std::map<std::string, v1::TeamHealth, std::less<>> merged;
+  // Merged in partition order, a later partition's team replacing an earlier one's, as OrgHealth;
+  // a team's movers are those of the partition its health comes from.
+  std::map<std::string, std::pair<v1::TeamHealth, int32_t>, std::less<>> merged;
   for (int32_t p = 0; p < partitions; ++p) {
-    for (const auto& health : *kept[p]) merged[health.team()] = health;
+    for (const auto& health : *kept[p]) merged[health.team()] = {health, p};
   }
-  std::vector<v1::TeamHealth> out;
-  out.reserve(merged.size());
-  for (auto& [team, health] : merged) out.push_back(std::move(health));
+  out.teams.reserve(merged.size());
+  for (auto& [team, health] : merged) out.teams.push_back(std::move(health.first));
+  for (int32_t p = 0; p < partitions; ++p) {
+    for (const auto& m : *kept_movers[p]) {
+      auto it = merged.find(m.team());
+      if (it != merged.end() && it->second.second == p) out.movers.push_back(m);
+    }
+  }
   return out;
 }
 
 void HealthCache::PutLocked(const Key& key, const v1::PartitionOffset& offset,
-                            std::shared_ptr<const std::vector<v1::TeamHealth>> teams) {
+                            std::shared_ptr<const std::vector<v1::TeamHealth>> teams,
+                            std::shared_ptr<const std::vector<v1::WindowMover>> movers) {
   auto it = parts_.find(key);
   if (it != parts_.end()) {
     weight_ -= Weight(it->second);
@@ -91,7 +134,7 @@ void HealthCache::PutLocked(const Key& key, const v1::PartitionOffset& offset,
     lru_.erase(it->second.lru);
     parts_.erase(it);
   }
-  Part part{offset, std::move(teams), {}};
+  Part part{offset, std::move(teams), std::move(movers), {}};
   if (Weight(part) > options_.max_teams) return;  // larger than the whole cache
   lru_.push_front(key);
   part.lru = lru_.begin();

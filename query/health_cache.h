@@ -9,6 +9,13 @@
 // a part is valid while its partition's PartitionOffset (next offset and timestamp) is unchanged,
 // whatever the other partitions did. A write to one partition recomputes only that partition's
 // teams of the org. `as_of` "today" is keyed by the resolved day, so a part ages out at midnight.
+//
+// A part also keeps its teams' hires and departures of the 90-day window (org_totals.h: what the
+// org totals count each person once by), read from the histories of its teams with such moves
+// when, and only when, the part is computed: a default org snapshot reads no history of unchanged
+// teams. (A team's records are in its partition; after a change of the partition count, older
+// records of a team may sit in another partition, whose writes do not refresh the kept movers
+// until the part is recomputed.)
 #pragma once
 
 #include <cstdint>
@@ -21,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "talentflow/v1/query.pb.h"
 #include "views/view_store.h"
 
 namespace talentflow::query {
@@ -37,11 +45,23 @@ class HealthCache {
  public:
   explicit HealthCache(HealthCacheOptions options = {}) : options_(options) {}
 
+  // The teams of an org, and the hires and departures of their 90-day window (org_totals.h
+  // WindowMoversOfHistory of the history of each active team with a hire or departure in that
+  // window; the others have none the org totals count), by team slug.
+  struct OrgParts {
+    std::vector<v1::TeamHealth> teams;
+    std::vector<v1::WindowMover> movers;
+  };
+  // OrgHealth's teams, and their movers. On a miss the part's teams' histories are read too.
+  absl::StatusOr<OrgParts> OrgHealthAndMovers(const views::Reader& reader, const std::string& org,
+                                              int64_t as_of_day);
+
   // Every team of `org` at `as_of_day` read through `reader`, sorted by team slug: the same
   // answer, byte for byte, as reader.OrgHealth(org, as_of_day). Parts of partitions whose applied
   // offset in `reader`'s views equals the one they were computed at are reused; the others are
   // computed (up to two partitions at a time) and kept. Errors are the reader's. Thread-safe;
-  // concurrent misses of one part may both compute it (the answers are equal).
+  // concurrent misses of one part may both compute it (the answers are equal). A miss also reads
+  // the part's teams' histories for their movers (OrgHealthAndMovers).
   absl::StatusOr<std::vector<v1::TeamHealth>> OrgHealth(const views::Reader& reader, const std::string& org,
                                                         int64_t as_of_day);
 
@@ -57,12 +77,14 @@ class HealthCache {
     v1::PartitionOffset offset;  // the partition's applied position the teams were computed at
     // By team slug; shared with the reads copying it out, so the copy happens outside mu_.
     std::shared_ptr<const std::vector<v1::TeamHealth>> teams;
+    std::shared_ptr<const std::vector<v1::WindowMover>> movers;  // of those teams, by team
     std::list<Key>::iterator lru;  // its place in lru_
   };
   // Keeps `teams` under `key` (replacing what was there) and evicts the least recently used parts
   // beyond max_teams. REQUIRES: mu_ held.
   void PutLocked(const Key& key, const v1::PartitionOffset& offset,
-                 std::shared_ptr<const std::vector<v1::TeamHealth>> teams);
+                 std::shared_ptr<const std::vector<v1::TeamHealth>> teams,
+                 std::shared_ptr<const std::vector<v1::WindowMover>> movers);
   // What a part counts against max_teams: its teams, and one for the entry itself.
   static int64_t Weight(const Part& part) { return static_cast<int64_t>(part.teams->size()) + 1; }
 

@@ -26,6 +26,7 @@
 #include "query/evidence.h"
 #include "query/movement.h"
 #include "query/names.h"
+#include "query/org_totals.h"
 #include "query/pending_retractions.h"
 #include "query/people.h"
 #include "views/keys.h"
@@ -362,10 +363,11 @@ absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, const st
 }
 
 // Every team of `org` at `day` under a filter that is not the default (the health cache keeps
-// unfiltered healths only), by team slug; teams of partitions outside `scope` left out.
+// unfiltered healths only), by team slug; teams of partitions outside `scope` left out. `movers`
+// (optional) gets the passing hires and departures of the 90-day window (org_totals.h).
 absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reader& reader, const Scope& scope,
                                                               const std::string& org, const v1::EvidenceFilter& filter,
-                                                              int64_t day) {
+                                                              int64_t day, std::vector<v1::WindowMover>* movers = nullptr) {
   ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
   std::map<std::string, std::vector<v1::HistoryEntry>> histories;  // a team in two partitions is one team
   for (const auto& n : names) {
@@ -382,6 +384,16 @@ absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reade
   std::vector<v1::TeamHealth> out;
   for (const auto& [team, history] : histories) {
     out.push_back(views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day));
+    if (movers == nullptr) continue;
+    // The org totals' movers: the passing hires and departures of the 90-day window.
+    std::vector<v1::HistoryEntry> passing;
+    for (const auto& e : history) {
+      if (IsMove(e.event()) && index.Passes(e.event().event_id(), filter)) passing.push_back(e);
+    }
+    for (auto& m : WindowMoversOfHistory(passing, day)) {
+      if (m.kind() != v1::MOVE_KIND_HIRE && m.kind() != v1::MOVE_KIND_DEPARTURE) continue;
+      movers->push_back(std::move(m));
+    }
   }
   return out;
 }
@@ -563,22 +575,32 @@ absl::Status QueryServiceImpl::Gather(
 
 absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day,
                                          const v1::MinOffsets& min, int64_t max_lag, const v1::EvidenceFilter& filter,
-                                         std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark) {
-  std::mutex mu;  // guards `teams` while parts arrive
+                                         std::vector<v1::TeamHealth>* teams, v1::Watermark* watermark,
+                                         std::vector<v1::WindowMover>* movers) {
+  std::mutex mu;  // guards `teams` and `movers` while parts arrive
   RETURN_IF_ERROR(Gather(
       ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
           std::vector<v1::TeamHealth> all;
+          std::vector<v1::WindowMover> their_movers;
           if (IsDefault(filter)) {
-            ASSIGN_OR_RETURN(all, health_cache_.OrgHealth(reader, org, day));
+            ASSIGN_OR_RETURN(HealthCache::OrgParts parts, health_cache_.OrgHealthAndMovers(reader, org, day));
+            all = std::move(parts.teams);
+            their_movers = std::move(parts.movers);
           } else {
-            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day));
+            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day, &their_movers));
           }
+          auto in_scope = [&](const std::string& team) {
+            return !scope || scope->contains(KafkaPartitionFor(RecordKey(org, team), reader.partition_count()));
+          };
           std::lock_guard<std::mutex> lock(mu);
           for (auto& t : all) {
-            if (!scope || scope->contains(KafkaPartitionFor(RecordKey(org, t.team()), reader.partition_count()))) {
-              teams->push_back(std::move(t));
+            if (in_scope(t.team())) teams->push_back(std::move(t));
+          }
+          if (movers != nullptr) {
+            for (auto& m : their_movers) {
+              if (in_scope(m.team())) movers->push_back(std::move(m));
             }
           }
           return absl::OkStatus();
@@ -596,6 +618,9 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
             Forward(&v1::QueryService::Stub::GetOrgSnapshot, *ctx, target.address, target.partitions, req, &resp));
         std::lock_guard<std::mutex> lock(mu);
         for (auto& t : *resp.mutable_teams()) teams->push_back(std::move(t));
+        if (movers != nullptr) {
+          for (auto& m : *resp.mutable_movers()) movers->push_back(std::move(m));
+        }
         *part = resp.watermark();
         return absl::OkStatus();
       }));
@@ -667,17 +692,28 @@ grpc::Status QueryServiceImpl::GetOrgSnapshot(grpc::ServerContext* ctx, const v1
     RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
     std::vector<v1::TeamHealth> teams;
+    std::vector<v1::WindowMover> movers;
     RETURN_IF_ERROR(GatherOrg(ctx, req->org(), day, req->min_offsets(), req->max_lag(), req->evidence(), &teams,
-                              resp->mutable_watermark()));
+                              resp->mutable_watermark(), &movers));
     if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
+    const bool forwarded = router_ != nullptr && Router::IsForwarded(*ctx);
     // A forwarded call answers for its own partitions, which may hold none of the org's teams.
-    if (teams.empty() && !(router_ != nullptr && Router::IsForwarded(*ctx))) {
+    if (teams.empty() && !forwarded) {
       return absl::NotFoundError(absl::StrCat("org ", req->org(), " not found"));
     }
     resp->set_org(req->org());
     resp->set_as_of(FormatDay(day));
     resp->set_latest_event_day(LatestEventDay(teams));
     AddTotals(teams, resp->mutable_totals());
+    // Each person once in the org's windows; the coordinating instance counts over every part.
+    std::set<std::string> active;
+    for (const auto& t : teams) {
+      if (t.active()) active.insert(t.team());
+    }
+    CountPeopleOnce(movers, active, day, *resp->mutable_totals());
+    if (forwarded) {
+      for (auto& m : movers) *resp->add_movers() = std::move(m);
+    }
     for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
   });
@@ -1337,9 +1373,11 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
     if (!req->team().empty()) RETURN_IF_ERROR(CheckSlug(req->team(), "team"));
     RETURN_IF_ERROR(CheckFilter(req->evidence()));
     ASSIGN_OR_RETURN(const int64_t day, AsOfDay(*req));
-    std::mutex mu;  // guards `teams` while parts arrive
+    std::mutex mu;  // guards `teams` and `movers` while parts arrive
     std::vector<v1::TeamMovement> teams;
-    // Appends a team's movement from this DB's history of it; false when the history is empty.
+    std::vector<v1::WindowMover> movers;  // of the 365-day window, for the org totals
+    // Appends a team's movement (and movers) from this DB's history of it; false when the history
+    // is empty.
     auto add_team = [&](const views::Reader& reader, const std::string& team) -> absl::StatusOr<bool> {
       ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, reader.History(org, team));
       if (history.empty()) return false;
@@ -1348,9 +1386,15 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
         ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
         std::erase_if(moves, [&](const v1::PersonMove& m) { return !index.Passes(m.event_id(), req->evidence()); });
       }
-      v1::TeamMovement movement = TeamMovementOf(team, std::move(moves), day);
+      v1::TeamMovement movement = TeamMovementOf(team, moves, day);
+      std::set<std::string> backfilled;
+      for (const auto& b : movement.backfills()) {
+        if (!b.open()) backfilled.insert(b.departure_event_id());
+      }
+      std::vector<v1::WindowMover> window = WindowMoversOf(moves, day, kMovementWindowDays[2], backfilled);
       std::lock_guard<std::mutex> lock(mu);
       teams.push_back(std::move(movement));
+      for (auto& m : window) movers.push_back(std::move(m));
       return true;
     };
     if (!req->team().empty()) {
@@ -1384,6 +1428,7 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
                                     *req, &theirs));
             std::lock_guard<std::mutex> lock(mu);
             for (auto& t : *theirs.mutable_teams()) teams.push_back(std::move(t));
+            for (auto& m : *theirs.mutable_movers()) movers.push_back(std::move(m));
             *part = theirs.watermark();
             return absl::OkStatus();
           }));
@@ -1397,6 +1442,13 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
     resp->set_as_of(FormatDay(day));
     if (req->has_evidence()) *resp->mutable_evidence() = req->evidence();
     *resp->mutable_totals() = SumMovement(teams);
+    if (req->team().empty()) {
+      // The org: each person once per window and kind, over every instance's teams.
+      CountPeopleOnce(movers, day, *resp->mutable_totals());
+      if (router_ != nullptr && Router::IsForwarded(*ctx)) {
+        for (auto& m : movers) *resp->add_movers() = std::move(m);
+      }
+    }
     for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
   });

@@ -141,10 +141,12 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                       absl::FunctionRef<absl::Status(const Scope& scope, v1::Watermark* watermark)> local,
                       absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* watermark)> remote);
   // Every team of `org` at `day` that the gather covers, by team slug (empty when none).
-  // Under `filter` (query.proto EvidenceFilter; the default reads the health cache).
+  // Under `filter` (query.proto EvidenceFilter; the default reads the health cache). `movers`
+  // (optional) gets the teams' hires and departures of the 90-day window that pass the filter
+  // (org_totals.h), from every owner when routed.
   absl::Status GatherOrg(grpc::ServerContext* ctx, const std::string& org, int64_t day, const v1::MinOffsets& min,
                          int64_t max_lag, const v1::EvidenceFilter& filter, std::vector<v1::TeamHealth>* teams,
-                         v1::Watermark* watermark);
+                         v1::Watermark* watermark, std::vector<v1::WindowMover>* movers = nullptr);
   // The teams a watch follows, today (unknown teams left out).
   absl::StatusOr<std::vector<v1::TeamHealth>> WatchedTeams(grpc::ServerContext* ctx, const v1::WatchTeamHealthRequest& req,
                                                            v1::Watermark* watermark);

@@ -245,9 +245,22 @@ TEST(RenderOrgSnapshot, ReportsTeamsWithoutHeadcount) {
   v1::GetOrgSnapshotResponse s = Snapshot();
   s.mutable_totals()->set_teams_without_headcount(17);
   s.mutable_totals()->set_hires_90d(1);
+  s.mutable_teams(0)->mutable_windows(1)->set_hires(0);  // the rows add up to the 1 hire (no repeat)
   const std::string rendered = RenderOrgSnapshot(s, false);
   EXPECT_THAT(rendered, HasSubstr("\nteams: 2 active, 1 inactive, 17 without headcount\n"
                                   "90d: 1 hire, 7 departures (4 senior, 1 leadership)\n"));
+  EXPECT_LE(MaxLineWidth(rendered), 80u);
+}
+
+TEST(RenderOrgSnapshot, SaysWhenAPersonFiledUnderSeveralTeamsCountsOnce) {
+  // The active rows add up to 2 hires (1 + 1) and 7 departures (2 + 5): 9 filings; the totals count
+  // 2 hires and 6 departures (one person's departure filed under both teams): 1 filing left out.
+  v1::GetOrgSnapshotResponse s = Snapshot();
+  s.mutable_totals()->set_hires_90d(2);
+  s.mutable_totals()->set_departures_90d(6);
+  const std::string rendered = RenderOrgSnapshot(s, false);
+  EXPECT_THAT(rendered, HasSubstr("\n90d: 2 hires, 6 departures (4 senior, 1 leadership); one person filed under\n"
+                                  "  several teams counts once (1 filing left out)\n"));
   EXPECT_LE(MaxLineWidth(rendered), 80u);
 }
 

@@ -22,6 +22,7 @@
 #include "ctl/synthetic_source.h"
 #include "query/query_service.h"
 #include "talentflow/v1/query.grpc.pb.h"
+#include "tests/common/event_builders.h"
 #include "tests/common/pipeline.h"
 #include "tests/fault/fault_util.h"
 
@@ -198,6 +199,23 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
   ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
   const auto events = ctl::Synthetic({.events = 8000, .orgs = 4, .teams_per_org = 12, .seed = 16});
   ASSERT_GT(testing::PublishEvents(topic, events), 5000);
+  // Issue 19 item 4: one departure (dup-jane, STAFF, 2026-12-04: after every synthetic event, so
+  // alone in the 90-day window of kAsOf) filed under a team of org0 in each partition org0 has
+  // teams in: more partitions than any one instance owns (checked below), so the org totals must
+  // count her once across instances.
+  std::map<int32_t, std::string> dup_teams;  // partition -> a team of org0 stored there
+  for (int t = 0; t < 12; ++t) {
+    const std::string team = absl::StrCat("team", t);
+    dup_teams.emplace(KafkaPartitionFor(RecordKey("org0", team), kPartitions), team);
+  }
+  std::vector<v1::Event> filings;
+  for (const auto& [p, team] : dup_teams) {
+    v1::Event e = testing::Departure(absl::StrCat("dup-", team), team, testing::Day(2026, 12, 4), "dup-jane",
+                                     v1::SENIORITY_STAFF, "org1");
+    e.set_org("org0");
+    filings.push_back(std::move(e));
+  }
+  ASSERT_EQ(testing::PublishEvents(topic, filings), static_cast<int64_t>(filings.size()));
   const auto ends = testing::EndOffsets(topic);
   TempDir dir("tf-cluster-same");
   Reference reference(topic, dir / "reference");
@@ -205,18 +223,22 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
   std::vector<std::unique_ptr<Instance>> instances;
   for (const char* id : {"a", "b", "c"}) instances.push_back(std::make_unique<Instance>(topic, topic, id, dir));
   // The group shares the partitions out: each projector gets some, together all 12 once.
+  int most_owned = 0;  // partitions of the instance owning the most
   ASSERT_TRUE(WaitFor(
       [&] {
         int total = 0;
+        most_owned = 0;
         for (auto& i : instances) {
           auto progress = ProjectorProgress(i->projector_http());
           if (!progress || progress->partitions == 0) return false;
           total += progress->partitions;
+          most_owned = std::max(most_owned, progress->partitions);
         }
         return total == kPartitions;
       },
       seconds(120)));
   for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+  ASSERT_GT(static_cast<int>(dup_teams.size()), most_owned) << "dup-jane's filings must span two instances";
 
   std::vector<std::pair<std::string, std::string>> teams;  // every team with events
   for (const auto& e : events) teams.emplace_back(e.org(), e.team());
@@ -236,6 +258,16 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
       EXPECT_EQ(got.teams_size(), 12);
       EXPECT_TRUE(SameAnswer(want, got));
       EXPECT_TRUE(CoversAll(got.watermark(), ends));
+      EXPECT_TRUE(got.movers().empty());  // sent to another instance only
+      if (org == "org0") {  // dup-jane: one departure in each of her teams, once in the org
+        int64_t filed = 0;
+        for (const auto& t : got.teams()) filed += t.windows(1).departures();
+        EXPECT_EQ(filed, static_cast<int64_t>(dup_teams.size()));
+        EXPECT_EQ(got.totals().departures_90d(), 1);
+        EXPECT_EQ(got.totals().senior_departures_90d(), 1);
+        EXPECT_EQ(got.totals().leadership_departures_90d(), 0);
+        EXPECT_EQ(got.totals().hires_90d(), 0);
+      }
 
       // ListTeams, paged by 4: the same pages in the same order.
       v1::ListTeamsRequest list;
@@ -305,6 +337,13 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
         ASSERT_TRUE(ms.ok()) << org << "/" << t << ": " << ms.error_message();
         EXPECT_EQ(got_movement.teams_size(), t.empty() ? 12 : 1);
         EXPECT_TRUE(SameAnswer(want_movement, got_movement)) << org << "/" << t;
+        if (org == "org0" && t.empty()) {  // dup-jane once in the 30- and 90-day windows, at STAFF
+          for (int w : {0, 1}) {
+            EXPECT_EQ(got_movement.totals().windows(w).departures().total(), 1);
+            EXPECT_EQ(got_movement.totals().windows(w).departures().staff(), 1);
+            EXPECT_EQ(got_movement.totals().windows(w).senior_departures(), 1);
+          }
+        }
         if (t.empty()) {
           EXPECT_TRUE(CoversAll(got_movement.watermark(), ends));
         }
