@@ -47,7 +47,11 @@ class EvidenceIndex {
   // Adds an APPLIED move filed outside the histories added (a counterpart candidate) for linking
   // only; any other record, or one already added, changes nothing.
   void AddMove(const v1::HistoryEntry& entry);
-  // The person ids of the applied moves added.
+  // The same for a move as people.h MovesOf gives it (its person id the story's when the report
+  // gave none): one gathered from another instance, or from the whole story.
+  void AddMove(const v1::PersonMove& move);
+  // The person ids of the applied moves added: a move's own, else its story's (the first report of
+  // the story that gave one, so a move published without the id and corrected later counts).
   std::set<std::string> People() const;
   // Links the moves added (people.h LinkMoves: counterparts within kCounterpartDays). Call once
   // after the last Add and before Passes.
@@ -64,6 +68,11 @@ class EvidenceIndex {
     v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
     std::string first_outlet;  // lower-cased
     bool two_outlets = false;  // a second distinct outlet was seen
+    std::string person_id;     // of its first report (log order) that gave one
+  };
+  struct AppliedMove {
+    std::string story;
+    v1::PersonMove move;  // its person id the report's (Finish fills in the story's)
   };
   struct Applied {
     std::string story;
@@ -72,6 +81,7 @@ class EvidenceIndex {
   StoryNames names_;
   std::map<std::string, Story> stories_;
   std::map<std::string, Applied> applied_;
+  std::vector<AppliedMove> applied_moves_;  // of Add, linked in Finish
   // Applied moves with a person id, by person id (LinkMoves pairs them).
   std::map<std::string, std::vector<v1::PersonMove>> moves_;
   std::set<std::string> with_counterpart_;  // event ids
