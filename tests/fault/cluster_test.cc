@@ -502,7 +502,8 @@ std::vector<std::string> TeamPerPartition(const std::string& org, const std::str
 // counterparts corroborate: under --corroborated each A[k] has 1 departure in the 90 days to
 // 2026-04-30 (p-k; 2 without the filter), each B[k+1] its 1 hire, acme's outbound flow to beta is 11
 // people (22 without). Each instance serves some of the 12 partitions, so some k has A[k] and
-// B[k+1] on two instances: every instance must give these figures, as one instance does.
+// B[k+1] on two instances: every instance must give these figures, as one instance does; with the
+// counterpart's instance killed, an error until its partitions are served again.
 TEST(ClusterTest, CorroboratedReadsFindCounterpartsOnEveryInstance) {
   const std::string topic = testing::UniqueTopic("cluster-corroborated");
   ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
@@ -631,6 +632,62 @@ TEST(ClusterTest, CorroboratedReadsFindCounterpartsOnEveryInstance) {
       EXPECT_TRUE(SameAnswer(want_flows, got_flows));
     }
   }
+
+  // A watch of acme under --corroborated on each instance: every team as one instance has it today
+  // (a watch has no as_of, so the figures are compared, not written down).
+  for (auto& i : instances) {
+    grpc::ClientContext watch_ctx;
+    watch_ctx.set_deadline(std::chrono::system_clock::now() + seconds(30));
+    v1::WatchTeamHealthRequest watch;
+    watch.set_org("acme");
+    *watch.mutable_evidence() = corroborated;
+    auto stream = i->stub().WatchTeamHealth(&watch_ctx, watch);
+    std::set<std::string> seen;
+    v1::TeamHealthUpdate update;
+    while (seen.size() < 11 && stream->Read(&update)) {
+      seen.insert(update.health().team());
+      v1::GetTeamHealthRequest req = health_req("acme", update.health().team());
+      req.clear_as_of();
+      v1::GetTeamHealthResponse want;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamHealth, req, &want).ok());
+      EXPECT_TRUE(MessageDifferencer::Equals(want.health(), update.health())) << i->id() << " " << update.health().team();
+    }
+    EXPECT_EQ(seen.size(), 11u) << i->id();
+    watch_ctx.TryCancel();
+  }
+  // A kill -9 of the instance holding a counterpart: until its partitions are served again, the
+  // --corroborated read of the departure's team on a surviving instance is an explicit error, never
+  // a figure without the counterpart (0 departures); then 1 again.
+  int k = 0;
+  while (owner[k] == owner[k + 1]) ++k;
+  Instance* asked = nullptr;
+  for (auto& i : instances) {
+    if (i->id() == owner[k]) asked = i.get();
+    if (i->id() == owner[k + 1]) i->KillNine();
+  }
+  ASSERT_NE(asked, nullptr);
+  int errors = 0, wrong = 0, named = 0;
+  bool recovered = false;
+  const auto killed = std::chrono::steady_clock::now();
+  while (!recovered && std::chrono::steady_clock::now() - killed < seconds(120)) {
+    v1::GetTeamHealthResponse got;
+    grpc::Status s = Call(asked->stub(), &v1::QueryService::Stub::GetTeamHealth, health_req("acme", a[k]), &got);
+    if (!s.ok()) {
+      EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+          << s.error_code() << " " << s.error_message();
+      named += absl::StrContains(s.error_message(), "counterparts for --corroborated");
+      ++errors;
+    } else if (got.health().windows(1).departures() != 1) {
+      ++wrong;
+    } else {
+      recovered = errors > 0;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(errors, 0) << "the kill was not noticed";
+  EXPECT_GT(named, 0) << "no error said it was the counterparts' partitions";
+  EXPECT_TRUE(recovered) << "no complete answer within 120 s of the kill\n" << asked->Logs();
 }
 
 TEST(ClusterTest, ASecondProjectorWithTheSameInstanceIdEndsWithExactlyOneRunning) {
