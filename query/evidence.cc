@@ -95,11 +95,6 @@ void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
   if (IsMove(e)) applied_moves_.push_back(AppliedMove{name, MoveOf(entry)});
 }
 
-void EvidenceIndex::AddMove(const v1::HistoryEntry& entry) {
-  if (entry.status() != v1::EVENT_STATUS_APPLIED || !IsMove(entry.event())) return;
-  AddMove(MoveOf(entry));
-}
-
 void EvidenceIndex::AddMove(const v1::PersonMove& move) {
   if (move.status() != v1::EVENT_STATUS_APPLIED || move.kind() == v1::MOVE_KIND_UNSPECIFIED ||
       move.person().id().empty()) {

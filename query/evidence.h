@@ -44,11 +44,9 @@ class EvidenceIndex {
   // story is filed under one team: a team's whole history does), and, for counterparts, every
   // move of each person whose moves are added (every record of the views does).
   void Add(const v1::HistoryEntry& entry);
-  // Adds an APPLIED move filed outside the histories added (a counterpart candidate) for linking
-  // only; any other record, or one already added, changes nothing.
-  void AddMove(const v1::HistoryEntry& entry);
-  // The same for a move as people.h MovesOf gives it (its person id the story's when the report
-  // gave none): one gathered from another instance, or from the whole story.
+  // Adds an APPLIED move filed outside the histories added (a counterpart candidate, as people.h
+  // MovesOf gives it: its person id the story's when the report gave none; from this DB or gathered
+  // from another instance) for linking only; any other move, or one already added, changes nothing.
   void AddMove(const v1::PersonMove& move);
   // The person ids of the applied moves added: a move's own, else its story's (the first report of
   // the story that gave one, so a move published without the id and corrected later counts).
