@@ -76,6 +76,7 @@ void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
   names_.Learn(entry);
   const std::string name = names_.Of(entry);
   Story& story = stories_[name];
+  if (story.person_id.empty()) story.person_id = e.person().id();
   if (story.confidence == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(e.confidence()) > ConfidenceRank(story.confidence)) {
     story.confidence = e.confidence();
   }
@@ -90,23 +91,35 @@ void EvidenceIndex::Add(const v1::HistoryEntry& entry) {
   }
   if (entry.status() != v1::EVENT_STATUS_APPLIED) return;
   applied_[e.event_id()] = Applied{name, IsMove(e)};
-  AddMove(entry);
+  // The story's person id may come from a later report (a DUPLICATE added after): Finish resolves it.
+  if (IsMove(e)) applied_moves_.push_back(AppliedMove{name, MoveOf(entry)});
 }
 
-void EvidenceIndex::AddMove(const v1::HistoryEntry& entry) {
-  const v1::Event& e = entry.event();
-  if (entry.status() != v1::EVENT_STATUS_APPLIED || !IsMove(e) || e.person().id().empty()) return;
-  if (!linked_.insert(e.event_id()).second) return;
-  moves_[e.person().id()].push_back(MoveOf(entry));
+void EvidenceIndex::AddMove(const v1::PersonMove& move) {
+  if (move.status() != v1::EVENT_STATUS_APPLIED || move.kind() == v1::MOVE_KIND_UNSPECIFIED ||
+      move.person().id().empty()) {
+    return;
+  }
+  if (!linked_.insert(move.event_id()).second) return;
+  moves_[move.person().id()].push_back(move);
 }
 
 std::set<std::string> EvidenceIndex::People() const {
   std::set<std::string> people;
   for (const auto& [person, moves] : moves_) people.insert(person);
+  for (const auto& a : applied_moves_) {
+    const std::string& id = a.move.person().id().empty() ? stories_.at(a.story).person_id : a.move.person().id();
+    if (!id.empty()) people.insert(id);
+  }
   return people;
 }
 
 void EvidenceIndex::Finish() {
+  for (auto& a : applied_moves_) {
+    if (a.move.person().id().empty()) a.move.mutable_person()->set_id(stories_.at(a.story).person_id);
+    AddMove(a.move);
+  }
+  applied_moves_.clear();
   with_counterpart_.clear();
   for (auto& [person, moves] : moves_) {
     for (const auto& c : LinkMoves(moves)) {

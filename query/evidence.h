@@ -44,10 +44,12 @@ class EvidenceIndex {
   // story is filed under one team: a team's whole history does), and, for counterparts, every
   // move of each person whose moves are added (every record of the views does).
   void Add(const v1::HistoryEntry& entry);
-  // Adds an APPLIED move filed outside the histories added (a counterpart candidate) for linking
-  // only; any other record, or one already added, changes nothing.
-  void AddMove(const v1::HistoryEntry& entry);
-  // The person ids of the applied moves added.
+  // Adds an APPLIED move filed outside the histories added (a counterpart candidate, as people.h
+  // MovesOf gives it: its person id the story's when the report gave none; from this DB or gathered
+  // from another instance) for linking only; any other move, or one already added, changes nothing.
+  void AddMove(const v1::PersonMove& move);
+  // The person ids of the applied moves added: a move's own, else its story's (the first report of
+  // the story that gave one, so a move published without the id and corrected later counts).
   std::set<std::string> People() const;
   // Links the moves added (people.h LinkMoves: counterparts within kCounterpartDays). Call once
   // after the last Add and before Passes.
@@ -64,6 +66,11 @@ class EvidenceIndex {
     v1::Confidence confidence = v1::CONFIDENCE_UNSPECIFIED;
     std::string first_outlet;  // lower-cased
     bool two_outlets = false;  // a second distinct outlet was seen
+    std::string person_id;     // of its first report (log order) that gave one
+  };
+  struct AppliedMove {
+    std::string story;
+    v1::PersonMove move;  // its person id the report's (Finish fills in the story's)
   };
   struct Applied {
     std::string story;
@@ -72,6 +79,7 @@ class EvidenceIndex {
   StoryNames names_;
   std::map<std::string, Story> stories_;
   std::map<std::string, Applied> applied_;
+  std::vector<AppliedMove> applied_moves_;  // of Add, linked in Finish
   // Applied moves with a person id, by person id (LinkMoves pairs them).
   std::map<std::string, std::vector<v1::PersonMove>> moves_;
   std::set<std::string> with_counterpart_;  // event ids

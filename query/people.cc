@@ -120,8 +120,12 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
   std::map<std::string, std::vector<std::string>> outlets;
   std::map<std::string, std::set<std::string>> seen;
   std::map<std::string, v1::Confidence> confidence;
+  // Story -> the person id of its first report that had one (views/story.h: a story takes the id of
+  // a later report, the journalist's correction), so a report filed without the id still links.
+  std::map<std::string, std::string> person_id;
   for (const auto* entry : sorted) {
     const std::string s = names.Of(*entry);
+    if (const std::string& id = entry->event().person().id(); !id.empty()) person_id.try_emplace(s, id);
     v1::Confidence& c = confidence[s];
     if (c == v1::CONFIDENCE_UNSPECIFIED || ConfidenceRank(entry->event().confidence()) > ConfidenceRank(c)) {
       c = entry->event().confidence();
@@ -136,6 +140,9 @@ std::vector<v1::PersonMove> MovesOf(const std::vector<v1::HistoryEntry>& entries
     v1::PersonMove& m = moves.emplace_back(MoveOf(*entry));
     const std::string s = names.Of(*entry);
     for (const auto& o : outlets[s]) m.add_outlets(o);
+    if (m.person().id().empty()) {
+      if (auto it = person_id.find(s); it != person_id.end()) m.mutable_person()->set_id(it->second);
+    }
     m.set_story_confidence(confidence[s]);
   }
   return moves;

@@ -43,7 +43,8 @@ class StoryNames {
 // The moves among `entries` (history records of any teams; others are skipped), each with the
 // outlets of its story: the distinct outlets (case-insensitive, first spelling in log order) of
 // its records among `entries` (StoryNames), and its story_confidence (the highest of theirs,
-// evidence.h ConfidenceRank). REQUIRES: `entries`
+// evidence.h ConfidenceRank). A move whose report gave no person id takes its story's: that of
+// the first of its records among `entries` (log order) that gave one. REQUIRES: `entries`
 // holds every record of each story it holds part of (a story is filed under one team, so the
 // records of a whole partition, or every record of one person, do). Counterparts and
 // corroboration are left unset (LinkMoves sets them).

@@ -305,31 +305,65 @@ class TeamFlowFilter {
   std::set<std::string> event_ids_;
 };
 
-// Up to this many people, the counterpart scan skips unparsed the records that name none of them.
+// Up to this many needles, a scan of the histories skips unparsed the records that contain none of them.
 constexpr size_t kNeedles = 32;
+
+// The moves (people.h MovesOf) of the history records of this DB's partitions in `scope` (every
+// partition when unset) for which `keep` holds, and of the applied report of each kept duplicate's
+// story. Every kept record's bytes contain one of `needles` (a person id, an org).
+absl::StatusOr<std::vector<v1::PersonMove>> ScanMoves(const views::Reader& reader, const Scope& scope,
+                                                      const std::vector<std::string>& needles,
+                                                      absl::FunctionRef<bool(const v1::Event&)> keep) {
+  std::vector<v1::HistoryEntry> entries;
+  RETURN_IF_ERROR(reader.ForEachHistory(scope ? &*scope : nullptr, [&](int32_t, absl::string_view bytes) {
+    // No person index: every record is read, and those whose bytes lack every needle (most) are
+    // skipped unparsed.
+    if (needles.size() <= kNeedles &&
+        std::none_of(needles.begin(), needles.end(), [&](const std::string& n) { return absl::StrContains(bytes, n); })) {
+      return;
+    }
+    v1::HistoryEntry e;
+    if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !keep(e.event())) return;
+    entries.push_back(std::move(e));
+  }));
+  // A story joined by a kept report may have been applied from a report `keep` passed over (filed
+  // without the person's id, corrected later: issue 19): it comes along, so that the story is whole
+  // (its applied move, every outlet, the person id MovesOf gives it). Same team, so same partition.
+  std::set<std::string> have;
+  for (const auto& e : entries) have.insert(e.event().event_id());
+  const size_t kept = entries.size();
+  for (size_t i = 0; i < kept; ++i) {
+    const std::string applied = entries[i].duplicate_of();
+    if (applied.empty() || !have.insert(applied).second) continue;
+    ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> story, reader.FindEvent(applied));
+    for (auto& h : story) {
+      if (h.partition() == entries[i].partition() && IsMove(h.event())) entries.push_back(std::move(h));
+    }
+  }
+  return MovesOf(entries);
+}
 
 // The index a filtered read of teams with `histories` needs: their stories (a story's reports are
 // all in its team's history) and, with corroborated_only, the applied moves of the same people
-// anywhere in this DB (counterpart candidates: one scan of every history record).
+// that `counterparts` finds in every partition (counterpart candidates).
 absl::StatusOr<EvidenceIndex> IndexOver(const views::Reader& reader,
                                         const std::vector<const std::vector<v1::HistoryEntry>*>& histories,
-                                        const v1::EvidenceFilter& filter) {
+                                        const v1::EvidenceFilter& filter, CounterpartSource counterparts) {
   EvidenceIndex index;
+  std::set<std::string> orgs;  // where the moves are filed: their counterparts name these orgs
   for (const auto* history : histories) {
-    for (const auto& e : *history) index.Add(e);
+    for (const auto& e : *history) {
+      index.Add(e);
+      if (IsMove(e.event())) orgs.insert(e.event().org());
+    }
   }
   if (filter.corroborated_only()) {
     const std::set<std::string> people = index.People();
     if (!people.empty()) {
-      v1::HistoryEntry e;  // reused
-      RETURN_IF_ERROR(reader.ForEachHistory(nullptr, [&](int32_t, absl::string_view bytes) {
-        if (people.size() <= kNeedles &&
-            std::none_of(people.begin(), people.end(), [&](const std::string& p) { return absl::StrContains(bytes, p); })) {
-          return;
-        }
-        if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
-        if (people.contains(e.event().person().id())) index.AddMove(e);
-      }));
+      ASSIGN_OR_RETURN(const std::vector<v1::PersonMove> found, counterparts(reader, people, orgs));
+      for (const auto& m : found) {
+        if (people.contains(m.person().id())) index.AddMove(m);
+      }
     }
   }
   index.Finish();
@@ -355,10 +389,10 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> TeamHistory(const views::Reader& r
 // org/team's health at `day` under `filter`: the stored views for the default filter, else the
 // team's passing events folded afresh.
 absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, const std::string& org, const std::string& team,
-                                           const v1::EvidenceFilter& filter, int64_t day) {
+                                           const v1::EvidenceFilter& filter, int64_t day, CounterpartSource counterparts) {
   if (IsDefault(filter)) return reader.TeamHealth(org, team, day);
   ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, org, team));
-  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, filter));
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, filter, counterparts));
   return views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day);
 }
 
@@ -367,7 +401,8 @@ absl::StatusOr<v1::TeamHealth> HealthUnder(const views::Reader& reader, const st
 // (optional) gets the passing hires and departures of the 90-day window (org_totals.h).
 absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reader& reader, const Scope& scope,
                                                               const std::string& org, const v1::EvidenceFilter& filter,
-                                                              int64_t day, std::vector<v1::WindowMover>* movers = nullptr) {
+                                                              int64_t day, CounterpartSource counterparts,
+                                                              std::vector<v1::WindowMover>* movers = nullptr) {
   ASSIGN_OR_RETURN(const std::vector<views::Reader::TeamName> names, reader.TeamNames());
   std::map<std::string, std::vector<v1::HistoryEntry>> histories;  // a team in two partitions is one team
   for (const auto& n : names) {
@@ -380,7 +415,7 @@ absl::StatusOr<std::vector<v1::TeamHealth>> FilteredOrgHealth(const views::Reade
     ASSIGN_OR_RETURN(history, reader.History(org, team));
     all.push_back(&history);
   }
-  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, all, filter));
+  ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, all, filter, counterparts));
   std::vector<v1::TeamHealth> out;
   for (const auto& [team, history] : histories) {
     out.push_back(views::ComputeHealth(org, team, FilteredTeamInputs(index, org, team, history, filter, day), day));
@@ -589,7 +624,8 @@ absl::Status QueryServiceImpl::GatherOrg(grpc::ServerContext* ctx, const std::st
             all = std::move(parts.teams);
             their_movers = std::move(parts.movers);
           } else {
-            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day, &their_movers));
+            ASSIGN_OR_RETURN(all, FilteredOrgHealth(reader, scope, org, filter, day, CounterpartsFor(ctx, max_lag, min),
+                                                    &their_movers));
           }
           auto in_scope = [&](const std::string& team) {
             return !scope || scope->contains(KafkaPartitionFor(RecordKey(org, team), reader.partition_count()));
@@ -641,7 +677,8 @@ grpc::Status QueryServiceImpl::GetTeamHealth(grpc::ServerContext* ctx, const v1:
     return Answer(ctx, req->min_offsets(), route.scope, resp->mutable_watermark(),
                   [&](const views::Reader& reader) -> absl::Status {
                     ASSIGN_OR_RETURN(*resp->mutable_health(),
-                                     HealthUnder(reader, req->org(), req->team(), req->evidence(), day));
+                                     HealthUnder(reader, req->org(), req->team(), req->evidence(), day,
+                                                 CounterpartsFor(ctx, req->max_lag(), req->min_offsets())));
                     return absl::OkStatus();
                   });
   });
@@ -758,7 +795,9 @@ grpc::Status QueryServiceImpl::GetTeamTrend(grpc::ServerContext* ctx, const v1::
         ASSIGN_OR_RETURN(inputs, reader.Inputs(req->org(), req->team(), days.to));
       } else {
         ASSIGN_OR_RETURN(const std::vector<v1::HistoryEntry> history, TeamHistory(reader, req->org(), req->team()));
-        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        ASSIGN_OR_RETURN(const EvidenceIndex index,
+                         IndexOver(reader, {&history}, req->evidence(),
+                                   CounterpartsFor(ctx, req->max_lag(), req->min_offsets())));
         inputs = FilteredTeamInputs(index, req->org(), req->team(), history, req->evidence(), days.to);
       }
       if (inputs.state.applied() > 0) resp->set_latest_event_day(FormatDay(inputs.state.last_effective_day()));
@@ -838,7 +877,8 @@ grpc::Status QueryServiceImpl::GetTalentFlows(grpc::ServerContext* ctx, const v1
                 ASSIGN_OR_RETURN(history, reader.History(key.first, key.second));
                 all.push_back(&history);
               }
-              ASSIGN_OR_RETURN(index, IndexOver(reader, all, req->evidence()));
+              ASSIGN_OR_RETURN(index, IndexOver(reader, all, req->evidence(),
+                                                CounterpartsFor(ctx, req->max_lag(), req->min_offsets())));
               return absl::OkStatus();
             };
             if (filtered) RETURN_IF_ERROR(index_of(flows));
@@ -927,7 +967,8 @@ grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext* ctx, const v1::Li
       // Under an evidence filter: only the applied events that count.
       std::optional<EvidenceIndex> index;
       if (!IsDefault(req->evidence())) {
-        ASSIGN_OR_RETURN(index, IndexOver(reader, {&history}, req->evidence()));
+        ASSIGN_OR_RETURN(index, IndexOver(reader, {&history}, req->evidence(),
+                                          CounterpartsFor(ctx, req->max_lag(), req->min_offsets())));
       }
       absl::Time latest = absl::InfinitePast();
       for (const auto& e : history) latest = std::max(latest, ToAbslTime(e.event().effective_time()));
@@ -965,11 +1006,13 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
     RETURN_IF_ERROR(Answer(ctx, {}, std::nullopt, watermark, [&](const views::Reader& reader) -> absl::Status {
       if (req.teams().empty()) {
         auto all = IsDefault(req.evidence()) ? reader.OrgHealth(req.org(), today)
-                                              : FilteredOrgHealth(reader, std::nullopt, req.org(), req.evidence(), today);
+                                              : FilteredOrgHealth(reader, std::nullopt, req.org(), req.evidence(), today,
+                                                                  CounterpartsFor(ctx, 0, v1::MinOffsets()));
         if (all.ok()) teams = *std::move(all);
       } else {
         for (const auto& t : req.teams()) {
-          if (auto one = HealthUnder(reader, req.org(), t, req.evidence(), today); one.ok()) {
+          if (auto one = HealthUnder(reader, req.org(), t, req.evidence(), today, CounterpartsFor(ctx, 0, v1::MinOffsets()));
+              one.ok()) {
             teams.push_back(*std::move(one));
           }
         }
@@ -1004,7 +1047,8 @@ absl::StatusOr<std::vector<v1::TeamHealth>> QueryServiceImpl::WatchedTeams(grpc:
                                   : Answer(ctx, min, route.scope, resp.mutable_watermark(),
                                            [&](const views::Reader& reader) -> absl::Status {
                                              ASSIGN_OR_RETURN(*resp.mutable_health(),
-                                                              HealthUnder(reader, req.org(), t, req.evidence(), today));
+                                                              HealthUnder(reader, req.org(), t, req.evidence(), today,
+                                                                          CounterpartsFor(ctx, 0, min)));
                                              return absl::OkStatus();
                                            });
     if (absl::IsNotFound(s)) continue;  // not known yet: watched until it is
@@ -1180,6 +1224,65 @@ grpc::Status QueryServiceImpl::ListOrgs(grpc::ServerContext* ctx, const v1::List
   });
 }
 
+QueryServiceImpl::Counterparts QueryServiceImpl::CounterpartsFor(grpc::ServerContext* ctx, int64_t max_lag,
+                                                                 const v1::MinOffsets& min) {
+  return [this, ctx, max_lag, min](const views::Reader& reader, const std::set<std::string>& people,
+                                   const std::set<std::string>& orgs) -> absl::StatusOr<std::vector<v1::PersonMove>> {
+    const std::vector<std::string> needles(people.begin(), people.end());
+    auto mine = [&](const Scope& scope) {
+      return ScanMoves(reader, scope, needles,
+                       [&](const v1::Event& e) { return IsMove(e) && people.contains(e.person().id()); });
+    };
+    if (router_ == nullptr) return mine(std::nullopt);  // this DB holds every partition
+    // Every partition, forwarded calls included: a part answering for its own partitions still
+    // needs counterparts filed in the others. The owners answer a forwarded ListPeople from their
+    // own DBs, so this is one level more, never a chain. Unavailable naming the partitions nobody
+    // serves: a --corroborated figure without them would look complete and not be.
+    ASSIGN_OR_RETURN(const std::vector<Router::Target> targets, router_->OwnersOfAll(max_lag, OwnersDeadline(*ctx, min)));
+    std::vector<v1::PersonMove> out;
+    std::mutex mu;  // guards `out` while parts arrive
+    std::vector<std::future<absl::Status>> others;
+    for (const auto& t : targets) {
+      if (t.local) continue;
+      // A counterpart of a move filed under org O names O (a hire from O, a departure to O, a
+      // transfer within O): the owner's forwarded ListPeople of O returns every such move, unlinked.
+      for (const auto& org : orgs) {
+        others.push_back(std::async(std::launch::async, [&, org]() -> absl::Status {
+          v1::ListPeopleRequest req;
+          req.set_org(org);
+          *req.mutable_min_offsets() = min;
+          req.set_max_lag(max_lag);
+          v1::ListPeopleResponse theirs;
+          RETURN_IF_ERROR(Forward(&v1::QueryService::Stub::ListPeople, *ctx, t.address, t.partitions, req, &theirs));
+          std::lock_guard<std::mutex> lock(mu);
+          for (auto& row : *theirs.mutable_people()) {
+            for (auto& m : *row.mutable_moves()) {
+              if (people.contains(m.person().id())) out.push_back(std::move(m));
+            }
+          }
+          return absl::OkStatus();
+        }));
+      }
+    }
+    absl::Status status;
+    for (const auto& t : targets) {
+      if (!t.local) continue;
+      absl::StatusOr<std::vector<v1::PersonMove>> found = mine(t.partitions);
+      if (!found.ok()) {
+        status.Update(found.status());
+        continue;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      for (auto& m : *found) out.push_back(std::move(m));
+    }
+    for (auto& o : others) status.Update(o.get());
+    if (!status.ok()) {
+      return absl::Status(status.code(), absl::StrCat("counterparts for --corroborated: ", status.message()));
+    }
+    return out;
+  };
+}
+
 absl::Status QueryServiceImpl::GatherMoves(
     grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min, v1::Watermark* watermark,
     absl::string_view needle, absl::FunctionRef<bool(const v1::Event&)> keep,
@@ -1191,30 +1294,7 @@ absl::Status QueryServiceImpl::GatherMoves(
       ctx, max_lag, min, watermark,
       [&](const Scope& scope, v1::Watermark* part) {
         return Answer(ctx, min, scope, part, [&](const views::Reader& reader) -> absl::Status {
-          std::vector<v1::HistoryEntry> entries;
-          RETURN_IF_ERROR(reader.ForEachHistory(scope ? &*scope : nullptr, [&](int32_t, absl::string_view bytes) {
-            // No person index: every record is read, and those whose bytes lack the needle (most)
-            // are skipped unparsed.
-            if (!absl::StrContains(bytes, needle)) return;
-            v1::HistoryEntry e;
-            if (!e.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !keep(e.event())) return;
-            entries.push_back(std::move(e));
-          }));
-          // A story joined by a kept report may have been applied from a report `keep` passed over
-          // (filed without the person's id, corrected later: issue 19): it comes along, so that the
-          // story is whole (its applied move, every outlet). Same team, so same partition.
-          std::set<std::string> have;
-          for (const auto& e : entries) have.insert(e.event().event_id());
-          const size_t kept = entries.size();
-          for (size_t i = 0; i < kept; ++i) {
-            const std::string applied = entries[i].duplicate_of();
-            if (applied.empty() || !have.insert(applied).second) continue;
-            ASSIGN_OR_RETURN(std::vector<v1::HistoryEntry> story, reader.FindEvent(applied));
-            for (auto& h : story) {
-              if (h.partition() == entries[i].partition() && IsMove(h.event())) entries.push_back(std::move(h));
-            }
-          }
-          std::vector<v1::PersonMove> found = MovesOf(entries);
+          ASSIGN_OR_RETURN(std::vector<v1::PersonMove> found, ScanMoves(reader, scope, {std::string(needle)}, keep));
           std::lock_guard<std::mutex> lock(mu);
           for (auto& m : found) moves->push_back(std::move(m));
           return absl::OkStatus();
@@ -1383,7 +1463,9 @@ grpc::Status QueryServiceImpl::GetTeamMovement(grpc::ServerContext* ctx, const v
       if (history.empty()) return false;
       std::vector<v1::PersonMove> moves = MovesOf(history);
       if (!IsDefault(req->evidence())) {  // only the moves whose story passes count
-        ASSIGN_OR_RETURN(const EvidenceIndex index, IndexOver(reader, {&history}, req->evidence()));
+        ASSIGN_OR_RETURN(const EvidenceIndex index,
+                         IndexOver(reader, {&history}, req->evidence(),
+                                   CounterpartsFor(ctx, req->max_lag(), req->min_offsets())));
         std::erase_if(moves, [&](const v1::PersonMove& m) { return !index.Passes(m.event_id(), req->evidence()); });
       }
       v1::TeamMovement movement = TeamMovementOf(team, moves, day);

@@ -33,6 +33,12 @@ namespace talentflow::query {
 // DB nobody writes); else those this instance serves.
 using Scope = std::optional<std::set<int32_t>>;
 
+// Finds the moves (people.h MovesOf: outlets, the story's person id) of `people` in every
+// partition, for an index of the moves filed under `orgs` (corroborated_only: counterpart
+// candidates). `reader` is the answering part's read of this DB.
+using CounterpartSource = absl::FunctionRef<absl::StatusOr<std::vector<v1::PersonMove>>(
+    const views::Reader& reader, const std::set<std::string>& people, const std::set<std::string>& orgs)>;
+
 // The end offset of every partition of the log, or an empty map when the broker cannot be asked.
 using LogEndsFn = std::function<std::map<int32_t, int64_t>()>;
 
@@ -108,6 +114,15 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                            absl::FunctionRef<absl::Status(const Router::Target& target, v1::Watermark* part,
                                                           std::vector<v1::PersonMove>* moves)> remote,
                            std::vector<v1::PersonMove>* moves);
+  // The counterpart source (CounterpartSource) of an evidence-filtered read made in `ctx`:
+  // unrouted, every partition of this DB; routed, forwarded calls included, the partitions this
+  // instance answers for from `reader` and every other from its owner (a forwarded ListPeople of each
+  // org; one level more, never a chain), so a --corroborated figure is the same on every instance.
+  // Unavailable naming the partitions nobody serves. The owners' watermarks are not merged into the
+  // answer's (it names the partitions whose figures it gives).
+  using Counterparts = std::function<absl::StatusOr<std::vector<v1::PersonMove>>(
+      const views::Reader&, const std::set<std::string>&, const std::set<std::string>&)>;
+  Counterparts CounterpartsFor(grpc::ServerContext* ctx, int64_t max_lag, const v1::MinOffsets& min);
   // Where a team's read is answered: `remote` (the owner's address), or here over `scope` (routed:
   // the team's partition only, which this instance serves).
   struct Route {

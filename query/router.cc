@@ -137,7 +137,14 @@ std::map<int32_t, int64_t> Router::ServedOffsets() const {
 v1::QueryService::Stub& Router::Stub(const std::string& address) {
   std::lock_guard<std::mutex> lock(mu_);
   std::unique_ptr<v1::QueryService::Stub>& stub = stubs_[address];
-  if (!stub) stub = v1::QueryService::NewStub(grpc::CreateChannel(address, peer_credentials_));
+  if (!stub) {
+    // An owner's part of a gathered read (every move naming an org, for ListPeople and the
+    // --corroborated counterparts) can pass gRPC's 4 MiB default; what a caller may get back is bounded
+    // by the owner's DB, not by the request.
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    stub = v1::QueryService::NewStub(grpc::CreateCustomChannel(address, peer_credentials_, args));
+  }
   return *stub;
 }
 

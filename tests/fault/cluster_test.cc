@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <set>
 #include <thread>
@@ -268,6 +269,23 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
         EXPECT_EQ(got.totals().leadership_departures_90d(), 0);
         EXPECT_EQ(got.totals().hires_90d(), 0);
       }
+      // --corroborated: each part finds its moves' counterparts on every instance, so the answer is
+      // one instance's. Timed against the default (the cost of gathering the counterparts).
+      v1::GetOrgSnapshotRequest corroborated = OrgRequest(org);
+      corroborated.mutable_evidence()->set_corroborated_only(true);
+      v1::GetOrgSnapshotResponse want_c, got_c;
+      absl::Time start = absl::Now();
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetOrgSnapshot, corroborated, &want_c).ok());
+      const absl::Duration single_time = absl::Now() - start;
+      start = absl::Now();
+      grpc::Status cs = Call(i->stub(), &v1::QueryService::Stub::GetOrgSnapshot, corroborated, &got_c);
+      const absl::Duration routed_time = absl::Now() - start;
+      ASSERT_TRUE(cs.ok()) << cs.error_message();
+      EXPECT_TRUE(SameAnswer(want_c, got_c));
+      start = absl::Now();
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetOrgSnapshot, OrgRequest(org), &got).ok());
+      std::cerr << "[measure] " << org << " on " << i->id() << ": --corroborated one instance " << single_time
+                << ", three " << routed_time << "; default three " << (absl::Now() - start) << "\n";
 
       // ListTeams, paged by 4: the same pages in the same order.
       v1::ListTeamsRequest list;
@@ -498,6 +516,216 @@ TEST(ClusterTest, ThreeInstancesAnswerEveryReadLikeOne) {
   // Some of the teams that moved are served by b or c: their changes reached a's watch too.
   EXPECT_TRUE(instances_in_updates.contains("b") || instances_in_updates.contains("c"));
   watch_ctx.TryCancel();
+}
+
+// The first team name "<prefix><n>" of `org` in each of the 12 partitions, by partition.
+std::vector<std::string> TeamPerPartition(const std::string& org, const std::string& prefix) {
+  std::vector<std::string> teams(kPartitions);
+  int found = 0;
+  for (int n = 0; found < kPartitions; ++n) {
+    const std::string team = absl::StrCat(prefix, n);
+    std::string& slot = teams[KafkaPartitionFor(RecordKey(org, team), kPartitions)];
+    if (slot.empty()) {
+      slot = team;
+      ++found;
+    }
+  }
+  return teams;
+}
+
+// Issue 19: --corroborated finds a move's counterpart in every partition, whichever instance serves
+// it. For k = 0..10, p-k leaves acme/A[k] (partition k) for beta on 2026-03-01 and is hired at
+// beta/B[k+1] (partition k+1) from acme on 2026-03-15 (14 days: counterparts); q-k leaves A[k] for
+// beta on 2026-03-02 and is hired nowhere. Every story has one outlet and is REPORTED, so only the
+// counterparts corroborate: under --corroborated each A[k] has 1 departure in the 90 days to
+// 2026-04-30 (p-k; 2 without the filter), each B[k+1] its 1 hire, acme's outbound flow to beta is 11
+// people (22 without). Each instance serves some of the 12 partitions, so some k has A[k] and
+// B[k+1] on two instances: every instance must give these figures, as one instance does; with the
+// counterpart's instance killed, an error until its partitions are served again.
+TEST(ClusterTest, CorroboratedReadsFindCounterpartsOnEveryInstance) {
+  const std::string topic = testing::UniqueTopic("cluster-corroborated");
+  ASSERT_TRUE(testing::CreateTopic(topic, kPartitions).ok());
+  const std::vector<std::string> a = TeamPerPartition("acme", "a"), b = TeamPerPartition("beta", "b");
+  std::vector<v1::Event> events;
+  for (int k = 0; k <= 10; ++k) {
+    for (const auto& [person, day] : {std::pair<std::string, int>{absl::StrCat("p-", k), 1}, {absl::StrCat("q-", k), 2}}) {
+      v1::Event left = testing::Departure("out-" + person, a[k], testing::Day(2026, 3, day), person,
+                                          v1::SENIORITY_SENIOR, "beta");
+      left.set_org("acme");
+      left.set_idempotency_key("ik-out-" + person);
+      events.push_back(left);
+    }
+    v1::Event joined = testing::Hire(absl::StrCat("in-p-", k), b[k + 1], testing::Day(2026, 3, 15),
+                                     absl::StrCat("p-", k), "acme");
+    joined.set_org("beta");
+    joined.set_idempotency_key(absl::StrCat("ik-in-p-", k));
+    events.push_back(joined);
+  }
+  ASSERT_EQ(testing::PublishEvents(topic, events), 33);
+  const auto ends = testing::EndOffsets(topic);
+  TempDir dir("tf-cluster-corroborated");
+  Reference reference(topic, dir / "reference");
+  std::vector<std::unique_ptr<Instance>> instances;
+  for (const char* id : {"a", "b", "c"}) instances.push_back(std::make_unique<Instance>(topic, topic, id, dir));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        int total = 0;
+        for (auto& i : instances) {
+          auto progress = ProjectorProgress(i->projector_http());
+          if (!progress || progress->partitions == 0) return false;
+          total += progress->partitions;
+        }
+        return total == kPartitions;
+      },
+      seconds(120)));
+  for (auto& i : instances) ASSERT_TRUE(WaitServesAll(*i, ends, seconds(120))) << i->Logs();
+
+  v1::EvidenceFilter corroborated;
+  corroborated.set_corroborated_only(true);
+  const int64_t as_of = 1777507200;  // 2026-04-30
+  auto health_req = [&](const std::string& org, const std::string& team) {
+    v1::GetTeamHealthRequest req;
+    req.set_org(org);
+    req.set_team(team);
+    req.mutable_as_of()->set_seconds(as_of);
+    *req.mutable_evidence() = corroborated;
+    return req;
+  };
+  // Who serves each partition (a team read's watermark names the instance that answered it).
+  std::vector<std::string> owner(kPartitions);
+  for (int k = 0; k < kPartitions; ++k) {
+    // acme's teams have partitions 0..10, beta's 1..11.
+    v1::GetTeamHealthRequest req = k <= 10 ? health_req("acme", a[k]) : health_req("beta", b[k]);
+    req.clear_evidence();
+    v1::GetTeamHealthResponse resp;
+    grpc::Status s = Call(instances[0]->stub(), &v1::QueryService::Stub::GetTeamHealth, req, &resp);
+    ASSERT_TRUE(s.ok()) << req.team() << ": " << s.error_message();
+    ASSERT_EQ(resp.watermark().partitions_size(), 1);
+    owner[k] = resp.watermark().partitions(0).instance();
+  }
+  int across = 0;  // pairs whose departure and hire two instances serve
+  for (int k = 0; k <= 10; ++k) across += owner[k] != owner[k + 1];
+  ASSERT_GT(across, 0) << "the test needs a counterpart on another instance";
+
+  for (auto& i : instances) {
+    SCOPED_TRACE("instance " + i->id());
+    for (int k = 0; k <= 10; ++k) {
+      v1::GetTeamHealthResponse want, got;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamHealth, health_req("acme", a[k]), &want).ok());
+      grpc::Status s = Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, health_req("acme", a[k]), &got);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(got.health().windows(1).days(), 90);
+      EXPECT_EQ(got.health().windows(1).departures(), 1) << "acme/" << a[k] << " (partition " << k << ", counterpart on "
+                                                         << owner[k + 1] << ")";
+      EXPECT_TRUE(SameAnswer(want, got)) << "acme/" << a[k];
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTeamHealth, health_req("beta", b[k + 1]), &got).ok());
+      EXPECT_EQ(got.health().windows(1).hires(), 1) << "beta/" << b[k + 1];
+
+      v1::ListEventsRequest history;
+      history.set_org("acme");
+      history.set_team(a[k]);
+      *history.mutable_evidence() = corroborated;
+      v1::ListEventsResponse events_got;
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::ListEvents, history, &events_got).ok());
+      ASSERT_EQ(events_got.events_size(), 1) << "acme/" << a[k];
+      EXPECT_EQ(events_got.events(0).event().event_id(), absl::StrCat("out-p-", k));
+
+      v1::GetTeamMovementRequest movement;
+      movement.set_org("acme");
+      movement.set_team(a[k]);
+      movement.mutable_as_of()->set_seconds(as_of);
+      *movement.mutable_evidence() = corroborated;
+      v1::GetTeamMovementResponse want_movement, got_movement;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamMovement, movement, &want_movement).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTeamMovement, movement, &got_movement).ok());
+      EXPECT_TRUE(SameAnswer(want_movement, got_movement)) << "acme/" << a[k];
+    }
+    // The org: every team, each part answered by its owner with counterparts from the others.
+    v1::GetOrgSnapshotRequest org = OrgRequest("acme");
+    org.mutable_as_of()->set_seconds(as_of);
+    *org.mutable_evidence() = corroborated;
+    v1::GetOrgSnapshotResponse want_org, got_org;
+    ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetOrgSnapshot, org, &want_org).ok());
+    ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetOrgSnapshot, org, &got_org).ok());
+    int64_t departures = 0;
+    for (const auto& t : got_org.teams()) departures += t.windows(1).departures();
+    EXPECT_EQ(departures, 11);
+    EXPECT_TRUE(SameAnswer(want_org, got_org));
+    v1::GetTalentFlowsRequest flows;
+    flows.set_org("acme");
+    flows.set_direction(v1::GetTalentFlowsRequest::DIRECTION_OUTBOUND);
+    flows.mutable_from()->set_seconds(1767225600);  // 2026-01-01
+    flows.mutable_to()->set_seconds(as_of);
+    for (const bool filtered : {false, true}) {
+      if (filtered) *flows.mutable_evidence() = corroborated;
+      v1::GetTalentFlowsResponse want_flows, got_flows;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTalentFlows, flows, &want_flows).ok());
+      ASSERT_TRUE(Call(i->stub(), &v1::QueryService::Stub::GetTalentFlows, flows, &got_flows).ok());
+      ASSERT_EQ(got_flows.edges_size(), 1);
+      EXPECT_EQ(got_flows.edges(0).to_org(), "beta");
+      // The edge lists each report (22 departures and 11 hires from acme; corroborated 11 and 11)
+      // and counts people once: p-0..10 and q-0..10; corroborated p-0..10.
+      EXPECT_EQ(got_flows.edges(0).movers_size(), filtered ? 22 : 33);
+      EXPECT_EQ(got_flows.edges(0).people(), filtered ? 11 : 22);
+      EXPECT_TRUE(SameAnswer(want_flows, got_flows));
+    }
+  }
+
+  // A watch of acme under --corroborated on each instance: every team as one instance has it today
+  // (a watch has no as_of, so the figures are compared, not written down).
+  for (auto& i : instances) {
+    grpc::ClientContext watch_ctx;
+    watch_ctx.set_deadline(std::chrono::system_clock::now() + seconds(30));
+    v1::WatchTeamHealthRequest watch;
+    watch.set_org("acme");
+    *watch.mutable_evidence() = corroborated;
+    auto stream = i->stub().WatchTeamHealth(&watch_ctx, watch);
+    std::set<std::string> seen;
+    v1::TeamHealthUpdate update;
+    while (seen.size() < 11 && stream->Read(&update)) {
+      seen.insert(update.health().team());
+      v1::GetTeamHealthRequest req = health_req("acme", update.health().team());
+      req.clear_as_of();
+      v1::GetTeamHealthResponse want;
+      ASSERT_TRUE(Call(reference.stub(), &v1::QueryService::Stub::GetTeamHealth, req, &want).ok());
+      EXPECT_TRUE(MessageDifferencer::Equals(want.health(), update.health())) << i->id() << " " << update.health().team();
+    }
+    EXPECT_EQ(seen.size(), 11u) << i->id();
+    watch_ctx.TryCancel();
+  }
+  // A kill -9 of the instance holding a counterpart: until its partitions are served again, the
+  // --corroborated read of the departure's team on a surviving instance is an explicit error, never
+  // a figure without the counterpart (0 departures); then 1 again.
+  int k = 0;
+  while (owner[k] == owner[k + 1]) ++k;
+  Instance* asked = nullptr;
+  for (auto& i : instances) {
+    if (i->id() == owner[k]) asked = i.get();
+    if (i->id() == owner[k + 1]) i->KillNine();
+  }
+  ASSERT_NE(asked, nullptr);
+  int errors = 0, wrong = 0, named = 0;
+  bool recovered = false;
+  const auto killed = std::chrono::steady_clock::now();
+  while (!recovered && std::chrono::steady_clock::now() - killed < seconds(120)) {
+    v1::GetTeamHealthResponse got;
+    grpc::Status s = Call(asked->stub(), &v1::QueryService::Stub::GetTeamHealth, health_req("acme", a[k]), &got);
+    if (!s.ok()) {
+      EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+          << s.error_code() << " " << s.error_message();
+      named += absl::StrContains(s.error_message(), "counterparts for --corroborated");
+      ++errors;
+    } else if (got.health().windows(1).departures() != 1) {
+      ++wrong;
+    } else {
+      recovered = errors > 0;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(errors, 0) << "the kill was not noticed";
+  EXPECT_GT(named, 0) << "no error said it was the counterparts' partitions";
+  EXPECT_TRUE(recovered) << "no complete answer within 120 s of the kill\n" << asked->Logs();
 }
 
 TEST(ClusterTest, ASecondProjectorWithTheSameInstanceIdEndsWithExactlyOneRunning) {

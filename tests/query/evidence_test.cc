@@ -173,6 +173,33 @@ TEST(EvidenceIndex, ACounterpartPairAcrossTwoOrgsCorroboratesBoth) {
   EXPECT_EQ(h.windows(1).departures(), 1);
 }
 
+// The journalist's correction: evt-1, Jane Doe's departure for google-deepmind on 2026-02-18, is
+// published without person.id; evt-2 repeats it with the id jane-doe (the fold makes it evt-1's
+// DUPLICATE by name); evt-3 is jane-doe's hire at google-deepmind/gemini from openai on 2026-03-01
+// (11 days later). The story's id is jane-doe, so evt-1 and evt-3 are counterparts: both
+// corroborated though each story has one outlet and is REPORTED.
+TEST(EvidenceIndex, AMoveFiledWithoutAnIdLinksByTheIdALaterReportGaveItsStory) {
+  Log log;
+  v1::Event first = testing::Departure("evt-1", "sora", Day(2026, 2, 18), "", v1::SENIORITY_SENIOR, "google-deepmind");
+  first.mutable_person()->set_name("Jane Doe");
+  log.Add(first, "The Information");
+  v1::Event corrected = first;
+  corrected.set_event_id("evt-2");
+  corrected.mutable_person()->set_id("jane-doe");
+  log.Add(corrected, "The Information");
+  ASSERT_EQ(log.History("openai", "sora").back().duplicate_of(), "evt-1");
+  v1::Event hire = testing::Hire("evt-3", "gemini", Day(2026, 3, 1), "jane-doe", "openai");
+  hire.set_org("google-deepmind");
+  log.Add(hire, "DeepMind blog");
+  const EvidenceIndex index = log.Index();
+  EXPECT_EQ(index.People(), std::set<std::string>{"jane-doe"});
+  EXPECT_TRUE(index.Corroborated("evt-1"));
+  EXPECT_TRUE(index.Corroborated("evt-3"));
+  EXPECT_FALSE(index.Corroborated("evt-2")) << "a duplicate is never corroborated itself";
+  const v1::TeamHealth h = HealthUnder(log, "sora", Filter(v1::CONFIDENCE_UNSPECIFIED, true), Day(2026, 3, 1));
+  EXPECT_EQ(h.windows(1).departures(), 1);  // evt-1
+}
+
 // A CONFIRMED departure (corroborated) retracted later: it counts under no filter, the default
 // included.
 TEST(EvidenceIndex, ARetractedCorroboratedStoryCountsUnderNoFilter) {

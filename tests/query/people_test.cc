@@ -159,6 +159,36 @@ TEST(LinkMoves, ALaterConfirmedReportConfirmsTheRumour) {
   EXPECT_FALSE(moves[1].corroborated()) << "a duplicate is never corroborated itself";
 }
 
+// The journalist's correction (issue 19 item 5): evt-1 was published without person.id and applied;
+// evt-2, the same story with the id jane-doe, is its DUPLICATE. The story's id is jane-doe, so the
+// applied move carries it and pairs with jane-doe's hire at google-deepmind from openai 11 days
+// later (2026-02-18 -> 2026-03-01).
+TEST(MovesOf, AMoveFiledWithoutAnIdTakesTheIdOfALaterReportOfItsStoryAndLinks) {
+  v1::Event first = Left("evt-1", Day(2026, 2, 18), "");
+  first.mutable_person()->set_name("Jane Doe");
+  first.set_idempotency_key("ik-name");
+  v1::Event corrected = Left("evt-2", Day(2026, 2, 18), "jane-doe");
+  corrected.set_idempotency_key("ik-id");
+  v1::HistoryEntry dup = Entry(corrected, 5, 11, "Bloomberg", v1::EVENT_STATUS_DUPLICATE);
+  dup.set_duplicate_of("evt-1");
+  v1::Event other = Left("evt-3", Day(2026, 2, 18), "");  // another story, never given an id
+  other.mutable_person()->set_name("Sam Roe");
+  std::vector<v1::PersonMove> moves = MovesOf({Entry(first, 5, 10, "The Information"), dup,
+                                               Entry(other, 5, 12, "Wired"),
+                                               Entry(Joined("in-1", Day(2026, 3, 1), "jane-doe"), 7, 4, "DeepMind")});
+  ASSERT_EQ(moves.size(), 4u);
+  EXPECT_EQ(moves[0].event_id(), "evt-1");
+  EXPECT_EQ(moves[0].person().id(), "jane-doe");
+  EXPECT_EQ(moves[0].person().name(), "Jane Doe");  // the rest as the report gave it
+  EXPECT_EQ(moves[2].event_id(), "evt-3");
+  EXPECT_EQ(moves[2].person().id(), "");
+  std::vector<v1::MoveCounterpart> pairs = LinkMoves(moves);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].out_event_id(), "evt-1");
+  EXPECT_EQ(pairs[0].in_event_id(), "in-1");
+  EXPECT_EQ(pairs[0].days_apart(), 11);
+}
+
 TEST(PersonKey, ByIdElseByTheNameInLowerCase) {
   v1::Person p;
   p.set_name("Jamie Cho");
