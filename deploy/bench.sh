@@ -5,7 +5,8 @@
 #   ./deploy/bench.sh          1,000,000 events, 3 rounds (about 8 minutes on 2 cores)
 #   ./deploy/bench.sh --quick  every stage at a tiny size, 1 round, no file written (run by ./deploy/test.sh)
 #   ./deploy/bench.sh --large  also loads 10,000,000 events and replays them once (1M vs 10M cost per
-#                              event); adds about 3 minutes
+#                              event), and holds freshness at 1,000 events/s for 5 minutes in round 1
+#                              (the soak row); adds about 8 minutes
 #   ./deploy/bench.sh --scaling  only the scale-out stage (three instances: routing cost, gathered org
 #                              snapshots, failover; deploy/lib/bench-scaling.sh), about 3 minutes;
 #                              replaces that section of docs/BENCHMARKS.md. Every full run includes it.
@@ -13,7 +14,7 @@
 #                              them and writes nothing (for A/B work on ingest, a few minutes)
 # Sizes (env): BENCH_EVENTS (feed/replay events), BENCH_ROUNDS, BENCH_GRPC_EVENTS (gRPC ingest),
 # BENCH_FRESH_SECONDS (per freshness run), BENCH_QUERY_SECONDS (per ghz run), BENCH_LARGE_EVENTS
-# (0 = no large replay). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from
+# (0 = no large replay), BENCH_SOAK_SECONDS (the --large soak; default 300). BENCH_SKIP_BUILD=1 uses ./build as it is. A run with any size changed from
 # the defaults prints the table but does not write docs/BENCHMARKS.md unless BENCH_WRITE=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,16 +33,19 @@ defaults="1000000 3 200000 10 10"
 events=${BENCH_EVENTS:-1000000} rounds=${BENCH_ROUNDS:-3} grpc_events=${BENCH_GRPC_EVENTS:-200000}
 fresh_s=${BENCH_FRESH_SECONDS:-10} query_s=${BENCH_QUERY_SECONDS:-10}
 large_events=${BENCH_LARGE_EVENTS:-0}
+soak_s=${BENCH_SOAK_SECONDS:-300}
 # Publish calls in flight for the gRPC ingest stage: 1 gave ~20k ev/s, 4 ~56k, 8 ~67k, 16 ~63k (2 cores).
 grpc_in_flight=8
 ((large)) && ((large_events == 0)) && large_events=10000000
 if ((quick)); then
   events=20000 rounds=1 grpc_events=5000 fresh_s=2 query_s=2
   ((large_events > 0)) && large_events=50000
+  [[ -n "${BENCH_SOAK_SECONDS:-}" ]] || soak_s=2
 fi
 invocation="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')./deploy/bench.sh${*:+ $*}"
 write=0
 [[ "$events $rounds $grpc_events $fresh_s $query_s" == "$defaults" ]] && ((!quick)) && write=1
+((large && soak_s != 300)) && write=0
 [[ "${BENCH_WRITE:-0}" == 1 ]] && ((!quick)) && write=1
 ((ingest_only)) && write=0 large_events=0
 
@@ -209,6 +213,20 @@ for r in $(seq 1 "$rounds"); do
     put "fresh$rate" "$r" ref_p99 "$(field p99_ms "$line")"
     put "fresh$rate" "$r" ref_p50 "$(field p50_ms "$line")"
   done
+  # The soak (--large, round 1 only): the 1,000 events/s run held for minutes, where the 10 s rows
+  # hide the tail (a broker log roll, a RocksDB flush or compaction, a GC of the broker's JVM).
+  if ((large && r == 1)); then
+    echo "bench: round $r/$rounds: freshness soak, 1000 events/s offered for $soak_s s"
+    cores_start "$ingest_pid" "$projector_pid" "$query_pid" "$broker_pid"
+    line=$("$tool" fresh --ingest "127.0.0.1:$p_ingest" --query "127.0.0.1:$p_query" --rate 1000 \
+      --seconds "$soak_s" --seed 3001 --orgs 500 --teams 20) || true
+    read -r c_ingest c_proj c_query c_broker c_machine < <(cores_end)
+    echo "  ours:      $line"
+    put soak 1 seconds "$soak_s"
+    for k in samples errors p50_ms p99_ms max_ms publish_p99_ms publish_max_ms; do put soak 1 "$k" "$(field "$k" "$line")"; done
+    put soak 1 ingest_cores "$c_ingest"; put soak 1 projector_cores "$c_proj"; put soak 1 query_cores "$c_query"
+    put soak 1 broker_cores "$c_broker"; put soak 1 machine_cores "$c_machine"
+  fi
 
   if [[ -n "$ghz" ]]; then
     echo "bench: round $r/$rounds: query (ghz, GetTeamHealth) vs a trivial QueryService"
@@ -307,7 +325,7 @@ fi
   echo "Written by \`$invocation\` on $(date -u +%Y-%m-%d) in $((elapsed / 60)) minutes. $events synthetic events (\`talentflowctl gen\`: 500 orgs x 20"
   echo "teams, ~460 B of JSON, ~300 B protobuf), $records records on a 12-partition topic, one local Kafka $(basename "$(ls "$root"/deploy/kafka/lib/kafka_2.13-*.jar)" .jar | sed 's/kafka_2.13-//') broker."
   echo "Ours and the reference alternate, $rounds rounds; each row's ratio is ours / reference, per round: median (min-max)."
-  echo "Sizes: feed and replay $events events, gRPC ingest $grpc_events events, freshness ${fresh_s} s per run, ghz ${query_s} s per run$( ((large_events > 0)) && echo ", large replay $large_events events")."
+  echo "Sizes: feed and replay $events events, gRPC ingest $grpc_events events, freshness ${fresh_s} s per run, ghz ${query_s} s per run$( ((large_events > 0)) && echo ", large replay $large_events events")$( ((large)) && echo ", freshness soak ${soak_s} s")."
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
   echo "$(steal_since "$ticks_at_start") % of its CPU time stolen by the hypervisor during the run (\`steal\` in /proc/stat; the rows' machine cores count busy and stolen time);"
@@ -330,6 +348,7 @@ fi
   echo "  the batch's last event \`GetTeamHealth\` with \`min_offsets\` = its record; latency = answer - batch due time. Reference:"
   echo "  \`talentflow-bench kafka-fresh --rate R\`: the same events on the same schedule produced with ingest's producer settings,"
   echo "  consumed by a bare librdkafka consumer with the live projector's fetch settings (fetch.wait.max.ms=100); latency = consumed - due."
+  ((large)) && echo "- soak (round 1): \`talentflow-bench fresh --rate 1000 --seconds $soak_s\` after the freshness runs, same stack; no reference run."
   echo "- query: \`ghz --insecure --proto query.proto --call talentflow.v1.QueryService.GetTeamHealth -d '$ghz_team' -c 16 -z ${query_s}s\`"
   echo "  against \`talentflow-query serve\` and against \`talentflow-bench stub\` (a QueryService answering a copy of the real"
   echo "  answer: same method, same bytes); then both at \`--rps\` = half of ours' saturated QPS."

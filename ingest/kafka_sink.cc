@@ -12,17 +12,42 @@
 
 namespace talentflow::ingest {
 
-// Runs each record's DoneFn when librdkafka reports its delivery (on the poller thread).
+namespace {
+
+static_assert(alignof(DeliveryTicket) >= DeliveryTicket::kMaxRecords);
+
+// A record's opaque: its ticket with the record number in the low bits.
+void* PackTicket(DeliveryTicket* ticket, int record) {
+  return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(ticket) | static_cast<uintptr_t>(record));
+}
+
+// The ticket of a record produced with a DoneFn: allocated per record, deleted once it ran.
+class FnTicket final : public DeliveryTicket {
+ public:
+  explicit FnTicket(KafkaSink::DoneFn done) : done_(std::move(done)) {}
+  void Delivered(int, const Delivery& d) override {
+    done_(d);
+    delete this;
+  }
+
+ private:
+  KafkaSink::DoneFn done_;
+};
+
+}  // namespace
+
+// Tells each record's ticket when librdkafka reports its delivery (on the poller thread).
 class KafkaSink::DeliveryReporter : public RdKafka::DeliveryReportCb {
  public:
   explicit DeliveryReporter(std::atomic<int64_t>* in_flight) : in_flight_(in_flight) {}
   void dr_cb(RdKafka::Message& message) override {
-    std::unique_ptr<DoneFn> done(static_cast<DoneFn*>(message.msg_opaque()));
+    const auto packed = reinterpret_cast<uintptr_t>(message.msg_opaque());
+    constexpr uintptr_t kRecordMask = DeliveryTicket::kMaxRecords - 1;
     Delivery d;
     d.status = FromKafka(message.err(), "delivery");
     d.partition = message.partition();
     d.offset = message.offset();
-    (*done)(d);
+    reinterpret_cast<DeliveryTicket*>(packed & ~kRecordMask)->Delivered(static_cast<int>(packed & kRecordMask), d);
     in_flight_->fetch_sub(1);
   }
 
@@ -78,18 +103,26 @@ KafkaSink::~KafkaSink() {
 }
 
 void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
+  Produce(event, nullptr, new FnTicket(std::move(done)), 0);
+}
+
+void KafkaSink::Produce(const v1::Event& event, const std::string* serialized, DeliveryTicket* ticket, int record) {
   const std::string key = RecordKey(event);
-  // librdkafka copies the value: one buffer per thread serves every record it produces.
-  thread_local std::string value;
-  event.SerializeToString(&value);
-  auto* opaque = new DoneFn(std::move(done));
+  // librdkafka copies the value: one buffer per thread serves every record it serialises here.
+  thread_local std::string buffer;
+  const std::string* value = serialized;
+  if (value == nullptr) {
+    event.SerializeToString(&buffer);
+    value = &buffer;
+  }
+  void* opaque = PackTicket(ticket, record);
   in_flight_.fetch_add(1);
   while (true) {
     // The C call, for the topic handle: the C++ produce() with headers takes the topic by name,
     // which librdkafka looks up under its handle's write lock for every record.
     const RdKafka::ErrorCode err = static_cast<RdKafka::ErrorCode>(rd_kafka_producev(
         producer_->c_ptr(), RD_KAFKA_V_RKT(topic_->c_ptr()), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(value.data(), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(const_cast<char*>(value->data()), value->size()),
         RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_HEADER("schema", "talentflow.v1.Event", -1),
         RD_KAFKA_V_HEADER("content-type", "application/x-protobuf", -1), RD_KAFKA_V_OPAQUE(opaque),
         RD_KAFKA_V_END));
@@ -98,10 +131,9 @@ void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains the queue
       continue;
     }
-    std::unique_ptr<DoneFn> owned(opaque);
     Delivery d;
     d.status = FromKafka(err, "produce");
-    (*owned)(d);
+    ticket->Delivered(record, d);
     in_flight_.fetch_sub(1);
     return;
   }

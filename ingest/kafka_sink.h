@@ -35,6 +35,18 @@ struct Delivery {
   int64_t offset = -1;
 };
 
+// Told of a record's delivery without an allocation per record: the producer keeps the ticket alive
+// until each of its records was reported (a ticket may stand for up to kMaxRecords records, told
+// apart by their number). Delivered runs on the sink's poller thread.
+class DeliveryTicket {
+ public:
+  static constexpr int kMaxRecords = 4;  // the record number travels in the pointer's low 2 bits
+  virtual void Delivered(int record, const Delivery& d) = 0;
+
+ protected:
+  ~DeliveryTicket() = default;
+};
+
 class KafkaSink {
  public:
   using DoneFn = std::function<void(const Delivery&)>;
@@ -52,6 +64,11 @@ class KafkaSink {
   // Enqueues one event; `done` runs exactly once, on the poller thread, with its delivery.
   // Thread-safe. Blocks while the producer queue is full.
   void Produce(const v1::Event& event, DoneFn done);
+  // The same, reported to `ticket` as record number `record` (0 <= record < kMaxRecords), which must
+  // outlive the report. `value`, when not null, is `event` serialised already (by the thread that
+  // built it: the first touch of an event built on another core was most of protobuf's cost on the
+  // producing thread); else Produce serialises it.
+  void Produce(const v1::Event& event, const std::string* value, DeliveryTicket* ticket, int record);
 
   // Waits until nothing is in flight, at most `timeout`. DeadlineExceeded if records remain.
   absl::Status Flush(absl::Duration timeout);

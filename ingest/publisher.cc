@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 
@@ -57,17 +58,34 @@ namespace {
 // in KafkaSink::Produce's sleep-and-retry on a full queue; far more than the batches in flight need.
 constexpr int64_t kMaxInFlight = 32768;
 
-// A delivery report names its event (its place in the order of submission) and the record within it
-// (Normalise makes at most two records of an event).
-constexpr int kRecordBits = 8;
-
 }  // namespace
 
-// Shared with the delivery callbacks, which hold a plain pointer (small enough for std::function to
-// keep without allocating); `self` keeps it alive while records are in flight.
+void SubmitAhead::Compute(const absl::StatusOr<std::vector<v1::Event>>& records) {
+  if (!records.ok()) {
+    values.clear();
+    return;
+  }
+  key_hash = KeyHash(records->front().idempotency_key());
+  values.resize(records->size());
+  for (size_t i = 0; i < records->size(); ++i) (*records)[i].SerializeToString(&values[i]);
+}
+
+absl::uint128 SubmitAhead::KeyHash(const std::string& key) {
+  const XXH128_hash_t hash = XXH3_128bits(key.data(), key.size());
+  return absl::MakeUint128(hash.high64, hash.low64);
+}
+
+// Shared with the delivery reports, which reach it through the event's Written entry (its
+// DeliveryTicket: no allocation per record); `self` keeps it alive while records are in flight.
 struct PublishSession::State {
-  // An event whose records were written, until all are reported.
-  struct Written {
+  // An event whose records were written, until all are reported. The ticket of its records: a
+  // std::deque keeps the entries in place as entries are added at the back and dropped at the front,
+  // and an entry is dropped only once all its records were reported.
+  struct Written final : DeliveryTicket {
+    Written(State* s, int64_t l, int r, int n, bool ne) : state(s), line(l), result(r), remaining(n), no_evidence(ne) {}
+    void Delivered(int record, const Delivery& d) override { state->OnDelivery(*this, record, d); }
+
+    State* state;
     int64_t line = 0;
     int result = -1;    // its index in response->results()
     int remaining = 0;  // records not yet reported
@@ -84,10 +102,9 @@ struct PublishSession::State {
   v1::PublishResponse* response = nullptr;
   int64_t in_flight = 0;  // records produced and not yet reported
   bool submitter_waits = false;
-  // The events from the oldest unresolved one on, in the order submitted; written[i] is number
-  // base + i in that order. Resolved events at the front are dropped.
+  // The events from the oldest unresolved one on, in the order submitted. Resolved events at the
+  // front are dropped.
   std::deque<Written> written;
-  uint64_t base = 0;
   int64_t unresolved = 0;
   int64_t accepted = 0;
   int64_t accepted_without_evidence = 0;
@@ -95,11 +112,9 @@ struct PublishSession::State {
   int64_t first_failed_line = 0;
   std::shared_ptr<State> self;
 
-  void OnDelivery(uint64_t tag, const Delivery& d) {
+  void OnDelivery(Written& w, int record, const Delivery& d) {
     std::shared_ptr<State> last;  // the report that empties in_flight takes `self`; released after the unlock
     std::lock_guard<std::mutex> lock(mu);
-    Written& w = written[(tag >> kRecordBits) - base];
-    const int record = static_cast<int>(tag & ((1u << kRecordBits) - 1));
     if (--in_flight == 0) last = std::move(self);
     if (submitter_waits && in_flight <= kMaxInFlight * 3 / 4) {
       submitter_waits = false;
@@ -130,10 +145,7 @@ struct PublishSession::State {
       ++accepted;
       if (w.no_evidence) ++accepted_without_evidence;
     }
-    while (!written.empty() && written.front().remaining == 0) {
-      written.pop_front();
-      ++base;
-    }
+    while (!written.empty() && written.front().remaining == 0) written.pop_front();
     if (unresolved == 0) cv.notify_all();
   }
 };
@@ -151,7 +163,8 @@ PublishSession::~PublishSession() {
   state_->response = nullptr;
 }
 
-v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records) {
+v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records,
+                                               const SubmitAhead* ahead) {
   State& s = *state_;
   IngestCounters& counters = *publisher_.counters_;
   if (!records.ok()) {
@@ -168,15 +181,18 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
   }
   const v1::Event& first = records->front();
   const std::string& key = first.idempotency_key();
-  const XXH128_hash_t hash = XXH3_128bits(key.data(), key.size());
   // A repeated key is published all the same: its evidence joins the story, and the views count it
   // as a DUPLICATE of the first (issue 19). Only counted here.
-  if (!keys_.insert(absl::MakeUint128(hash.high64, hash.low64)).second) {
+  if (!keys_.insert(ahead != nullptr ? ahead->key_hash : SubmitAhead::KeyHash(key)).second) {
     ++repeats_;
     if (!dry_run_) counters.repeats.fetch_add(1, std::memory_order_relaxed);
   }
   const int n = static_cast<int>(records->size());
-  uint64_t seq;
+  if (n > DeliveryTicket::kMaxRecords) {  // Normalise makes one or two; a ticket tells apart four
+    spdlog::critical("line {}: {} records of one event; at most {}", line, n, DeliveryTicket::kMaxRecords);
+    std::abort();
+  }
+  State::Written* w;
   {
     std::unique_lock<std::mutex> lock(s.mu);
     v1::EventResult* r = nullptr;
@@ -197,9 +213,7 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     }
     s.in_flight += n;
     if (!s.self) s.self = state_;
-    seq = s.base + s.written.size();
-    s.written.push_back(
-        State::Written{line, r != nullptr ? s.response->results_size() - 1 : -1, n, false, LacksEvidence(first)});
+    w = &s.written.emplace_back(&s, line, r != nullptr ? s.response->results_size() - 1 : -1, n, LacksEvidence(first));
     ++s.unresolved;
     if (r != nullptr) {
       for (const v1::Event& e : *records) {
@@ -210,11 +224,8 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
       }
     }
   }
-  for (int k = 0; k < n; ++k) {
-    publisher_.sink_->Produce((*records)[k], [state = state_.get(), tag = seq << kRecordBits | k](const Delivery& d) {
-      state->OnDelivery(tag, d);
-    });
-  }
+  const bool serialized = ahead != nullptr && ahead->values.size() == records->size();
+  for (int k = 0; k < n; ++k) publisher_.sink_->Produce((*records)[k], serialized ? &ahead->values[k] : nullptr, w, k);
   return v1::EventResult::STATUS_UNSPECIFIED;
 }
 

@@ -88,6 +88,18 @@ struct PublishSessionOptions {
   bool dry_run = false;
 };
 
+// What a caller may compute for PublishSession::Submit ahead, on another thread (feed mode's
+// parse-and-validate workers), so the one submitting thread does not touch the events' bytes first.
+struct SubmitAhead {
+  absl::uint128 key_hash = 0;       // KeyHash of the first record's idempotency key
+  std::vector<std::string> values;  // each record serialised, in order; empty: Submit serialises them
+
+  // Fills both for `records` (left empty for an error); reuses `values`' buffers.
+  void Compute(const absl::StatusOr<std::vector<v1::Event>>& records);
+  // The hash the session's set of idempotency keys holds: XXH3 128-bit.
+  static absl::uint128 KeyHash(const std::string& key);
+};
+
 // PublishSession is ingest's one publishing path: feed mode runs a whole feed through one session,
 // Publisher::Publish (gRPC Publish, and each batch of PublishStream) one batch. Events are submitted
 // in order; the session writes their records to the sink (an event whose idempotency key an earlier
@@ -112,7 +124,12 @@ class PublishSession {
   // error (nothing is written); STATUS_VALID in a dry run; otherwise STATUS_UNSPECIFIED: its
   // records are being written and Drain counts their fate. First waits while too many records of this session are unacknowledged.
   // `records` is only read. REQUIRES: `line` greater than that of every event submitted before.
-  v1::EventResult::Status Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records);
+  // With `ahead` (SubmitAhead::Compute of the same `records`), its hash and values are used instead.
+  v1::EventResult::Status Submit(int64_t line, const absl::StatusOr<std::vector<v1::Event>>& records,
+                                 const SubmitAhead* ahead = nullptr);
+  // Starts loading the memory Submit will probe for `ahead`'s key (feed mode calls it a few lines
+  // early: with a million keys each probe is otherwise a cache miss). Only a hint.
+  void Prefetch(const SubmitAhead& ahead) const { keys_.prefetch(ahead.key_hash); }
 
   // Waits until every written event is acknowledged or failed, or until `deadline`: the events still
   // unresolved then count as not delivered (their records may still land). Returns the session's
