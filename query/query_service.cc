@@ -562,11 +562,11 @@ absl::StatusOr<QueryServiceImpl::Route> QueryServiceImpl::RouteTeam(const grpc::
     if (!scope.contains(p)) {
       return absl::InvalidArgumentError(absl::StrCat("forwarded for other partitions than ", p, " (", org, "/", team, ")"));
     }
-    return Route{std::nullopt, std::move(scope)};
+    return Route{std::nullopt, std::move(scope), {}};
   }
   ASSIGN_OR_RETURN(Router::Target owner, router_->OwnerOfTeam(org, team, max_lag, OwnersDeadline(ctx, min)));
   if (!owner.local) return Route{std::move(owner.address), std::nullopt, std::move(owner.partitions)};
-  return Route{std::nullopt, std::move(owner.partitions)};
+  return Route{std::nullopt, std::move(owner.partitions), {}};
 }
 
 template <typename Request, typename Response>

@@ -98,7 +98,9 @@ TEST_F(StoryTest, ADepartureCorrectedWithAnIdIsOnePersonOneDeparture) {
   // The history: the second report is shown as the duplicate of the first, and the story's outlets
   // are both.
   std::ostringstream events;
-  ASSERT_EQ(ctl::RunEvents({.team = {"openai", "sora"}}, read_, *stack_.query, events, err), ctl::kExitOk) << err.str();
+  ctl::EventsOptions sora;
+  sora.team = {"openai", "sora"};
+  ASSERT_EQ(ctl::RunEvents(sora, read_, *stack_.query, events, err), ctl::kExitOk) << err.str();
   EXPECT_THAT(events.str(),
               HasSubstr("evt-j1  2026-02-18  departure  Jane Doe  applied    to periodic-labs; outlets: "
                         "The Information, Bloomberg\n"));
