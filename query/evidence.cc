@@ -3,41 +3,15 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/time_util.h"
 #include "query/people.h"
 #include "views/fold.h"
 #include "views/keys.h"
+#include "views/map_state.h"
 
 namespace talentflow::query {
-namespace {
-
-// The fold's state for one team's chosen events: a sorted map, so scans by prefix are ranges.
-class MapState : public views::ViewState {
- public:
-  std::optional<std::string> Get(const std::string& key) override {
-    auto it = map.find(key);
-    if (it == map.end()) return std::nullopt;
-    return it->second;
-  }
-  void Put(const std::string& key, std::string value) override { map[key] = std::move(value); }
-  void Delete(const std::string& key) override { map.erase(key); }
-
-  // Calls fn(key suffix after `prefix`, value) for each key with `prefix`, in key order.
-  template <typename Fn>
-  void Scan(const std::string& prefix, Fn&& fn) const {
-    for (auto it = map.lower_bound(prefix); it != map.end() && absl::StartsWith(it->first, prefix); ++it) {
-      fn(absl::string_view(it->first).substr(prefix.size()), it->second);
-    }
-  }
-
-  std::map<std::string, std::string> map;
-};
-
-}  // namespace
-
 int ConfidenceRank(v1::Confidence confidence) {
   switch (confidence) {
     case v1::CONFIDENCE_CONFIRMED: return 3;
@@ -147,7 +121,7 @@ bool EvidenceIndex::Passes(const std::string& event_id, const v1::EvidenceFilter
 views::TeamInputs FilteredInputs(const std::string& org, const std::string& team,
                                  const std::vector<v1::HistoryEntry>& history,
                                  absl::FunctionRef<bool(const std::string& event_id)> passes, int64_t as_of_day) {
-  MapState state;
+  views::MapState state;
   int64_t duplicates = 0, retracted = 0;
   for (const v1::HistoryEntry& e : history) {
     duplicates += e.status() == v1::EVENT_STATUS_DUPLICATE;

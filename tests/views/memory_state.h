@@ -1,36 +1,23 @@
-// An in-memory ViewState over std::map for the fold tests: Get sees earlier Put and Delete calls,
-// and two states can be compared byte for byte through `map`.
+// The fold tests' in-memory state: views::MapState, plus the entries under a prefix by full key.
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
-#include <utility>
 
-#include "views/fold.h"
+#include "views/map_state.h"
 
 namespace talentflow::testing {
 
-class MemoryState : public views::ViewState {
+class MemoryState : public views::MapState {
  public:
-  std::optional<std::string> Get(const std::string& key) override {
-    auto it = map.find(key);
-    if (it == map.end()) return std::nullopt;
-    return it->second;
-  }
-  void Put(const std::string& key, std::string value) override { map[key] = std::move(value); }
-  void Delete(const std::string& key) override { map.erase(key); }
-
   // The entries whose key starts with `prefix` (e.g. "b/" for every day bucket).
   std::map<std::string, std::string> WithPrefix(const std::string& prefix) const {
     std::map<std::string, std::string> out;
-    for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix); ++it) {
-      out.insert(*it);
-    }
+    Scan(prefix, [&](absl::string_view suffix, const std::string& value) {
+      out.emplace(prefix + std::string(suffix), value);
+    });
     return out;
   }
-
-  std::map<std::string, std::string> map;
 };
 
 }  // namespace talentflow::testing
