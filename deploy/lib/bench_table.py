@@ -87,19 +87,24 @@ def publish_bound(ok, g):
                                       f" the rest {max(0.0, machine - server - client - broker):.2f}")
 
 
-def throughput_row(title, stage, n, target_ratio, ref_name):
+def throughput_row(title, stage, n, target_ratio, ref_name, max_cpu_per_m=None):
+    """A throughput row, ours against the reference tool. Met when the median ratio reaches
+    `target_ratio` and, with `max_cpu_per_m`, ours needed at most that many CPU seconds per 1M."""
     ours, ref = load(f"{stage}.ours"), load(f"{stage}.kcat")
     if not ours or not ref:
         return None
     ratios = [r[0] / o[0] for o, r in zip(ours, ref)]
     m = statistics.median(ratios)
+    cpu_per_m = med([o[1] for o in ours]) / n * 1e6
+    ok = m >= target_ratio and (max_cpu_per_m is None or cpu_per_m <= max_cpu_per_m)
+    target = f">= {target_ratio}x" if max_cpu_per_m is None else f"<= {max_cpu_per_m} CPU s / 1M; >= {target_ratio}x"
     ours_cores = med([o[1] / o[0] for o in ours])
     machine_cores = med([o[3] / o[0] for o in ours]) if all(len(o) > 3 for o in ours) else None
     row(title, f"{n / med([o[0] for o in ours]):,.0f} ev/s", f"{n / med([r[0] for r in ref]):,.0f} ev/s ({ref_name})",
-        ratios, f">= {target_ratio}x", m >= target_ratio,
-        f"CPU s / 1M: ours {med([o[1] for o in ours]) / n * 1e6:.1f}, ref {med([r[1] for r in ref]) / n * 1e6:.1f}; busy cores:"
-        f" ours {ours_cores:.2f}, machine {num(machine_cores, '{:.2f}')} of {cores}" + bound(m >= target_ratio, ours_cores, machine_cores))
-    return med([o[1] for o in ours]) / n * 1e6
+        ratios, target, ok,
+        f"CPU s / 1M: ours {cpu_per_m:.1f}, ref {med([r[1] for r in ref]) / n * 1e6:.1f}; busy cores:"
+        f" ours {ours_cores:.2f}, machine {num(machine_cores, '{:.2f}')} of {cores}" + bound(ok, ours_cores, machine_cores))
+    return cpu_per_m
 
 
 throughput_row("ingest: `talentflow-ingest feed` (acks=all, idempotent, lz4)", "ingest", events, 0.5, "kcat -P")
@@ -113,8 +118,8 @@ if g["ours_s"] and g["ref_s"]:
         f" busy cores: ingest {num(med(g['ours_cores']), '{:.2f}')}, machine {num(med(g['machine_cores']), '{:.2f}')} of {cores}"
         + publish_bound(statistics.median(ratios) >= 0.4, g))
 
-replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.5,
-                            "kcat -C to /dev/null")
+replay_cpu = throughput_row("projector rebuild: `talentflowctl replay`, 12 partitions", "replay", records, 0.25,
+                            "kcat -C to /dev/null", max_cpu_per_m=5)
 
 
 def fresh_bound(ok, ours_p99, publish_p99, ref_p99, machine_cores):
@@ -178,25 +183,33 @@ if q["ours_qps"] and q["ref_qps"]:
         statistics.median(ratios) >= 0.7,
         f"busy cores: query {num(med(q['ours_cores']), '{:.2f}')} (stub {num(med(q['ref_cores']), '{:.2f}')}),"
         f" machine {num(med(q['machine_cores']), '{:.2f}')} of {cores} (ghz included)"
-        + (f"; {int(sum(q['ours_err']))} failed calls" if sum(q["ours_err"]) else ""))
+        + (f"; {int(sum(q['ours_err']))} failed calls" if sum(q["ours_err"]) else "")
+        + bound(statistics.median(ratios) >= 0.7, med(q["ours_cores"]) or 0, med(q["machine_cores"]),
+                f"query {num(med(q['ours_cores']), '{:.2f}')}, ghz and the rest"
+                f" {max(0.0, (med(q['machine_cores']) or 0) - (med(q['ours_cores']) or 0)):.2f}"))
 if q["ours_p99"] and q["ref_p99"]:
     ratios = [o / r for o, r in zip(q["ours_p99"], q["ref_p99"]) if r > 0]
+    ok = med(q["ours_p99"]) <= 5 and ratios != [] and statistics.median(ratios) <= 1.2
     row(f"query: `GetTeamHealth` p99 at 50% load (~{med(q['half_rps']):,.0f} rps; ratio ours/ref, lower is better)",
-        f"p99 {med(q['ours_p99']):.2f} ms", f"p99 {med(q['ref_p99']):.2f} ms (same rps)", ratios, "p99 <= 5 ms",
-        med(q["ours_p99"]) <= 5,
-        "" if med(q["ours_p99"]) <= 5 else
+        f"p99 {med(q['ours_p99']):.2f} ms", f"p99 {med(q['ref_p99']):.2f} ms (same rps)", ratios, "p99 <= 5 ms; <= 1.2x ref",
+        ok,
+        "" if ok else
         f"bound: the trivial service answering the same bytes at the same rps has p99 {med(q['ref_p99']):.2f} ms;"
         f" ours {med(q['ours_p99']) - med(q['ref_p99']):+.2f} ms against it")
 
 o = results["org"]
 if o["ours_p99"]:
+    # The query service's CPU per snapshot: its busy cores / QPS while saturated.
+    cpu_ms = 1000 * med(o["ours_cores"]) / med(o["ours_qps"]) if med(o["ours_cores"]) and med(o["ours_qps"]) else None
+    ok = med(o["ours_p99"]) <= 20 and cpu_ms is not None and cpu_ms <= 5
     row(f"org snapshot: `GetOrgSnapshot` of a 200-team org, p99 at 50% load (~{med(o['half_rps']):,.0f} rps)",
-        f"p99 {med(o['ours_p99']):.2f} ms", "-", [], "p99 <= 20 ms", med(o["ours_p99"]) <= 20,
-        f"saturated: {med(o['ours_qps']):,.0f} QPS, query {num(med(o['ours_cores']), '{:.2f}')} cores busy, machine"
-        f" {num(med(o['machine_cores']), '{:.2f}')} of {cores}" + (f"; {int(sum(o['ours_err']))} failed calls" if sum(o["ours_err"]) else "")
-        + ("" if med(o["ours_p99"]) <= 20 or not med(o["ours_cores"]) else
-           f"; bound: CPU, {1000 * med(o['ours_cores']) / med(o['ours_qps']):.0f} ms of the query service's CPU per"
-           " snapshot (busy cores / QPS, saturated)"))
+        f"p99 {med(o['ours_p99']):.2f} ms; {num(cpu_ms, '{:.1f}')} ms CPU per snapshot", "-", [],
+        "p99 <= 20 ms; <= 5 ms CPU per snapshot", ok,
+        f"CPU per snapshot = query cores busy / QPS, saturated: {med(o['ours_qps']):,.0f} QPS, query"
+        f" {num(med(o['ours_cores']), '{:.2f}')} cores busy, machine {num(med(o['machine_cores']), '{:.2f}')} of {cores}"
+        + (f"; {int(sum(o['ours_err']))} failed calls" if sum(o["ours_err"]) else "")
+        + ("" if ok or cpu_ms is None else
+           f"; bound: CPU, {cpu_ms:.1f} ms of the query service's CPU per snapshot"))
 
 mem = results["memory"]
 if mem["replay_mib"]:
@@ -215,10 +228,10 @@ if lg["cpu"] and replay_cpu:
     r = per_m / replay_cpu
     replay_rss = max(mem["replay_mib"]) if mem["replay_mib"] else None
     row(f"replay cost per event, {int(n):,} vs {records:,} records (CPU s / 1M; ratio large/small)", f"{per_m:.1f} CPU s / 1M",
-        f"{replay_cpu:.1f} CPU s / 1M", [r], "0.8-1.2x", 0.8 <= r <= 1.2,
+        f"{replay_cpu:.1f} CPU s / 1M", [r], "<= 1.2x", r <= 1.2,
         f"{n / lg['wall'][0]:,.0f} ev/s; peak RSS {lg['rss_mib'][0]:,.0f} MiB vs {num(replay_rss)} MiB; loaded by `gen --produce` in {lg['load_s'][0]:.0f} s"
-        + bound(0.8 <= r <= 1.2, lg["cpu"][0] / lg["wall"][0], lg["machine_cpu"][0] / lg["wall"][0] if lg["machine_cpu"] else None)
-        + ("" if 0.8 <= r <= 1.2 else "; why each event costs more at 10M: the 1M and 10M profiles side by side in docs/PERFORMANCE.md"))
+        + bound(r <= 1.2, lg["cpu"][0] / lg["wall"][0], lg["machine_cpu"][0] / lg["wall"][0] if lg["machine_cpu"] else None)
+        + ("" if r <= 1.2 else "; why each event costs more at 10M: the 1M and 10M profiles side by side in docs/PERFORMANCE.md"))
 
 print("| stage | ours (median) | reference (median) | ratio median (min-max) | target | met? | notes |")
 print("|---|---|---|---|---|---|---|")
