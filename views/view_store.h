@@ -217,8 +217,10 @@ class ViewStore {
   std::unique_ptr<Reader> NewReader();
 
   // A hex xxh3-128 digest over every record (key, value) in key order: equal digests mean equal
-  // views. Example: "3f2a…" (32 hex digits). With `partition`, over that partition's records only
-  // (what an instance serving it holds, whichever other partitions its DB has).
+  // views. The hashed stream is, per record: the key's length as 8 bytes (host order), the key, the
+  // value's length, the value. Example: "3f2a…" (32 hex digits, high 64 bits first). With
+  // `partition`, over that partition's records only (what an instance serving it holds, whichever
+  // other partitions its DB has). Reads every record once, past the block cache.
   absl::StatusOr<std::string> Digest(std::optional<int32_t> partition = std::nullopt);
 
   // Where two stores first differ in key order: a key one of them lacks, or a key whose values

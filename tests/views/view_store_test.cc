@@ -4,6 +4,10 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <xxhash.h>
+
+#include "absl/strings/str_format.h"
 
 #include "common/base/record_key.h"
 #include "views/key_filter.h"
@@ -194,6 +198,31 @@ TEST_F(ViewStoreTest, IngestSortsKeysThatTieOnTheirFirstBytes) {
   EXPECT_EQ(part.Get("h/org1/team1/00000000000000000010"), "h10");
   EXPECT_EQ(part.Get("k/again"), "back");
   EXPECT_EQ((*store->StoredOffset(3))->next_offset(), 4);
+}
+
+// The digest's definition (view_store.h): XXH3-128 over, per record in key order, the key's length
+// (8 bytes), the key, the value's length and the value. Worked here with one XXH3_128bits call over
+// the whole stream, including a value larger than the chunks Digest hashes at a time.
+TEST_F(ViewStoreTest, DigestIsXxh3OfEveryRecordInKeyOrder) {
+  auto store = Open();
+  const std::vector<std::pair<std::string, std::string>> records = {
+      {"p001/a", "1"}, {"p001/b", std::string(300 << 10, 'x')}, {"p001/c", ""}, {"p002/a", "2"}};
+  for (const auto& [k, v] : records) ASSERT_TRUE(store->db()->Put(rocksdb::WriteOptions(), k, v).ok());
+  auto expected = [&](const std::string& prefix) {
+    std::string stream;
+    for (const auto& [k, v] : records) {
+      if (k.rfind(prefix, 0) != 0) continue;
+      const uint64_t klen = k.size(), vlen = v.size();
+      stream.append(reinterpret_cast<const char*>(&klen), 8).append(k);
+      stream.append(reinterpret_cast<const char*>(&vlen), 8).append(v);
+    }
+    const XXH128_hash_t h = XXH3_128bits(stream.data(), stream.size());
+    return absl::StrFormat("%016x%016x", h.high64, h.low64);
+  };
+  EXPECT_EQ(store->Digest().value(), expected(""));
+  EXPECT_EQ(store->Digest(1).value(), expected("p001/"));
+  EXPECT_EQ(store->Digest(2).value(), expected("p002/"));
+  EXPECT_NE(expected("p001/"), expected("p002/"));
 }
 
 TEST(KeysTest, Offset20IsZeroPaddedToTwentyDigits) {
