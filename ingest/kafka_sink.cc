@@ -22,33 +22,45 @@ void* PackTicket(DeliveryTicket* ticket, int record) {
 }
 
 // The ticket of a record produced with a DoneFn: allocated per record, deleted once it ran.
-struct FnTicket final : DeliveryTicket {
-  explicit FnTicket(KafkaSink::DoneFn d);
-  KafkaSink::DoneFn done;
-};
-
-class FnListener final : public DeliveryListener {
+class FnTicket final : public DeliveryTicket {
  public:
-  void Delivered(absl::Span<const DeliveryReport> reports) override {
-    for (const DeliveryReport& r : reports) {
-      auto* ticket = static_cast<FnTicket*>(r.ticket);
-      ticket->done(r.delivery);
-      delete ticket;
-    }
+  explicit FnTicket(KafkaSink::DoneFn done) : done_(std::move(done)) {}
+  void Delivered(int, const Delivery& d) override {
+    done_(d);
+    delete this;
   }
+
+ private:
+  KafkaSink::DoneFn done_;
 };
-
-FnListener fn_listener;
-
-FnTicket::FnTicket(KafkaSink::DoneFn d) : DeliveryTicket(&fn_listener), done(std::move(d)) {}
 
 }  // namespace
+
+// Tells each record's ticket when librdkafka reports its delivery (on the poller thread).
+class KafkaSink::DeliveryReporter : public RdKafka::DeliveryReportCb {
+ public:
+  explicit DeliveryReporter(std::atomic<int64_t>* in_flight) : in_flight_(in_flight) {}
+  void dr_cb(RdKafka::Message& message) override {
+    const auto packed = reinterpret_cast<uintptr_t>(message.msg_opaque());
+    constexpr uintptr_t kRecordMask = DeliveryTicket::kMaxRecords - 1;
+    Delivery d;
+    d.status = FromKafka(message.err(), "delivery");
+    d.partition = message.partition();
+    d.offset = message.offset();
+    reinterpret_cast<DeliveryTicket*>(packed & ~kRecordMask)->Delivered(static_cast<int>(packed & kRecordMask), d);
+    in_flight_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<int64_t>* in_flight_;
+};
 
 absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions& kafka, const SinkOptions& options) {
   RETURN_IF_ERROR(kafka.Validate());
   std::unique_ptr<KafkaSink> sink(new KafkaSink());
   sink->kafka_ = kafka;
   sink->options_ = options;
+  sink->reporter_ = std::make_unique<DeliveryReporter>(&sink->in_flight_);
   ASSIGN_OR_RETURN(auto conf,
                    MakeKafkaConf(kafka, {{"enable.idempotence", "true"},
                                          {"acks", "all"},
@@ -57,18 +69,17 @@ absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions&
                                          {"linger.ms", std::to_string(options.linger_ms)},
                                          {"message.timeout.ms",
                                           std::to_string(absl::ToInt64Milliseconds(options.delivery_timeout))}}));
-  // Delivery reports as events, a produce request's records in one (no dr_cb): the poller takes
-  // them from the main queue. Errors come there too (as events, not through the event_cb).
-  rd_kafka_conf_set_events(conf->c_ptr_global(), RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR);
   std::string err;
+  if (conf->set("dr_cb", sink->reporter_.get(), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat("dr_cb: ", err));
+  }
   sink->producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!sink->producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
-  sink->events_ = rd_kafka_queue_get_main(sink->producer_->c_ptr());
   sink->topic_.reset(RdKafka::Topic::create(sink->producer_.get(), kafka.topic, nullptr, err));
   if (!sink->topic_) return absl::InvalidArgumentError(absl::StrCat("topic ", kafka.topic, ": ", err));
   KafkaSink* raw = sink.get();
   sink->poller_ = std::thread([raw] {
-    while (!raw->stop_.load()) raw->Poll(100);
+    while (!raw->stop_.load()) raw->producer_->poll(100);
   });
   // librdkafka keeps the partitions it learns here for the topic, so the first records need not
   // wait for its own first topic scan (about 1 s).
@@ -88,51 +99,7 @@ KafkaSink::~KafkaSink() {
   }
   stop_ = true;
   if (poller_.joinable()) poller_.join();
-  if (events_ != nullptr) {
-    Poll(0);
-    rd_kafka_queue_destroy(events_);
-  }
-}
-
-void KafkaSink::Poll(int timeout_ms) {
-  rd_kafka_event_t* event = rd_kafka_queue_poll(events_, timeout_ms);
-  if (event == nullptr) return;
-  switch (rd_kafka_event_type(event)) {
-    case RD_KAFKA_EVENT_DR: {
-      messages_.resize(rd_kafka_event_message_count(event));
-      messages_.resize(rd_kafka_event_message_array(event, messages_.data(), messages_.size()));
-      reports_.clear();
-      constexpr uintptr_t kRecordMask = DeliveryTicket::kMaxRecords - 1;
-      for (const rd_kafka_message_t* m : messages_) {
-        const auto packed = reinterpret_cast<uintptr_t>(m->_private);  // the record's opaque
-        reports_.push_back({.ticket = reinterpret_cast<DeliveryTicket*>(packed & ~kRecordMask),
-                            .record = static_cast<int>(packed & kRecordMask),
-                            .delivery = {.status = FromKafka(static_cast<RdKafka::ErrorCode>(m->err), "delivery"),
-                                         .partition = m->partition,
-                                         .offset = m->offset}});
-      }
-      // Each run of reports for one listener in one call. A ticket is alive until its last report was
-      // handed over, and every ticket read here still has a report to come, so reading ahead is sound.
-      const absl::Span<const DeliveryReport> all(reports_);
-      for (size_t i = 0; i < all.size();) {
-        DeliveryListener* listener = all[i].ticket->listener;
-        size_t j = i + 1;
-        while (j < all.size() && all[j].ticket->listener == listener) ++j;
-        listener->Delivered(all.subspan(i, j - i));
-        i = j;
-      }
-      in_flight_.fetch_sub(static_cast<int64_t>(all.size()));
-      break;
-    }
-    case RD_KAFKA_EVENT_ERROR:
-      spdlog::log(rd_kafka_event_error_is_fatal(event) ? spdlog::level::critical : spdlog::level::err,
-                  "librdkafka: {}: {}", rd_kafka_err2str(rd_kafka_event_error(event)),
-                  rd_kafka_event_error_string(event));
-      break;
-    default:
-      break;
-  }
-  rd_kafka_event_destroy(event);
+  if (producer_) producer_->poll(0);
 }
 
 void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
@@ -164,19 +131,16 @@ void KafkaSink::Produce(const v1::Event& event, const std::string* serialized, D
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains the queue
       continue;
     }
-    const DeliveryReport refused{.ticket = ticket, .record = record, .delivery = {.status = FromKafka(err, "produce")}};
-    ticket->listener->Delivered({&refused, 1});
+    Delivery d;
+    d.status = FromKafka(err, "produce");
+    ticket->Delivered(record, d);
     in_flight_.fetch_sub(1);
     return;
   }
 }
 
 absl::Status KafkaSink::Flush(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  // With delivery reports as events, librdkafka's flush waits only until it holds no record; the
-  // last reports may still be on their way through the poller.
   RdKafka::ErrorCode err = producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  while (in_flight_.load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
   if (in_flight_.load() > 0 || err != RdKafka::ERR_NO_ERROR) {
     return absl::DeadlineExceededError(absl::StrCat(in_flight_.load(), " records not acknowledged"));
   }

@@ -9,12 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
 #include "common/kafka/kafka.h"
 #include "talentflow/v1/event.pb.h"
 
@@ -37,34 +35,16 @@ struct Delivery {
   int64_t offset = -1;
 };
 
-class DeliveryListener;
-
-// A record's delivery ticket: the producer keeps it alive until each of its records was reported to
-// its listener (a ticket may stand for up to kMaxRecords records, told apart by their number), so a
-// record's report needs no allocation of its own.
-struct DeliveryTicket {
-  static constexpr int kMaxRecords = 4;  // the record number travels in the pointer's low 2 bits
-  explicit DeliveryTicket(DeliveryListener* l) : listener(l) {}
-  DeliveryListener* listener;  // not owned
-};
-
-// Record `record` of `ticket`: where it landed, or why it did not.
-struct DeliveryReport {
-  DeliveryTicket* ticket;
-  int record;
-  Delivery delivery;
-};
-
-// Told of deliveries in batches: librdkafka reports a produce request's records together (its event
-// API), and the sink hands each run of consecutive reports whose tickets share a listener to that
-// listener in one call (one lock per run instead of per record). Delivered runs on the sink's poller
-// thread, or on the producing thread for a record the producer refused outright.
-class DeliveryListener {
+// Told of a record's delivery without an allocation per record: the producer keeps the ticket alive
+// until each of its records was reported (a ticket may stand for up to kMaxRecords records, told
+// apart by their number). Delivered runs on the sink's poller thread.
+class DeliveryTicket {
  public:
-  virtual void Delivered(absl::Span<const DeliveryReport> reports) = 0;
+  static constexpr int kMaxRecords = 4;  // the record number travels in the pointer's low 2 bits
+  virtual void Delivered(int record, const Delivery& d) = 0;
 
  protected:
-  ~DeliveryListener() = default;
+  ~DeliveryTicket() = default;
 };
 
 class KafkaSink {
@@ -84,37 +64,31 @@ class KafkaSink {
   // Enqueues one event; `done` runs exactly once, on the poller thread, with its delivery.
   // Thread-safe. Blocks while the producer queue is full.
   void Produce(const v1::Event& event, DoneFn done);
-  // The same, reported to `ticket`'s listener as record number `record` (0 <= record < kMaxRecords);
-  // the ticket must outlive the report. `value`, when not null, is `event` serialised already (by the thread that
+  // The same, reported to `ticket` as record number `record` (0 <= record < kMaxRecords), which must
+  // outlive the report. `value`, when not null, is `event` serialised already (by the thread that
   // built it: the first touch of an event built on another core was most of protobuf's cost on the
   // producing thread); else Produce serialises it.
   void Produce(const v1::Event& event, const std::string* value, DeliveryTicket* ticket, int record);
 
-  // Waits until nothing is in flight (every record's report handed to its listener), at most
-  // `timeout`. DeadlineExceeded if records remain.
+  // Waits until nothing is in flight, at most `timeout`. DeadlineExceeded if records remain.
   absl::Status Flush(absl::Duration timeout);
 
   // Records produced but not yet reported.
   int64_t in_flight() const { return in_flight_.load(); }
 
  private:
+  class DeliveryReporter;
   KafkaSink() = default;
-  // Serves the producer's event queue for at most `timeout_ms`: hands a batch of delivery reports to
-  // their listeners, logs an error. Only the poller thread (and the destructor, after it) calls it.
-  void Poll(int timeout_ms);
   static constexpr absl::Duration kMetadataWait = absl::Seconds(2);
 
   KafkaOptions kafka_;
   SinkOptions options_;
+  std::unique_ptr<DeliveryReporter> reporter_;
   std::unique_ptr<RdKafka::Producer> producer_;
-  rd_kafka_queue_t* events_ = nullptr;  // the producer's main queue: delivery reports (RD_KAFKA_EVENT_DR), errors
   std::unique_ptr<RdKafka::Topic> topic_;  // kafka_.topic
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> in_flight_{0};
   std::thread poller_;
-  // Poll's buffers, reused from batch to batch.
-  std::vector<const rd_kafka_message_t*> messages_;
-  std::vector<DeliveryReport> reports_;
 };
 
 }  // namespace talentflow::ingest

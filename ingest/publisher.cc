@@ -75,16 +75,17 @@ absl::uint128 SubmitAhead::KeyHash(const std::string& key) {
   return absl::MakeUint128(hash.high64, hash.low64);
 }
 
-// Shared with the delivery reports, which reach it as their tickets' listener, in batches (one lock
-// per batch); a record's ticket is its event's Written entry (no allocation per record). `self` keeps
-// it alive while records are in flight.
-struct PublishSession::State final : DeliveryListener {
+// Shared with the delivery reports, which reach it through the event's Written entry (its
+// DeliveryTicket: no allocation per record); `self` keeps it alive while records are in flight.
+struct PublishSession::State {
   // An event whose records were written, until all are reported. The ticket of its records: a
   // std::deque keeps the entries in place as entries are added at the back and dropped at the front,
   // and an entry is dropped only once all its records were reported.
   struct Written final : DeliveryTicket {
-    Written(State* s, int64_t l, int r, int n, bool ne) : DeliveryTicket(s), line(l), result(r), remaining(n), no_evidence(ne) {}
+    Written(State* s, int64_t l, int r, int n, bool ne) : state(s), line(l), result(r), remaining(n), no_evidence(ne) {}
+    void Delivered(int record, const Delivery& d) override { state->OnDelivery(*this, record, d); }
 
+    State* state;
     int64_t line = 0;
     int result = -1;    // its index in response->results()
     int remaining = 0;  // records not yet reported
@@ -111,47 +112,39 @@ struct PublishSession::State final : DeliveryListener {
   int64_t first_failed_line = 0;
   std::shared_ptr<State> self;
 
-  void Delivered(absl::Span<const DeliveryReport> reports) override {
-    std::shared_ptr<State> last;  // the batch that empties in_flight takes `self`; released after the unlock
+  void OnDelivery(Written& w, int record, const Delivery& d) {
+    std::shared_ptr<State> last;  // the report that empties in_flight takes `self`; released after the unlock
     std::lock_guard<std::mutex> lock(mu);
-    in_flight -= static_cast<int64_t>(reports.size());
-    if (in_flight == 0) last = std::move(self);
+    if (--in_flight == 0) last = std::move(self);
     if (submitter_waits && in_flight <= kMaxInFlight * 3 / 4) {
       submitter_waits = false;
       cv.notify_all();
     }
-    int64_t ok = 0;
-    for (const DeliveryReport& report : reports) {
-      Written& w = static_cast<Written&>(*report.ticket);
-      const Delivery& d = report.delivery;
-      v1::EventResult* result = response != nullptr ? response->mutable_results(w.result) : nullptr;
-      if (d.status.ok()) {
-        ++ok;
-        if (result != nullptr) {
-          v1::RecordRef* ref = result->mutable_records(report.record);
-          ref->set_partition(d.partition);
-          ref->set_offset(d.offset);
-        }
-      } else {
-        if (result != nullptr) {
-          result->set_status(v1::EventResult::STATUS_NOT_DELIVERED);
-          result->set_reason(std::string(d.status.message()));
-        }
-        if (!w.failed && log_not_delivered) spdlog::error("line {}: not delivered: {}", w.line, d.status.message());
-        w.failed = true;
+    v1::EventResult* result = response != nullptr ? response->mutable_results(w.result) : nullptr;
+    if (d.status.ok()) {
+      if (counters != nullptr) counters->records_written.fetch_add(1, std::memory_order_relaxed);
+      if (result != nullptr) {
+        v1::RecordRef* ref = result->mutable_records(record);
+        ref->set_partition(d.partition);
+        ref->set_offset(d.offset);
       }
-      if (--w.remaining > 0) continue;
-      --unresolved;
-      if (w.failed) {
-        ++failed;
-        if (first_failed_line == 0 || w.line < first_failed_line) first_failed_line = w.line;
-      } else {
-        ++accepted;
-        if (w.no_evidence) ++accepted_without_evidence;
+    } else {
+      if (result != nullptr) {
+        result->set_status(v1::EventResult::STATUS_NOT_DELIVERED);
+        result->set_reason(std::string(d.status.message()));
       }
+      if (!w.failed && log_not_delivered) spdlog::error("line {}: not delivered: {}", w.line, d.status.message());
+      w.failed = true;
     }
-    if (counters != nullptr) counters->records_written.fetch_add(ok, std::memory_order_relaxed);
-    // Once per batch: the resolved entries at the front (none is a later report's ticket).
+    if (--w.remaining > 0) return;
+    --unresolved;
+    if (w.failed) {
+      ++failed;
+      if (first_failed_line == 0 || w.line < first_failed_line) first_failed_line = w.line;
+    } else {
+      ++accepted;
+      if (w.no_evidence) ++accepted_without_evidence;
+    }
     while (!written.empty() && written.front().remaining == 0) written.pop_front();
     if (unresolved == 0) cv.notify_all();
   }
