@@ -44,11 +44,15 @@ v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::s
                                        absl::Time deadline) {
   v1::PublishResponse response;
   PublishSession session(*this, {.response = &response, .dry_run = request.dry_run()});
+  Submit(request, principal, session);
+  session.Drain(deadline);
+  return response;
+}
+
+void Publisher::Submit(v1::PublishRequest& request, const std::string& principal, PublishSession& session) {
   for (int i = 0; i < request.events_size(); ++i) {
     session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal, request.require_evidence()));
   }
-  session.Drain(deadline);
-  return response;
 }
 
 namespace {
@@ -111,10 +115,12 @@ struct PublishSession::State {
   int64_t failed = 0;
   int64_t first_failed_line = 0;
   std::shared_ptr<State> self;
+  std::function<void()> on_resolved;  // PublishSession::OnResolved's, until it runs or Drain returns
 
   void OnDelivery(Written& w, int record, const Delivery& d) {
     std::shared_ptr<State> last;  // the report that empties in_flight takes `self`; released after the unlock
-    std::lock_guard<std::mutex> lock(mu);
+    std::function<void()> resolved;  // run after the unlock (it may drain and destroy the session)
+    std::unique_lock<std::mutex> lock(mu);
     if (--in_flight == 0) last = std::move(self);
     if (submitter_waits && in_flight <= kMaxInFlight * 3 / 4) {
       submitter_waits = false;
@@ -146,7 +152,13 @@ struct PublishSession::State {
       if (w.no_evidence) ++accepted_without_evidence;
     }
     while (!written.empty() && written.front().remaining == 0) written.pop_front();
-    if (unresolved == 0) cv.notify_all();
+    if (unresolved == 0) {
+      cv.notify_all();
+      resolved = std::move(on_resolved);
+      on_resolved = nullptr;
+    }
+    lock.unlock();
+    if (resolved) resolved();
   }
 };
 
@@ -229,9 +241,24 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
   return v1::EventResult::STATUS_UNSPECIFIED;
 }
 
+void PublishSession::OnResolved(std::function<void()> resolved) {
+  State& s = *state_;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.unresolved > 0) {
+      s.on_resolved = std::move(resolved);
+      return;
+    }
+  }
+  resolved();
+}
+
 FeedSummary PublishSession::Drain(absl::Time deadline) {
   State& s = *state_;
+  std::function<void()> dropped;  // may hold what owns this session: destroyed after the unlock
   std::unique_lock<std::mutex> lock(s.mu);
+  dropped = std::move(s.on_resolved);
+  s.on_resolved = nullptr;
   const auto resolved = [&] { return s.unresolved == 0; };
   // Bounded even without a deadline: every record is reported within the sink's delivery timeout.
   if (deadline == absl::InfiniteFuture()) {

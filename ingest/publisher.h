@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ struct IngestCounters {
   std::atomic<int64_t> records_written{0};
 };
 
+class PublishSession;
+
 class Publisher {
  public:
   // Does not own `sink`, `aliases` or `counters`; all must outlive the Publisher. `sink` may be null
@@ -58,6 +61,9 @@ class Publisher {
   // `request` (it is left with empty events). Thread-safe.
   v1::PublishResponse Publish(v1::PublishRequest& request, const std::string& principal,
                               absl::Time deadline = absl::InfiniteFuture());
+  // Prepares and submits the request's events to `session`, in order (Publish without the
+  // session and its Drain; for a caller that drains without blocking). Moves the events out.
+  void Submit(v1::PublishRequest& request, const std::string& principal, PublishSession& session);
 
   // Validates one event and stamps it (recordedTime = now, recordedBy = principal, ids): the records
   // to write (see Normalise), or a FieldError; with `require_evidence`, an otherwise valid event without
@@ -136,6 +142,13 @@ class PublishSession {
   // counts (without_evidence: the accepted, in a dry run valid, events that carry no evidence), first_not_delivered_line being the first line that failed or is unresolved, and adds them
   // to the Publisher's counters. Call once, after the last Submit.
   FeedSummary Drain(absl::Time deadline);
+
+  // For a caller that must not block (gRPC's callback API): runs `resolved` once every written
+  // event is acknowledged or failed, at once on this thread when they are already, else on the
+  // sink's thread with the last report. `resolved` may then call Drain, which does not wait. Call
+  // once, after the last Submit. Drain, when it comes first, drops `resolved` unrun (though one
+  // already started may still be running).
+  void OnResolved(std::function<void()> resolved);
 
  private:
   struct State;

@@ -167,7 +167,7 @@ absl::StatusOr<std::string> CallGate::Authorize(const std::multimap<grpc::string
   return p->name;
 }
 
-absl::StatusOr<CallGate::Admission> CallGate::Admit(const grpc::ServerContext& context, Role required) {
+absl::StatusOr<CallGate::Admission> CallGate::Admit(const grpc::ServerContextBase& context, Role required) {
   absl::StatusOr<std::string> principal = Authorize(context.client_metadata(), required);
   if (!principal.ok()) {
     (principal.status().code() == absl::StatusCode::kPermissionDenied ? refused_permission_denied_

@@ -116,7 +116,7 @@ class CallGate {
   // Authorize with the client's metadata, then takes an in-flight slot: ResourceExhausted when
   // max_in_flight calls are already admitted. The Admission is kept until the handler returns
   // (rpc::Serve does both).
-  absl::StatusOr<Admission> Admit(const grpc::ServerContext& context, Role required);
+  absl::StatusOr<Admission> Admit(const grpc::ServerContextBase& context, Role required);
 
   // Calls admitted and not yet finished.
   int in_flight() const { return in_flight_.load(); }

@@ -31,10 +31,10 @@ namespace talentflow::rpc {
 // caller's principal, holding the in-flight slot until `body` returns (a stream's whole life).
 // Returns the admission's error (Unauthenticated, PermissionDenied, ResourceExhausted; `body` does
 // not run) or `body`'s status, as a grpc::Status with the same code and message.
-grpc::Status Serve(auth::CallGate& gate, const grpc::ServerContext& context, auth::Role required,
+grpc::Status Serve(auth::CallGate& gate, const grpc::ServerContextBase& context, auth::Role required,
                    absl::FunctionRef<absl::Status(const std::string& principal)> body);
 // The same for a body that does not need the principal.
-grpc::Status Serve(auth::CallGate& gate, const grpc::ServerContext& context, auth::Role required,
+grpc::Status Serve(auth::CallGate& gate, const grpc::ServerContextBase& context, auth::Role required,
                    absl::FunctionRef<absl::Status()> body);
 
 }  // namespace talentflow::rpc

@@ -239,6 +239,33 @@ TEST_F(IngestIntegrationTest, GrpcPublishReportsWhereEachRecordLanded) {
   grpc::ClientContext ctx2;
   st = stub->Publish(&ctx2, big, &response);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Nothing to wait for (a dry run; a batch whose every event is rejected): the handler answers the
+  // call itself, with no delivery report to come, and nothing more lands on the topic.
+  v1::PublishRequest dry;
+  dry.set_dry_run(true);
+  *dry.add_events() = testing::Hire("g-6", "chatgpt", Day(2026, 2, 14), "p-di");
+  *dry.add_events() = bad;
+  grpc::ClientContext ctx3;
+  v1::PublishResponse dry_response;
+  st = stub->Publish(&ctx3, dry, &dry_response);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(dry_response.results_size(), 2);
+  EXPECT_EQ(dry_response.results(0).status(), v1::EventResult::STATUS_VALID);
+  EXPECT_EQ(dry_response.results(1).status(), v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(dry_response.valid(), 1);
+  EXPECT_EQ(dry_response.rejected(), 1);
+  v1::PublishRequest rejected_only;
+  *rejected_only.add_events() = bad;
+  grpc::ClientContext ctx4;
+  v1::PublishResponse rejected_response;
+  st = stub->Publish(&ctx4, rejected_only, &rejected_response);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(rejected_response.results_size(), 1);
+  EXPECT_EQ(rejected_response.results(0).status(), v1::EventResult::STATUS_REJECTED);
+  EXPECT_EQ(rejected_response.accepted(), 0);
+  EXPECT_EQ(rejected_response.rejected(), 1);
+  EXPECT_EQ(testing::ConsumeAll(topic_).size(), 5u);
   server->Shutdown();
 }
 
