@@ -74,19 +74,20 @@ rocksdb::Options MakeOptions(const ViewStoreOptions& o) {
   return options;
 }
 
-// A key of a part to be written to a table file, with the 16 bytes after the part's common
-// prefix copied into the record as two big-endian words (zero-padded). Most comparisons of the
-// sort are then decided by those words, in the record itself, instead of by a memcmp of two keys
-// elsewhere in memory (the sort was 12 % of a replay's CPU, mostly cache misses in memcmp).
-// Zero padding can only make two different keys tie, never reorder them; ties compare the keys.
+// A key of a part to be written to a table file (without the partition prefix every key of the
+// part shares), with its first 16 bytes copied into the record as two big-endian words
+// (zero-padded). Most comparisons of the sort are then decided by those words, in the record
+// itself, instead of by a memcmp of two keys elsewhere in memory (the sort was 12 % of a replay's
+// CPU, mostly cache misses in memcmp). Zero padding can only make two different keys tie, never
+// reorder them; ties compare the keys.
 struct SortRecord {
   uint64_t head[2];
   std::string_view key;
   const std::optional<std::string>* value;
 
-  static SortRecord Of(std::string_view key, size_t common, const std::optional<std::string>* value) {
+  static SortRecord Of(std::string_view key, const std::optional<std::string>* value) {
     unsigned char bytes[16] = {};
-    if (key.size() > common) std::memcpy(bytes, key.data() + common, std::min<size_t>(16, key.size() - common));
+    std::memcpy(bytes, key.data(), std::min<size_t>(16, key.size()));
     SortRecord r{{0, 0}, key, value};
     for (int i = 0; i < 16; ++i) r.head[i / 8] = r.head[i / 8] << 8 | bytes[i];
     return r;
@@ -102,11 +103,15 @@ struct SortRecord {
 
 // ---- Batch ----------------------------------------------------------------------------------
 
-Batch::Part::Part(ViewStore* store, int32_t p) : store_(store), prefix_(keys::PartitionPrefix(p)) {}
+Batch::Part::Part(ViewStore* store, int32_t p) : store_(store), partition_(p), prefix_(keys::PartitionPrefix(p)) {}
 
 std::optional<std::string> Batch::Part::Get(const std::string& key) {
-  std::string full = prefix_ + key;
-  if (auto it = changes_.find(full); it != changes_.end()) return it->second;
+  if (auto it = changes_.find(key); it != changes_.end()) return it->second;
+  if (store_->written_) {
+    if (stored_ == nullptr) stored_ = store_->StoredFlag(partition_);
+    if (!stored_->load(std::memory_order_relaxed)) return std::nullopt;  // the partition is empty
+  }
+  const std::string full = prefix_ + key;
   if (store_->written_ && !store_->written_->MayContain(full)) return std::nullopt;
   std::string value;
   rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), full, &value);
@@ -116,19 +121,13 @@ std::optional<std::string> Batch::Part::Get(const std::string& key) {
 }
 
 void Batch::Part::Put(const std::string& key, std::string value) {
-  std::string full = prefix_ + key;
-  bytes_ += full.size() + value.size() + kEntryOverhead;
-  // One hash of the key for the map; the key filter only hashes a key the part did not hold with
-  // a value yet (a value in the map came from a Put, which added the key to the filter; a Delete
-  // adds nothing).
-  auto [it, inserted] = changes_.try_emplace(std::move(full));
-  if (store_->written_ && (inserted || !it->second)) store_->written_->Add(it->first);
-  it->second = std::move(value);
+  bytes_ += prefix_.size() + key.size() + value.size() + kEntryOverhead;
+  changes_.insert_or_assign(key, std::move(value));
 }
 
 void Batch::Part::Delete(const std::string& key) {
   bytes_ += prefix_.size() + key.size() + kEntryOverhead;
-  changes_[prefix_ + key] = std::nullopt;
+  changes_.insert_or_assign(key, std::nullopt);
 }
 
 void Batch::Part::SetOffset(int64_t next_offset, int64_t timestamp_ms) {
@@ -227,18 +226,22 @@ absl::Status ViewStore::Commit(const std::vector<Batch::Part*>& parts) {
   // order): the memtable inserts sorted keys faster, each insert starting near the last.
   rocksdb::WriteBatch wb;
   std::vector<const std::pair<const std::string, std::optional<std::string>>*> changes;
+  std::string key;
   for (const Batch::Part* part : parts) {
     changes.clear();
     for (const auto& change : part->changes_) changes.push_back(&change);
     std::sort(changes.begin(), changes.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* change : changes) {
+      key.assign(part->prefix_).append(change->first);
       if (change->second) {
-        wb.Put(change->first, *change->second);
+        wb.Put(key, *change->second);
+        if (written_) written_->Add(key);
       } else {
-        wb.Delete(change->first);
+        wb.Delete(key);
       }
     }
     if (part->offset_) wb.Put(part->prefix_ + keys::kOffset, part->offset_->SerializeAsString());
+    if (written_ && (part->offset_ || !part->changes_.empty())) StoredFlag(part->partition_)->store(true);
   }
   if (wb.Count() == 0) return absl::OkStatus();
   if (write_failed_.load()) {
@@ -265,12 +268,11 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
   RETURN_IF_ERROR(part.status_);
   std::vector<SortRecord> records;
   records.reserve(part.changes_.size() + 1);
-  for (const auto& [key, value] : part.changes_) records.push_back(SortRecord::Of(key, part.prefix_.size(), &value));
-  const std::string offset_key = part.prefix_ + keys::kOffset;
+  for (const auto& [key, value] : part.changes_) records.push_back(SortRecord::Of(key, &value));
   std::optional<std::string> offset;
   if (part.offset_) {
     offset = part.offset_->SerializeAsString();
-    records.push_back(SortRecord::Of(offset_key, part.prefix_.size(), &offset));
+    records.push_back(SortRecord::Of(keys::kOffset, &offset));
   }
   if (records.empty()) return absl::OkStatus();
   std::sort(records.begin(), records.end());
@@ -283,8 +285,18 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
   rocksdb::Options options = MakeOptions(options_);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
   RETURN_IF_ERROR(FromRocks(writer.Open(file), "ingest: open " + file));
+  // A key filter learns the keys here, before the file is in: a key it holds that the database
+  // lacks only costs a RocksDB read.
+  if (written_) StoredFlag(part.partition_)->store(true);
+  std::string key;
   for (const SortRecord& r : records) {
-    RETURN_IF_ERROR(FromRocks(*r.value ? writer.Put(r.key, **r.value) : writer.Delete(r.key), "ingest: write " + file));
+    key.assign(part.prefix_).append(r.key);
+    if (*r.value) {
+      RETURN_IF_ERROR(FromRocks(writer.Put(key, **r.value), "ingest: write " + file));
+      if (written_) written_->Add(key);
+    } else {
+      RETURN_IF_ERROR(FromRocks(writer.Delete(key), "ingest: write " + file));
+    }
   }
   RETURN_IF_ERROR(FromRocks(writer.Finish(), "ingest: finish " + file));
   rocksdb::IngestExternalFileOptions ingest;
@@ -301,6 +313,13 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
 
 void ViewStore::ExpectKeys(int64_t keys) {
   if (options_.fresh && !committed_) written_ = std::make_unique<KeyFilter>(keys, size_t{256} << 20);
+}
+
+std::atomic<bool>* ViewStore::StoredFlag(int32_t p) {
+  std::lock_guard<std::mutex> lock(stored_mu_);
+  auto& flag = stored_[p];
+  if (!flag) flag = std::make_unique<std::atomic<bool>>(false);
+  return flag.get();
 }
 
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,9 +37,8 @@ struct ViewStoreOptions {
   // fsync the WAL on every commit (survives power loss, not only process crashes). Default: false.
   bool sync = false;
   // The database is new (Open fails with AlreadyExists when `path` already holds one) and only
-  // this ViewStore writes it: it takes table files (Ingest), and once ExpectKeys has sized a
-  // filter of the keys written, the fold's reads of keys never written are answered without
-  // RocksDB. For rebuilds. Default: false.
+  // this ViewStore writes it: it takes table files (Ingest), and once ExpectKeys was called, the
+  // fold's reads of keys never stored are answered without RocksDB. For rebuilds. Default: false.
   bool fresh = false;
 };
 
@@ -75,9 +75,14 @@ class Batch {
     friend class ViewStore;
     Part(ViewStore* store, int32_t p);
     ViewStore* store_;
+    int32_t partition_;
     std::string prefix_;
-    // Full key (partition prefix included) -> new value, or nullopt for a delete.
+    // Key as the fold sees it (without prefix_, which Commit and Ingest add) -> new value, or
+    // nullopt for a delete.
     absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
+    // The store's record of whether the partition holds anything yet; set on the first read that
+    // misses changes_ in a store with a key filter (ViewStore::StoredFlag).
+    const std::atomic<bool>* stored_ = nullptr;
     std::optional<v1::PartitionOffset> offset_;
     absl::Status status_;
     size_t bytes_ = 0;
@@ -200,10 +205,12 @@ class ViewStore {
   // different partitions may be ingested concurrently. REQUIRES: nothing else writes the part's
   // partition meanwhile (a fresh store, or a live projector rebuilding a partition it holds paused).
   absl::Status Ingest(Batch::Part& part);
-  // A fresh store only, before the first Commit or Ingest: from now on remembers every key a batch
-  // writes in a Bloom filter sized for `keys` (at most 256 MiB), and the batches' reads of keys it
-  // never wrote skip RocksDB (most of the fold's reads look for a key that does not exist yet). A
-  // no-op for other stores or after a Commit or Ingest.
+  // A fresh store only, before the first Commit or Ingest: from now on Commit and Ingest remember
+  // every key they store with a value in a Bloom filter sized for `keys` (at most 256 MiB), and
+  // which partitions they stored anything of. A batch's read that misses its own changes then skips
+  // RocksDB when its partition has stored nothing yet (a partition rebuilt in one part never reads
+  // RocksDB) or the filter says the key was never stored (most of the fold's reads look for a key
+  // that does not exist yet). A no-op for other stores or after a Commit or Ingest.
   void ExpectKeys(int64_t keys);
 
   // The applied position of partition `p`, if any was stored.
@@ -244,8 +251,13 @@ class ViewStore {
   bool secondary_ = false;
   std::atomic<bool> committed_{false};
   std::atomic<int64_t> ingested_files_{0};
-  // Set by ExpectKeys; then every key written is in it.
+  // Set by ExpectKeys; then every key stored with a value is in it (full keys, prefix included).
   std::unique_ptr<KeyFilter> written_;
+  // With written_: partition -> whether Commit or Ingest stored anything of it. Entries are made
+  // under stored_mu_ and never removed, so a part may keep the flag's address.
+  std::mutex stored_mu_;
+  std::map<int32_t, std::unique_ptr<std::atomic<bool>>> stored_;
+  std::atomic<bool>* StoredFlag(int32_t p);
   // The last Commit failed (e.g. the disk was full): RocksDB refuses writes until Resume.
   std::atomic<bool> write_failed_{false};
 };

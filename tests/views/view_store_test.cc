@@ -225,6 +225,32 @@ TEST_F(ViewStoreTest, DigestIsXxh3OfEveryRecordInKeyOrder) {
   EXPECT_NE(expected("p001/"), expected("p002/"));
 }
 
+// With a key filter, a partition that Commit and Ingest have stored nothing of is known empty:
+// its reads never reach RocksDB (a record put there behind the store's back stays unseen), while
+// a partition that has stored a part reads its records (keys kept without the partition prefix in
+// the part, stored under it). Expected: p003's planted record unseen, p004's part read back, both
+// through the batch and through a Reader.
+TEST_F(ViewStoreTest, KeyFilterSkipsPartitionsThatStoredNothing) {
+  auto store = OpenFresh().value();
+  store->ExpectKeys(100);
+  ASSERT_TRUE(store->db()->Put(rocksdb::WriteOptions(), "p003/t/acme/planted", "x").ok());
+  {
+    auto batch = store->NewBatch();
+    EXPECT_EQ(batch->Partition(3).Get("t/acme/planted"), std::nullopt);
+    batch->Partition(4).Put("t/acme/sora", "4");
+    batch->Partition(4).SetOffset(1, 0);
+    ASSERT_TRUE(store->Ingest(batch->Partition(4)).ok());
+  }
+  auto batch = store->NewBatch();
+  EXPECT_EQ(batch->Partition(3).Get("t/acme/planted"), std::nullopt);
+  EXPECT_EQ(batch->Partition(4).Get("t/acme/sora"), "4");
+  EXPECT_EQ(batch->Partition(4).Get("t/acme/other"), std::nullopt);
+  std::string value;
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p004/t/acme/sora", &value).ok());
+  EXPECT_EQ(value, "4");
+  EXPECT_EQ((*store->StoredOffset(4))->next_offset(), 1);
+}
+
 TEST(KeysTest, Offset20IsZeroPaddedToTwentyDigits) {
   EXPECT_EQ(keys::Offset20(0), "00000000000000000000");
   EXPECT_EQ(keys::Offset20(1234567), "00000000000001234567");
