@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "common/base/status.h"
@@ -46,7 +47,37 @@ struct PublishCall {
   PublishCall(grpc::ServerUnaryReactor* r, v1::PublishResponse* resp, absl::Time d, auth::CallGate::Admission a)
       : reactor(r), response(resp), deadline(d), admission(std::move(a)) {}
 
+  // Called by the triggers (the last delivery report, the client's cancel): answers the call, or,
+  // while the handler is still setting it up, leaves that to Ready.
   void Answer() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!ready) {
+        wanted = true;
+        return;
+      }
+    }
+    AnswerNow();
+  }
+  // Called by the handler once the session and every trigger are in place: from here on a trigger
+  // answers at once, and one that came meanwhile is answered now.
+  void Ready() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ready = true;
+      if (!wanted) return;
+    }
+    AnswerNow();
+  }
+
+  grpc::ServerUnaryReactor* const reactor;
+  v1::PublishResponse* const response;
+  const absl::Time deadline;
+  std::optional<auth::CallGate::Admission> admission;
+  std::unique_ptr<PublishSession> session;
+
+ private:
+  void AnswerNow() {
     if (answered.exchange(true)) return;
     session->Drain(absl::Now());  // resolved by now, or cancelled: the unresolved are NOT_DELIVERED
     session.reset();
@@ -59,23 +90,39 @@ struct PublishCall {
                         : grpc::Status::OK);
   }
 
-  grpc::ServerUnaryReactor* const reactor;
-  v1::PublishResponse* const response;
-  const absl::Time deadline;
-  std::optional<auth::CallGate::Admission> admission;
-  std::unique_ptr<PublishSession> session;
+  std::mutex mu;  // guards ready and wanted
+  bool ready = false, wanted = false;
   std::atomic<bool> answered{false};
 };
 
 class PublishReactor final : public grpc::ServerUnaryReactor {
  public:
-  std::shared_ptr<PublishCall> call;  // null when answered before the handler returned
+  // Hands over the call once its records are submitted; asks it to answer when the client
+  // cancelled meanwhile (gRPC may run OnCancel on another thread while the handler runs).
+  void SetCall(std::shared_ptr<PublishCall> call) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      call_ = call;
+      if (!cancelled_) return;
+    }
+    call->Answer();
+  }
 
  private:
   void OnCancel() override {
+    std::shared_ptr<PublishCall> call;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_ = true;
+      call = call_;
+    }
     if (call) call->Answer();
   }
   void OnDone() override { delete this; }
+
+  std::mutex mu_;  // guards call_ and cancelled_
+  std::shared_ptr<PublishCall> call_;  // null for a call refused before it was set up
+  bool cancelled_ = false;
 };
 
 }  // namespace
@@ -103,8 +150,9 @@ grpc::ServerUnaryReactor* IngestServiceImpl::Publish(grpc::CallbackServerContext
   // out instead of copying them is sound (docs/PERFORMANCE.md, session 4).
   publisher_->Submit(*const_cast<v1::PublishRequest*>(request), principal, *call->session);
   // Handlers must not block: the call is answered when its records are reported (or cancelled).
-  reactor->call = call;
+  reactor->SetCall(call);
   call->session->OnResolved([call] { call->Answer(); });
+  call->Ready();
   return reactor;
 }
 
