@@ -236,3 +236,11 @@ if lg["cpu"] and replay_cpu:
 print("| stage | ours (median) | reference (median) | ratio median (min-max) | target | met? | notes |")
 print("|---|---|---|---|---|---|---|")
 print("\n".join(rows))
+
+warm = [(rate, results[f"warmup{rate}"]["p99"], results[f"warmup{rate}"]["max"]) for rate in (1000, 10000)]
+if any(p99 for _, p99, _ in warm):
+    # The warm-up runs before each round's freshness rows (deploy/bench.sh says why); shown, not judged.
+    print()
+    print("Freshness warm-up before each round's rows (start-up after the catch-up, no target), p99 (max) per round: "
+          + "; ".join(f"{rate:,} ev/s " + ", ".join(f"{a:.1f} ({b:.1f})" for a, b in zip(p99, mx)) + " ms"
+                      for rate, p99, mx in warm if p99) + ".")
