@@ -31,13 +31,21 @@ absl::Status Publisher::CheckBatch(const v1::PublishRequest& request) const {
 
 absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const std::string& principal,
                                                           bool require_evidence) {
+  std::vector<v1::Event> records;
+  records.push_back(std::move(event));
+  RETURN_IF_ERROR(PrepareInPlace(&records, principal, require_evidence));
+  return records;
+}
+
+absl::Status Publisher::PrepareInPlace(std::vector<v1::Event>* records, const std::string& principal,
+                                       bool require_evidence) {
   Stamp stamp;
   stamp.now = absl::Now();
   stamp.principal = principal;
-  if (event.event_id().empty()) stamp.event_id = ids_.Next(stamp.now);
-  absl::StatusOr<std::vector<v1::Event>> records = Normalise(std::move(event), *aliases_, stamp, options_.limits);
-  if (records.ok() && require_evidence) RETURN_IF_ERROR(CheckEvidenceRequired(records->front()));
-  return records;
+  if (records->front().event_id().empty()) stamp.event_id = ids_.Next(stamp.now);
+  RETURN_IF_ERROR(NormaliseInPlace(records, *aliases_, stamp, options_.limits));
+  if (require_evidence) RETURN_IF_ERROR(CheckEvidenceRequired(records->front()));
+  return absl::OkStatus();
 }
 
 v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
@@ -51,7 +59,11 @@ v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::s
 
 void Publisher::Submit(v1::PublishRequest& request, const std::string& principal, PublishSession& session) {
   for (int i = 0; i < request.events_size(); ++i) {
-    session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal, request.require_evidence()));
+    std::vector<v1::Event> records(1);
+    records[0].Swap(request.mutable_events(i));  // the event leaves the request without a move per step
+    absl::Status prepared = PrepareInPlace(&records, principal, request.require_evidence());
+    session.Submit(i + 1, prepared.ok() ? absl::StatusOr<std::vector<v1::Event>>(std::move(records))
+                                        : absl::StatusOr<std::vector<v1::Event>>(std::move(prepared)));
   }
 }
 

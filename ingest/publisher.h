@@ -70,6 +70,12 @@ class Publisher {
   // evidence is the FieldError of CheckEvidenceRequired. Thread-safe.
   absl::StatusOr<std::vector<v1::Event>> Prepare(v1::Event event, const std::string& principal,
                                                  bool require_evidence = false);
+  // Prepare in place (NormaliseInPlace): (*records)[0] is the event; on success `*records` holds the
+  // records to write, on a FieldError its contents are unspecified. For callers that reuse the
+  // records' allocations (feed mode) or take the event out of a request without a move per step.
+  // REQUIRES: !records->empty(). Thread-safe.
+  absl::Status PrepareInPlace(std::vector<v1::Event>* records, const std::string& principal,
+                              bool require_evidence = false);
 
  private:
   friend class PublishSession;
