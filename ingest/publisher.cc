@@ -69,8 +69,8 @@ void Publisher::Submit(v1::PublishRequest& request, const std::string& principal
 
 namespace {
 
-// The most records a session leaves unacknowledged. Below librdkafka's default producer queue
-// (queue.buffering.max.messages, 100,000), so a feed waits here, woken by the deliveries, rather than
+// The most records a session leaves unacknowledged. Below the producer queue's default size
+// (SinkOptions::max_queued_records, 100,000), so a feed waits here, woken by the deliveries, rather than
 // in KafkaSink::Produce's sleep-and-retry on a full queue; far more than the batches in flight need.
 constexpr int64_t kMaxInFlight = 32768;
 
@@ -175,7 +175,10 @@ struct PublishSession::State {
 };
 
 PublishSession::PublishSession(Publisher& publisher, PublishSessionOptions options)
-    : publisher_(publisher), dry_run_(options.dry_run), state_(std::make_shared<State>()) {
+    : publisher_(publisher),
+      dry_run_(options.dry_run),
+      when_full_(options.refuse_when_queue_full ? KafkaSink::WhenFull::kRefuse : KafkaSink::WhenFull::kWait),
+      state_(std::make_shared<State>()) {
   state_->counters = publisher.counters_;
   state_->log_not_delivered = options.log_not_delivered;
   state_->response = options.response;
@@ -249,7 +252,9 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     }
   }
   const bool serialized = ahead != nullptr && ahead->values.size() == records->size();
-  for (int k = 0; k < n; ++k) publisher_.sink_->Produce((*records)[k], serialized ? &ahead->values[k] : nullptr, w, k);
+  for (int k = 0; k < n; ++k) {
+    publisher_.sink_->Produce((*records)[k], serialized ? &ahead->values[k] : nullptr, w, k, when_full_);
+  }
   return v1::EventResult::STATUS_UNSPECIFIED;
 }
 
