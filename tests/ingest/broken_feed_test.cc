@@ -1,7 +1,8 @@
 // The corpus of broken feed lines (tests/data/broken_feed.jsonl plus lines made here that are
 // too big or too binary to keep in a file), run through feed mode itself (RunFeed: FeedReader, the
 // parser, Publisher::Prepare, a PublishSession): every broken line is rejected with its line number
-// and reason in the rejects file, and nothing of it reaches the sink.
+// and reason in the rejects file, and nothing of it reaches the sink. Also against a broker nobody
+// runs: what a PublishSession does when the producer's queue is full (FullProducerQueue).
 #include <fstream>
 #include <iterator>
 
