@@ -37,18 +37,18 @@ struct Chunk {
   std::vector<PreparedLine> prepared;
 };
 
-// Parses and prepares `lines`, and serialises their records. The events and serialised values of
-// `spent` (lines already published) are reused: parsing into them keeps their strings' and
-// evidence's allocations, and what is left of `spent` is freed here, on a worker, rather than on the
-// feed's one reading and producing thread.
+// Parses and prepares `lines`, and serialises their records. The records and serialised values of
+// `spent` (lines already published) are reused: parsing and normalising into them keeps their
+// strings' and evidence's allocations (no event is moved or made anew per line), and what is left of
+// `spent` is freed here, on a worker, rather than on the feed's one reading and producing thread.
 Chunk PrepareChunk(Publisher& publisher, const std::string& principal, bool require_evidence,
                    std::vector<FeedLine> lines, std::vector<PreparedLine> spent) {
-  std::vector<v1::Event> reuse;
+  std::vector<std::vector<v1::Event>> reuse;
   std::vector<std::vector<std::string>> reuse_values;
   reuse.reserve(spent.size());
   reuse_values.reserve(spent.size());
   for (PreparedLine& p : spent) {
-    if (p.records.ok() && !p.records->empty()) reuse.push_back(std::move(p.records->front()));
+    if (p.records.ok() && !p.records->empty()) reuse.push_back(*std::move(p.records));
     if (!p.ahead.values.empty()) reuse_values.push_back(std::move(p.ahead.values));
   }
   spent = std::vector<PreparedLine>();
@@ -57,17 +57,21 @@ Chunk PrepareChunk(Publisher& publisher, const std::string& principal, bool requ
   for (size_t i = 0; i < lines.size(); ++i) {
     PreparedLine& p = out.prepared[i];
     p.number = lines[i].number;
-    v1::Event event;
+    std::vector<v1::Event> records;
     if (!reuse.empty()) {
-      event.Swap(&reuse.back());
+      records = std::move(reuse.back());
       reuse.pop_back();
+    } else {
+      records.resize(1);
     }
-    absl::Status parsed = ParseFeedLineInto(lines[i], &event);
-    p.records = parsed.ok() ? publisher.Prepare(std::move(event), principal, require_evidence) : parsed;
-    if (!p.records.ok()) {
+    absl::Status prepared = ParseFeedLineInto(lines[i], &records[0]);
+    if (prepared.ok()) prepared = publisher.PrepareInPlace(&records, principal, require_evidence);
+    if (!prepared.ok()) {
+      p.records = std::move(prepared);
       p.text = std::move(lines[i].text);
       continue;
     }
+    p.records = std::move(records);
     if (!reuse_values.empty()) {
       p.ahead.values = std::move(reuse_values.back());
       reuse_values.pop_back();

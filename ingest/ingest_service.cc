@@ -144,8 +144,13 @@ grpc::ServerUnaryReactor* IngestServiceImpl::Publish(grpc::CallbackServerContext
   }
   const std::string principal = admitted->principal();
   auto call = std::make_shared<PublishCall>(reactor, response, DeadlineOf(*context), *std::move(admitted));
+  // A full producer queue answers the records without room at once (NOT_DELIVERED, "publish again
+  // later") instead of sleeping on a thread every callback method shares. The admission limits do not
+  // rule it out: 64 calls (the default --max-in-flight) of 1,000 transfers make 128,000 records against
+  // the queue's 100,000, and the records of a call answered at its deadline stay queued after it.
   call->session = std::make_unique<PublishSession>(
-      *publisher_, PublishSessionOptions{.response = response, .dry_run = request->dry_run()});
+      *publisher_, PublishSessionOptions{
+                       .response = response, .dry_run = request->dry_run(), .refuse_when_queue_full = true});
   // The request is this call's own message (ArenaHolder's), created non-const: moving its events
   // out instead of copying them is sound (docs/PERFORMANCE.md, session 4).
   publisher_->Submit(*const_cast<v1::PublishRequest*>(request), principal, *call->session);

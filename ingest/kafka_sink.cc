@@ -67,6 +67,7 @@ absl::StatusOr<std::unique_ptr<KafkaSink>> KafkaSink::Create(const KafkaOptions&
                                          {"partitioner", "murmur2_random"},
                                          {"compression.type", options.compression},
                                          {"linger.ms", std::to_string(options.linger_ms)},
+                                         {"queue.buffering.max.messages", std::to_string(options.max_queued_records)},
                                          {"message.timeout.ms",
                                           std::to_string(absl::ToInt64Milliseconds(options.delivery_timeout))}}));
   std::string err;
@@ -106,7 +107,8 @@ void KafkaSink::Produce(const v1::Event& event, DoneFn done) {
   Produce(event, nullptr, new FnTicket(std::move(done)), 0);
 }
 
-void KafkaSink::Produce(const v1::Event& event, const std::string* serialized, DeliveryTicket* ticket, int record) {
+void KafkaSink::Produce(const v1::Event& event, const std::string* serialized, DeliveryTicket* ticket, int record,
+                        WhenFull when_full) {
   const std::string key = RecordKey(event);
   // librdkafka copies the value: one buffer per thread serves every record it serialises here.
   thread_local std::string buffer;
@@ -127,12 +129,16 @@ void KafkaSink::Produce(const v1::Event& event, const std::string* serialized, D
         RD_KAFKA_V_HEADER("content-type", "application/x-protobuf", -1), RD_KAFKA_V_OPAQUE(opaque),
         RD_KAFKA_V_END));
     if (err == RdKafka::ERR_NO_ERROR) return;
-    if (err == RdKafka::ERR__QUEUE_FULL) {
+    if (err == RdKafka::ERR__QUEUE_FULL && when_full == WhenFull::kWait) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains the queue
       continue;
     }
     Delivery d;
-    d.status = FromKafka(err, "produce");
+    d.status = err == RdKafka::ERR__QUEUE_FULL
+                   ? absl::ResourceExhaustedError(absl::StrCat(
+                         "producer queue full (", options_.max_queued_records,
+                         " records wait for the broker): not written; publish again later"))
+                   : FromKafka(err, "produce");
     ticket->Delivered(record, d);
     in_flight_.fetch_sub(1);
     return;

@@ -26,6 +26,9 @@ struct SinkOptions {
   int linger_ms = 5;
   // compression.type. Default: "lz4".
   std::string compression = "lz4";
+  // The most records the producer holds unacknowledged (queue.buffering.max.messages); Produce
+  // finds the queue full beyond it. Default: 100,000 (librdkafka's).
+  int max_queued_records = 100000;
 };
 
 // Where a record landed, or why it did not.
@@ -50,6 +53,12 @@ class DeliveryTicket {
 class KafkaSink {
  public:
   using DoneFn = std::function<void(const Delivery&)>;
+  // What Produce does when the producer's queue is full (SinkOptions::max_queued_records).
+  enum class WhenFull {
+    kWait,    // sleeps until the poller made room (feed mode, talentflowctl gen --produce, PublishStream)
+    kRefuse,  // reports the record at once, on the calling thread, as not delivered: ResourceExhausted,
+              // "producer queue full …; publish again later" (for threads that must not block)
+  };
 
   // Creates the producer and its poller thread, and waits until the broker has told it the topic's
   // partitions (at most kMetadataWait or the delivery timeout, whichever is shorter), so the first
@@ -62,13 +71,14 @@ class KafkaSink {
   ~KafkaSink();  // flushes for at most the delivery timeout, then stops
 
   // Enqueues one event; `done` runs exactly once, on the poller thread, with its delivery.
-  // Thread-safe. Blocks while the producer queue is full.
+  // Thread-safe. Blocks while the producer queue is full (WhenFull::kWait).
   void Produce(const v1::Event& event, DoneFn done);
   // The same, reported to `ticket` as record number `record` (0 <= record < kMaxRecords), which must
   // outlive the report. `value`, when not null, is `event` serialised already (by the thread that
   // built it: the first touch of an event built on another core was most of protobuf's cost on the
-  // producing thread); else Produce serialises it.
-  void Produce(const v1::Event& event, const std::string* value, DeliveryTicket* ticket, int record);
+  // producing thread); else Produce serialises it. `when_full`: see WhenFull.
+  void Produce(const v1::Event& event, const std::string* value, DeliveryTicket* ticket, int record,
+               WhenFull when_full = WhenFull::kWait);
 
   // Waits until nothing is in flight, at most `timeout`. DeadlineExceeded if records remain.
   absl::Status Flush(absl::Duration timeout);

@@ -31,13 +31,21 @@ absl::Status Publisher::CheckBatch(const v1::PublishRequest& request) const {
 
 absl::StatusOr<std::vector<v1::Event>> Publisher::Prepare(v1::Event event, const std::string& principal,
                                                           bool require_evidence) {
+  std::vector<v1::Event> records;
+  records.push_back(std::move(event));
+  RETURN_IF_ERROR(PrepareInPlace(&records, principal, require_evidence));
+  return records;
+}
+
+absl::Status Publisher::PrepareInPlace(std::vector<v1::Event>* records, const std::string& principal,
+                                       bool require_evidence) {
   Stamp stamp;
   stamp.now = absl::Now();
   stamp.principal = principal;
-  if (event.event_id().empty()) stamp.event_id = ids_.Next(stamp.now);
-  absl::StatusOr<std::vector<v1::Event>> records = Normalise(std::move(event), *aliases_, stamp, options_.limits);
-  if (records.ok() && require_evidence) RETURN_IF_ERROR(CheckEvidenceRequired(records->front()));
-  return records;
+  if (records->front().event_id().empty()) stamp.event_id = ids_.Next(stamp.now);
+  RETURN_IF_ERROR(NormaliseInPlace(records, *aliases_, stamp, options_.limits));
+  if (require_evidence) RETURN_IF_ERROR(CheckEvidenceRequired(records->front()));
+  return absl::OkStatus();
 }
 
 v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::string& principal,
@@ -51,14 +59,18 @@ v1::PublishResponse Publisher::Publish(v1::PublishRequest& request, const std::s
 
 void Publisher::Submit(v1::PublishRequest& request, const std::string& principal, PublishSession& session) {
   for (int i = 0; i < request.events_size(); ++i) {
-    session.Submit(i + 1, Prepare(std::move(*request.mutable_events(i)), principal, request.require_evidence()));
+    std::vector<v1::Event> records(1);
+    records[0].Swap(request.mutable_events(i));  // the event leaves the request without a move per step
+    absl::Status prepared = PrepareInPlace(&records, principal, request.require_evidence());
+    session.Submit(i + 1, prepared.ok() ? absl::StatusOr<std::vector<v1::Event>>(std::move(records))
+                                        : absl::StatusOr<std::vector<v1::Event>>(std::move(prepared)));
   }
 }
 
 namespace {
 
-// The most records a session leaves unacknowledged. Below librdkafka's default producer queue
-// (queue.buffering.max.messages, 100,000), so a feed waits here, woken by the deliveries, rather than
+// The most records a session leaves unacknowledged. Below the producer queue's default size
+// (SinkOptions::max_queued_records, 100,000), so a feed waits here, woken by the deliveries, rather than
 // in KafkaSink::Produce's sleep-and-retry on a full queue; far more than the batches in flight need.
 constexpr int64_t kMaxInFlight = 32768;
 
@@ -163,7 +175,10 @@ struct PublishSession::State {
 };
 
 PublishSession::PublishSession(Publisher& publisher, PublishSessionOptions options)
-    : publisher_(publisher), dry_run_(options.dry_run), state_(std::make_shared<State>()) {
+    : publisher_(publisher),
+      dry_run_(options.dry_run),
+      when_full_(options.refuse_when_queue_full ? KafkaSink::WhenFull::kRefuse : KafkaSink::WhenFull::kWait),
+      state_(std::make_shared<State>()) {
   state_->counters = publisher.counters_;
   state_->log_not_delivered = options.log_not_delivered;
   state_->response = options.response;
@@ -237,7 +252,9 @@ v1::EventResult::Status PublishSession::Submit(int64_t line, const absl::StatusO
     }
   }
   const bool serialized = ahead != nullptr && ahead->values.size() == records->size();
-  for (int k = 0; k < n; ++k) publisher_.sink_->Produce((*records)[k], serialized ? &ahead->values[k] : nullptr, w, k);
+  for (int k = 0; k < n; ++k) {
+    publisher_.sink_->Produce((*records)[k], serialized ? &ahead->values[k] : nullptr, w, k, when_full_);
+  }
   return v1::EventResult::STATUS_UNSPECIFIED;
 }
 

@@ -70,6 +70,12 @@ class Publisher {
   // evidence is the FieldError of CheckEvidenceRequired. Thread-safe.
   absl::StatusOr<std::vector<v1::Event>> Prepare(v1::Event event, const std::string& principal,
                                                  bool require_evidence = false);
+  // Prepare in place (NormaliseInPlace): (*records)[0] is the event; on success `*records` holds the
+  // records to write, on a FieldError its contents are unspecified. For callers that reuse the
+  // records' allocations (feed mode) or take the event out of a request without a move per step.
+  // REQUIRES: !records->empty(). Thread-safe.
+  absl::Status PrepareInPlace(std::vector<v1::Event>* records, const std::string& principal,
+                              bool require_evidence = false);
 
  private:
   friend class PublishSession;
@@ -92,6 +98,12 @@ struct PublishSessionOptions {
   // write; Drain's summary counts those as valid, and the Publisher's IngestCounters (/metrics, what
   // was offered to the log) count nothing of the session. Default: false.
   bool dry_run = false;
+  // Never wait for room in the producer's queue (KafkaSink::WhenFull::kRefuse): a record it has no
+  // room for is not written, and its event is NOT_DELIVERED at once, its reason "producer queue full
+  // …; publish again later" (with a transfer's first record possibly written: publishing again is
+  // safe, same idempotency key). For a caller that must not block: gRPC's callback Publish, on the
+  // threads every callback method shares. Default: false (Submit waits for room).
+  bool refuse_when_queue_full = false;
 };
 
 // What a caller may compute for PublishSession::Submit ahead, on another thread (feed mode's
@@ -155,6 +167,7 @@ class PublishSession {
 
   Publisher& publisher_;
   const bool dry_run_;
+  const KafkaSink::WhenFull when_full_;
   std::shared_ptr<State> state_;
   // The idempotency keys submitted so far, as XXH3 128-bit hashes: 16 bytes an event and no string to
   // copy (an event is counted as a repeat only if two keys share a 128-bit hash).

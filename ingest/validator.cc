@@ -218,8 +218,17 @@ std::string DeriveIdempotencyKey(const v1::Event& e) {
   return absl::StrCat("ik1:", absl::Hex(h.high64, absl::kZeroPad16), absl::Hex(h.low64, absl::kZeroPad16));
 }
 
-absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event e, const Aliases& aliases, const Stamp& stamp,
+absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event event, const Aliases& aliases, const Stamp& stamp,
                                                   const ValidationLimits& limits) {
+  std::vector<v1::Event> records;
+  records.push_back(std::move(event));
+  RETURN_IF_ERROR(NormaliseInPlace(&records, aliases, stamp, limits));
+  return records;
+}
+
+absl::Status NormaliseInPlace(std::vector<v1::Event>* records, const Aliases& aliases, const Stamp& stamp,
+                              const ValidationLimits& limits) {
+  v1::Event& e = records->front();
   if (!e.event_id().empty() && !IsEventId(e.event_id())) {
     return FieldError("eventId", "must be 1-64 characters of [A-Za-z0-9._:-]");
   }
@@ -263,20 +272,20 @@ absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event e, const Aliases& ali
     return FieldError("event", absl::StrCat("larger than ", limits.max_event_bytes, " bytes"));
   }
 
-  std::vector<v1::Event> records;
-  if (e.payload_case() == v1::Event::kTransferOut) {
-    if (e.correlation_id().empty()) e.set_correlation_id(e.event_id());
-    v1::Event in = e;
-    in.set_team(e.transfer_out().to_team());
-    in.mutable_transfer_in()->set_from_team(e.team());  // replaces the transferOut payload
-    in.set_event_id(absl::StrCat(e.event_id(), ".in"));
-    in.set_idempotency_key(absl::StrCat(e.idempotency_key(), "/in"));
-    records.push_back(std::move(e));
-    records.push_back(std::move(in));
-  } else {
-    records.push_back(std::move(e));
+  if (e.payload_case() != v1::Event::kTransferOut) {
+    records->resize(1);
+    return absl::OkStatus();
   }
-  return records;
+  if (e.correlation_id().empty()) e.set_correlation_id(e.event_id());
+  records->resize(2);  // may move the events: `e` is not used after this
+  const v1::Event& out = (*records)[0];
+  v1::Event& in = (*records)[1];
+  in = out;
+  in.set_team(out.transfer_out().to_team());
+  in.mutable_transfer_in()->set_from_team(out.team());  // replaces the transferOut payload
+  in.set_event_id(absl::StrCat(out.event_id(), ".in"));
+  in.set_idempotency_key(absl::StrCat(out.idempotency_key(), "/in"));
+  return absl::OkStatus();
 }
 
 }  // namespace talentflow::ingest

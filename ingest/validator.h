@@ -43,6 +43,12 @@ std::string RejectedField(const absl::Status& status);
 absl::StatusOr<std::vector<v1::Event>> Normalise(v1::Event event, const Aliases& aliases,
                                                   const Stamp& stamp,
                                                   const ValidationLimits& limits = {});
+// Normalise for a caller that reuses its records (feed mode recycles those of published lines):
+// validates and stamps (*records)[0] in place; on success `*records` holds what Normalise returns
+// (a transferIn is copied into an existing (*records)[1], reusing its strings), on a FieldError its
+// contents are unspecified. Same records, same errors as Normalise. REQUIRES: !records->empty().
+absl::Status NormaliseInPlace(std::vector<v1::Event>* records, const Aliases& aliases, const Stamp& stamp,
+                              const ValidationLimits& limits = {});
 
 // Whether `event` reports something without saying where it was reported: no evidence entry and not
 // a retraction (a correction of our own log, justified by its reason). Such lines are counted in the

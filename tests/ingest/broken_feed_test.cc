@@ -1,7 +1,8 @@
 // The corpus of broken feed lines (tests/data/broken_feed.jsonl plus lines made here that are
 // too big or too binary to keep in a file), run through feed mode itself (RunFeed: FeedReader, the
 // parser, Publisher::Prepare, a PublishSession): every broken line is rejected with its line number
-// and reason in the rejects file, and nothing of it reaches the sink.
+// and reason in the rejects file, and nothing of it reaches the sink. Also against a broker nobody
+// runs: what a PublishSession does when the producer's queue is full (FullProducerQueue).
 #include <fstream>
 #include <iterator>
 
@@ -214,6 +215,83 @@ TEST_F(BrokenFeed, BinaryAndHugeLines) {
             "accepted 0, rejected 5, not delivered 1 (first not acknowledged: line 6; rerun from "
             "there: tail -n +6)");
   EXPECT_EQ(summary.ExitCode(), 1);
+}
+
+// A full producer queue (SinkOptions::max_queued_records; no broker takes the records) against
+// sessions that wait for room and sessions that must not (gRPC's callback Publish, whose threads
+// serve every callback method, health included).
+class FullProducerQueue : public ::testing::Test {
+ protected:
+  // A sink with room for 3 records and nobody to deliver them to; they are reported not delivered
+  // once `delivery_timeout` passed (librdkafka looks for timed-out records about once a second).
+  void MakeSink(absl::Duration delivery_timeout) {
+    KafkaOptions kafka;
+    kafka.brokers = "127.0.0.1:1";  // nothing listens there
+    kafka.topic = "full-queue";
+    SinkOptions sink_options;
+    sink_options.delivery_timeout = delivery_timeout;
+    sink_options.max_queued_records = 3;
+    auto sink = KafkaSink::Create(kafka, sink_options);
+    ASSERT_TRUE(sink.ok()) << sink.status();
+    sink_ = *std::move(sink);
+    publisher_ = std::make_unique<Publisher>(sink_.get(), &aliases_, &counters_);
+  }
+  // Submits `n` hires (one record each, persons p-1 … p-n); returns how long submitting took.
+  absl::Duration SubmitHires(PublishSession& session, int n) {
+    const absl::Time start = absl::Now();
+    for (int i = 1; i <= n; ++i) {
+      absl::StatusOr<v1::Event> event = ParseFeedLine(absl::StrCat(
+          R"({"org":"openai","team":"sora","effectiveTime":"2026-02-10T00:00:00Z","person":{"id":"p-)", i,
+          R"("},"hire":{}})"));
+      EXPECT_TRUE(event.ok()) << event.status();
+      EXPECT_EQ(session.Submit(i, publisher_->Prepare(*std::move(event), "test")),
+                v1::EventResult::STATUS_UNSPECIFIED);
+    }
+    return absl::Now() - start;
+  }
+
+  Aliases aliases_;
+  IngestCounters counters_;
+  std::unique_ptr<KafkaSink> sink_;
+  std::unique_ptr<Publisher> publisher_;
+};
+
+TEST_F(FullProducerQueue, RefusingSessionAnswersTheRecordsWithoutRoomAtOnce) {
+  MakeSink(absl::Seconds(3));
+  v1::PublishResponse response;
+  PublishSession session(*publisher_, {.response = &response, .refuse_when_queue_full = true});
+  // Waiting for room would take until the first record timed out (3 s or more).
+  EXPECT_LT(SubmitHires(session, 5), absl::Seconds(1));
+  const FeedSummary summary = session.Drain(absl::InfiniteFuture());
+  EXPECT_EQ(summary.accepted, 0);
+  EXPECT_EQ(summary.not_delivered, 5);
+  EXPECT_EQ(summary.first_not_delivered_line, 1);
+  ASSERT_EQ(response.results_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    const v1::EventResult& r = response.results(i);
+    EXPECT_EQ(r.status(), v1::EventResult::STATUS_NOT_DELIVERED) << i;
+    EXPECT_EQ(r.records_size(), 0) << i;
+    if (i < 3) {  // queued, then timed out
+      EXPECT_EQ(r.reason(), "delivery: Local: Message timed out") << i;
+    } else {
+      EXPECT_EQ(r.reason(), "producer queue full (3 records wait for the broker): not written; publish again later")
+          << i;
+    }
+  }
+  EXPECT_EQ(response.not_delivered(), 5);
+  EXPECT_EQ(counters_.not_delivered.load(), 5);
+}
+
+TEST_F(FullProducerQueue, WaitingSessionQueuesEachRecordOnceThereIsRoom) {
+  MakeSink(absl::Milliseconds(300));
+  v1::PublishResponse response;
+  PublishSession session(*publisher_, {.response = &response});
+  // The 4th record waits until one of the first three timed out and left the queue.
+  EXPECT_GE(SubmitHires(session, 4), absl::Milliseconds(300));
+  const FeedSummary summary = session.Drain(absl::InfiniteFuture());
+  EXPECT_EQ(summary.not_delivered, 4);
+  ASSERT_EQ(response.results_size(), 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(response.results(i).reason(), "delivery: Local: Message timed out") << i;
 }
 
 }  // namespace

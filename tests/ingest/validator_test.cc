@@ -274,6 +274,41 @@ TEST_F(ValidatorTest, SplitsTransferOutIntoPairSharingCorrelationId) {
   EXPECT_EQ(in.person().id(), "p-kim");
 }
 
+// Feed mode normalises into the records of an earlier line: what those held must not show. A
+// transfer into a vector whose second record is another line's transferIn, and a departure into a vector
+// of two, give byte for byte the records Normalise gives.
+TEST_F(ValidatorTest, NormaliseInPlaceOverEarlierRecordsGivesTheSameRecords) {
+  v1::Event transfer = testing::BaseEvent("evt-11", "openai", "sora", Day(2026, 2, 12));
+  transfer.mutable_person()->set_id("p-kim");
+  transfer.mutable_transfer_out()->set_to_team("Core LLM");
+  auto expected = Normalise(transfer, aliases_, stamp_);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  ASSERT_EQ(expected->size(), 2u);
+
+  v1::Event earlier = testing::BaseEvent("evt-9", "openai", "dall-e", Day(2026, 1, 5));
+  earlier.mutable_person()->set_id("p-old");
+  earlier.mutable_person()->set_name("Old Name");
+  earlier.set_correlation_id("corr-old");
+  earlier.mutable_transfer_out()->set_to_team("sora");
+  auto earlier_records = Normalise(earlier, aliases_, stamp_);
+  ASSERT_TRUE(earlier_records.ok()) << earlier_records.status();
+  std::vector<v1::Event> records = *std::move(earlier_records);
+  records[0] = transfer;
+  ASSERT_TRUE(NormaliseInPlace(&records, aliases_, stamp_).ok());
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].SerializeAsString(), (*expected)[0].SerializeAsString());
+  EXPECT_EQ(records[1].SerializeAsString(), (*expected)[1].SerializeAsString());
+  EXPECT_EQ(records[1].person().name(), "");
+
+  const v1::Event departure = Valid();
+  auto expected_departure = Normalise(departure, aliases_, stamp_);
+  ASSERT_TRUE(expected_departure.ok()) << expected_departure.status();
+  records[0] = departure;
+  ASSERT_TRUE(NormaliseInPlace(&records, aliases_, stamp_).ok());
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].SerializeAsString(), expected_departure->front().SerializeAsString());
+}
+
 TEST(DeriveIdempotencyKey, SameStoryFromTwoOutletsGetsSameKey) {
   v1::Event a = testing::Departure("evt-a", "sora", Day(2026, 2, 10) + absl::Hours(9), "p-ada");
   v1::Event b = testing::Departure("evt-b", "sora", Day(2026, 2, 10) + absl::Hours(17), "p-ada");
