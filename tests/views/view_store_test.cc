@@ -200,6 +200,51 @@ TEST_F(ViewStoreTest, IngestSortsKeysThatTieOnTheirFirstBytes) {
   EXPECT_EQ((*store->StoredOffset(3))->next_offset(), 4);
 }
 
+// A part keeps its keys and values in its arena: a shorter new value is written over the old
+// one, a longer one is copied anew, a delete keeps the room, and a value larger than a block gets
+// a block of its own. bytes() by hand: a new key costs 48 (the map entry) + key + value bytes, an
+// overwrite that fits costs nothing, one that does not costs its bytes. Commit stores the last
+// value of each key (or none after a delete) and empties the part.
+TEST_F(ViewStoreTest, PartArenaOverwritesDeletesAndLargeValues) {
+  auto store = Open();
+  auto batch = store->NewBatch();
+  Batch::Part& part = batch->Partition(2);
+  part.Put("t/a", "12345");  // 48 + 3 + 5
+  EXPECT_EQ(part.bytes(), 56u);
+  part.Put("t/a", "xy");  // fits in the 5 bytes
+  EXPECT_EQ(part.Get("t/a"), "xy");
+  EXPECT_EQ(part.bytes(), 56u);
+  part.Put("t/a", "abcdefgh");  // 8 bytes: a new copy
+  EXPECT_EQ(part.Get("t/a"), "abcdefgh");
+  EXPECT_EQ(part.bytes(), 64u);
+  part.Delete("t/a");
+  EXPECT_EQ(part.Get("t/a"), std::nullopt);
+  EXPECT_EQ(part.bytes(), 64u);
+  part.Put("t/a", "");  // an empty value is a value, not a delete
+  EXPECT_EQ(part.Get("t/a"), "");
+  part.Put("t/a", "back");
+  part.Delete("k/gone");  // 48 + 6
+  EXPECT_EQ(part.bytes(), 118u);
+  const std::string large(3 << 20, 'L');  // more than a quarter of the largest block
+  part.Put("h/large", large);             // 48 + 7 + 3 MiB
+  EXPECT_EQ(part.bytes(), 118u + 55u + (3u << 20));
+  part.Put("t/b", "after");  // in the regular block, after the large one
+  EXPECT_EQ(part.Get("h/large"), large);
+  EXPECT_EQ(part.Get("t/b"), "after");
+  EXPECT_EQ(part.Get("t/a"), "back");
+  part.SetOffset(7, 0);
+  ASSERT_TRUE(store->Commit(*batch).ok());
+  EXPECT_EQ(part.bytes(), 0u);
+  EXPECT_EQ(part.Get("t/a"), "back");  // now from RocksDB
+  std::string value;
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/t/a", &value).ok());
+  EXPECT_EQ(value, "back");
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/h/large", &value).ok());
+  EXPECT_EQ(value, large);
+  EXPECT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/k/gone", &value).IsNotFound());
+  EXPECT_EQ((*store->StoredOffset(2))->next_offset(), 7);
+}
+
 // The digest's definition (view_store.h): XXH3-128 over, per record in key order, the key's length
 // (8 bytes), the key, the value's length and the value. Worked here with one XXH3_128bits call over
 // the whole stream, including a value larger than the chunks Digest hashes at a time.
