@@ -354,6 +354,10 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string file = absl::StrCat(dir, "/", ingested_files_.fetch_add(1), ".sst");
+  // A process killed after the ingestion linked this name into the database, before it removed
+  // it, left a name that a later process's counter reuses: it must be unlinked, not truncated
+  // (the writer opens with O_TRUNC), or the database's table file is overwritten.
+  std::filesystem::remove(file, ec);
   rocksdb::Options options = MakeOptions(options_);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
   RETURN_IF_ERROR(FromRocks(writer.Open(file), "ingest: open " + file));

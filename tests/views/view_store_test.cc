@@ -245,6 +245,38 @@ TEST_F(ViewStoreTest, PartArenaOverwritesDeletesAndLargeValues) {
   EXPECT_EQ((*store->StoredOffset(2))->next_offset(), 7);
 }
 
+// A process killed between IngestExternalFile (which hard-links the staged file into the
+// database) and the removal of the staged name leaves that name behind; the next process counts
+// its staged files from 0 again. Its Ingest must not write through the stale name into the
+// database's table file. Expected: the first part's record still reads "1" after the second
+// part is ingested through the same staged name.
+TEST_F(ViewStoreTest, IngestDoesNotWriteThroughAStaleStagedName) {
+  {
+    auto store = Open();
+    auto batch = store->NewBatch();
+    batch->Partition(5).Put("t/a", "1");
+    batch->Partition(5).SetOffset(1, 0);
+    ASSERT_TRUE(store->Ingest(batch->Partition(5)).ok());
+    std::vector<rocksdb::LiveFileMetaData> files;
+    store->db()->GetLiveFilesMetaData(&files);
+    ASSERT_EQ(files.size(), 1u);
+    // What the kill leaves: the staged name, linked to the database's file.
+    std::filesystem::create_hard_link(path_ + files[0].name, path_ + "/ingest/0.sst");
+  }
+  auto store = Open();
+  auto batch = store->NewBatch();
+  batch->Partition(6).Put("t/b", std::string(10000, 'b'));
+  batch->Partition(6).SetOffset(1, 0);
+  ASSERT_TRUE(store->Ingest(batch->Partition(6)).ok());
+  store.reset();
+  store = Open();
+  std::string value;
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p005/t/a", &value).ok());
+  EXPECT_EQ(value, "1");
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p006/t/b", &value).ok());
+  EXPECT_EQ(value, std::string(10000, 'b'));
+}
+
 // The digest's definition (view_store.h): XXH3-128 over, per record in key order, the key's length
 // (8 bytes), the key, the value's length and the value. Worked here with one XXH3_128bits call over
 // the whole stream, including a value larger than the chunks Digest hashes at a time.
