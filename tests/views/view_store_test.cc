@@ -170,7 +170,7 @@ TEST_F(ViewStoreTest, IngestedPartsReadLikeCommittedOnes) {
   EXPECT_EQ((*history)[0].status(), v1::EVENT_STATUS_RETRACTED);
 }
 
-// A table file takes keys only in strictly ascending order, and Ingest sorts by the 16 bytes
+// A table file takes keys only in strictly ascending order, and Ingest sorts by the 24 bytes
 // after the partition prefix first: these keys tie on those bytes (two history keys of one team,
 // 9 < 10 only in their last digits), or end inside them ("t/a" is a prefix of "t/a/b"). A key
 // deleted and then put again in the part is found after the table file went in (the key filter
