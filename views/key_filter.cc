@@ -33,11 +33,31 @@ KeyFilter::KeyFilter(int64_t expected_keys, size_t max_bytes) {
 
 void KeyFilter::Add(std::string_view key) {
   const Probe p = ProbeOf(key, blocks_);
-  Block& b = table_[p.block];
+  Set(p.block, p.bits);
+}
+
+void KeyFilter::Set(size_t block, uint64_t bits) {
+  Block& b = table_[block];
   for (int i = 0; i < kProbes; ++i) {
-    const unsigned bit = (p.bits >> (9 * i)) & 511;
+    const unsigned bit = (bits >> (9 * i)) & 511;
     b.words[bit >> 6].fetch_or(uint64_t{1} << (bit & 63), std::memory_order_relaxed);
   }
+}
+
+void KeyFilter::Adder::Add(std::string_view key) {
+  const Probe p = ProbeOf(key, filter_.blocks_);
+  Pending& slot = pending_[count_ % kLag];
+  if (count_ >= kLag) filter_.Set(slot.block, slot.bits);
+  __builtin_prefetch(&filter_.table_[p.block], 1);
+  slot = {p.block, p.bits};
+  ++count_;
+}
+
+void KeyFilter::Adder::Flush() {
+  for (size_t i = count_ > kLag ? count_ - kLag : 0; i < count_; ++i) {
+    filter_.Set(pending_[i % kLag].block, pending_[i % kLag].bits);
+  }
+  count_ = 0;
 }
 
 bool KeyFilter::MayContain(std::string_view key) const {

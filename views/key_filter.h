@@ -21,7 +21,29 @@ class KeyFilter {
   bool MayContain(std::string_view key) const;
   size_t bytes() const { return blocks_ * sizeof(Block); }
 
+  // Adds many keys from one thread: a key's block is prefetched when the key is given and its bits
+  // are set kLag keys later (or by Flush, or on destruction), so that the cache misses of a filter
+  // far larger than the CPU caches overlap instead of each Add waiting for its own.
+  class Adder {
+   public:
+    explicit Adder(KeyFilter& filter) : filter_(filter) {}
+    ~Adder() { Flush(); }
+    void Add(std::string_view key);
+    // Sets the bits of every key given so far.
+    void Flush();
+
+   private:
+    static constexpr size_t kLag = 8;
+    KeyFilter& filter_;
+    struct Pending {
+      size_t block;
+      uint64_t bits;
+    } pending_[kLag];
+    size_t count_ = 0;  // keys given; the last min(count_, kLag) are pending
+  };
+
  private:
+  void Set(size_t block, uint64_t bits);
   struct alignas(64) Block {
     std::atomic<uint64_t> words[8];
   };

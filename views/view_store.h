@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -55,8 +56,16 @@ class Batch {
   // One partition's share of the batch: the fold's view of that partition (the stored state plus
   // this batch's changes) and the offset it is applied up to. Parts of different partitions may be
   // used concurrently from different threads; one part is not thread-safe.
+  //
+  // The changes' keys and values are copies in the part's arena (blocks of up to 4 MiB, each
+  // change's key and value side by side), and the map holds views into it: building, sorting and
+  // writing a part touch a few large blocks instead of two heap allocations per change, and
+  // emptying it frees a few blocks. A new value of a key is written over the old one when it fits
+  // in the old one's room; a longer one is copied anew, and the old copy stays until the part is
+  // emptied (bytes() counts it).
   class Part : public ViewState {
    public:
+    ~Part() override;
     std::optional<std::string> Get(const std::string& key) override;
     void Put(const std::string& key, std::string value) override;
     void Delete(const std::string& key) override;
@@ -67,19 +76,41 @@ class Batch {
     // Makes room for `keys` changes at once, for a caller that knows the part will grow large (a
     // replay): the map then does not rehash every key each time it doubles.
     void Reserve(size_t keys) { changes_.reserve(keys); }
-    // About how much memory the changes hold (keys, values and per-entry overhead).
+    // About how much memory the changes hold: the arena's bytes handed out (keys, values, and the
+    // copies that overwritten values left behind) plus a map entry's size per key.
     size_t bytes() const { return bytes_; }
 
    private:
     friend class Batch;
     friend class ViewStore;
     Part(ViewStore* store, int32_t p);
+    // A key's new value: `size` bytes at `data` (in the arena; `room` bytes there belong to this
+    // change alone), or a delete when `size` is kDeleted.
+    struct Change {
+      char* data;
+      uint32_t size;
+      uint32_t room;
+    };
+    static constexpr uint32_t kDeleted = ~uint32_t{0};
+    // `n` bytes of the arena.
+    char* Allocate(size_t n);
+    // Sets the key's change (copying the key into the arena when the part has none for it yet);
+    // `value` nullptr for a delete.
+    void Set(const std::string& key, const std::string* value);
+    // Forgets every change and the offset, and frees the arena.
+    void Clear();
     ViewStore* store_;
     int32_t partition_;
     std::string prefix_;
-    // Key as the fold sees it (without prefix_, which Commit and Ingest add) -> new value, or
-    // nullopt for a delete.
-    absl::flat_hash_map<std::string, std::optional<std::string>> changes_;
+    // Key as the fold sees it (without prefix_, which Commit and Ingest add; the bytes are in the
+    // arena) -> its change.
+    absl::flat_hash_map<std::string_view, Change> changes_;
+    // The arena's blocks (a value too large for a regular block gets one of its own); next_ and
+    // left_ describe the free end of the last regular block.
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* next_ = nullptr;
+    size_t left_ = 0;
+    size_t block_bytes_ = 0;  // the size of the last regular block
     // The store's record of whether the partition holds anything yet; set on the first read that
     // misses changes_ in a store with a key filter (ViewStore::StoredFlag).
     const std::atomic<bool>* stored_ = nullptr;

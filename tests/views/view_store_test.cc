@@ -170,7 +170,7 @@ TEST_F(ViewStoreTest, IngestedPartsReadLikeCommittedOnes) {
   EXPECT_EQ((*history)[0].status(), v1::EVENT_STATUS_RETRACTED);
 }
 
-// A table file takes keys only in strictly ascending order, and Ingest sorts by the 16 bytes
+// A table file takes keys only in strictly ascending order, and Ingest sorts by the 24 bytes
 // after the partition prefix first: these keys tie on those bytes (two history keys of one team,
 // 9 < 10 only in their last digits), or end inside them ("t/a" is a prefix of "t/a/b"). A key
 // deleted and then put again in the part is found after the table file went in (the key filter
@@ -198,6 +198,83 @@ TEST_F(ViewStoreTest, IngestSortsKeysThatTieOnTheirFirstBytes) {
   EXPECT_EQ(part.Get("h/org1/team1/00000000000000000010"), "h10");
   EXPECT_EQ(part.Get("k/again"), "back");
   EXPECT_EQ((*store->StoredOffset(3))->next_offset(), 4);
+}
+
+// A part keeps its keys and values in its arena: a shorter new value is written over the old
+// one, a longer one is copied anew, a delete keeps the room, and a value larger than a block gets
+// a block of its own. bytes() by hand: a new key costs 48 (the map entry) + key + value bytes, an
+// overwrite that fits costs nothing, one that does not costs its bytes. Commit stores the last
+// value of each key (or none after a delete) and empties the part.
+TEST_F(ViewStoreTest, PartArenaOverwritesDeletesAndLargeValues) {
+  auto store = Open();
+  auto batch = store->NewBatch();
+  Batch::Part& part = batch->Partition(2);
+  part.Put("t/a", "12345");  // 48 + 3 + 5
+  EXPECT_EQ(part.bytes(), 56u);
+  part.Put("t/a", "xy");  // fits in the 5 bytes
+  EXPECT_EQ(part.Get("t/a"), "xy");
+  EXPECT_EQ(part.bytes(), 56u);
+  part.Put("t/a", "abcdefgh");  // 8 bytes: a new copy
+  EXPECT_EQ(part.Get("t/a"), "abcdefgh");
+  EXPECT_EQ(part.bytes(), 64u);
+  part.Delete("t/a");
+  EXPECT_EQ(part.Get("t/a"), std::nullopt);
+  EXPECT_EQ(part.bytes(), 64u);
+  part.Put("t/a", "");  // an empty value is a value, not a delete
+  EXPECT_EQ(part.Get("t/a"), "");
+  part.Put("t/a", "back");
+  part.Delete("k/gone");  // 48 + 6
+  EXPECT_EQ(part.bytes(), 118u);
+  const std::string large(3 << 20, 'L');  // more than a quarter of the largest block
+  part.Put("h/large", large);             // 48 + 7 + 3 MiB
+  EXPECT_EQ(part.bytes(), 118u + 55u + (3u << 20));
+  part.Put("t/b", "after");  // in the regular block, after the large one
+  EXPECT_EQ(part.Get("h/large"), large);
+  EXPECT_EQ(part.Get("t/b"), "after");
+  EXPECT_EQ(part.Get("t/a"), "back");
+  part.SetOffset(7, 0);
+  ASSERT_TRUE(store->Commit(*batch).ok());
+  EXPECT_EQ(part.bytes(), 0u);
+  EXPECT_EQ(part.Get("t/a"), "back");  // now from RocksDB
+  std::string value;
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/t/a", &value).ok());
+  EXPECT_EQ(value, "back");
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/h/large", &value).ok());
+  EXPECT_EQ(value, large);
+  EXPECT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p002/k/gone", &value).IsNotFound());
+  EXPECT_EQ((*store->StoredOffset(2))->next_offset(), 7);
+}
+
+// A process killed between IngestExternalFile (which hard-links the staged file into the
+// database) and the removal of the staged name leaves that name behind; the next process counts
+// its staged files from 0 again. Its Ingest must not write through the stale name into the
+// database's table file. Expected: the first part's record still reads "1" after the second
+// part is ingested through the same staged name.
+TEST_F(ViewStoreTest, IngestDoesNotWriteThroughAStaleStagedName) {
+  {
+    auto store = Open();
+    auto batch = store->NewBatch();
+    batch->Partition(5).Put("t/a", "1");
+    batch->Partition(5).SetOffset(1, 0);
+    ASSERT_TRUE(store->Ingest(batch->Partition(5)).ok());
+    std::vector<rocksdb::LiveFileMetaData> files;
+    store->db()->GetLiveFilesMetaData(&files);
+    ASSERT_EQ(files.size(), 1u);
+    // What the kill leaves: the staged name, linked to the database's file.
+    std::filesystem::create_hard_link(path_ + files[0].name, path_ + "/ingest/0.sst");
+  }
+  auto store = Open();
+  auto batch = store->NewBatch();
+  batch->Partition(6).Put("t/b", std::string(10000, 'b'));
+  batch->Partition(6).SetOffset(1, 0);
+  ASSERT_TRUE(store->Ingest(batch->Partition(6)).ok());
+  store.reset();
+  store = Open();
+  std::string value;
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p005/t/a", &value).ok());
+  EXPECT_EQ(value, "1");
+  ASSERT_TRUE(store->db()->Get(rocksdb::ReadOptions(), "p006/t/b", &value).ok());
+  EXPECT_EQ(value, std::string(10000, 'b'));
 }
 
 // The digest's definition (view_store.h): XXH3-128 over, per record in key order, the key's length
@@ -307,6 +384,30 @@ TEST(KeyFilterTest, CappedFilterStillHasNoFalseNegatives) {
   EXPECT_EQ(filter.bytes(), 64u);
   for (int i = 0; i < 1000; ++i) filter.Add("k" + std::to_string(i));
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(filter.MayContain("k" + std::to_string(i))) << i;
+}
+
+// An Adder sets the same bits as Add, each key's kLag (8) keys later or at Flush: a filter filled
+// by an Adder answers every key exactly as one filled by Add (checked on 20,000 keys never added,
+// about 1 % of which answer true in both), for runs shorter than the lag (3 keys), longer (5,000),
+// and an Adder reused after a Flush.
+TEST(KeyFilterTest, AdderSetsTheSameBitsAsAdd) {
+  KeyFilter by_add(5003, size_t{1} << 20), by_adder(5003, size_t{1} << 20);
+  {
+    KeyFilter::Adder adder(by_adder);
+    for (int i = 0; i < 3; ++i) adder.Add("p001/t/" + std::to_string(i));
+    adder.Flush();
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(by_adder.MayContain("p001/t/" + std::to_string(i))) << i;
+    for (int i = 3; i < 5003; ++i) adder.Add("p001/t/" + std::to_string(i));
+  }  // the destructor flushes the last 8
+  for (int i = 0; i < 5003; ++i) by_add.Add("p001/t/" + std::to_string(i));
+  for (int i = 0; i < 5003; ++i) ASSERT_TRUE(by_adder.MayContain("p001/t/" + std::to_string(i))) << i;
+  int positives = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string other = "p001/h/" + std::to_string(i);
+    ASSERT_EQ(by_adder.MayContain(other), by_add.MayContain(other)) << other;
+    positives += by_add.MayContain(other);
+  }
+  EXPECT_GT(positives, 0);  // the comparison above saw keys that are set by chance, too
 }
 
 }  // namespace
