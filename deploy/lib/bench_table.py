@@ -195,7 +195,10 @@ if q["ours_p99"] and q["ref_p99"]:
         ok,
         "" if ok else
         f"bound: the trivial service answering the same bytes at the same rps has p99 {med(q['ref_p99']):.2f} ms;"
-        f" ours {med(q['ours_p99']) - med(q['ref_p99']):+.2f} ms against it")
+        f" ours {med(q['ours_p99']) - med(q['ref_p99']):+.2f} ms against it, each call"
+        f" {num(1e6 * med(q['ours_cores']) / med(q['ours_qps']) if med(q['ours_cores']) and med(q['ours_qps']) else None, '{:.0f}')}"
+        f" µs of query CPU (saturated) on {cores} cores"
+        " shared with the stack and ghz; where that CPU goes: docs/PERFORMANCE.md")
 
 o = results["org"]
 if o["ours_p99"]:
