@@ -363,9 +363,11 @@ absl::Status ViewStore::Ingest(Batch::Part& part) {
   RETURN_IF_ERROR(FromRocks(writer.Open(file), "ingest: open " + file));
   // A key filter learns the keys here, before the file is in: a key it holds that the database
   // lacks only costs a RocksDB read.
-  if (written_) StoredFlag(part.partition_)->store(true);
   std::optional<KeyFilter::Adder> learn;
-  if (written_) learn.emplace(*written_);
+  if (written_) {
+    StoredFlag(part.partition_)->store(true);
+    learn.emplace(*written_);
+  }
   std::string key;
   for (size_t i = 0; i < records.size(); ++i) {
     // In key order the records' bytes lie anywhere in the arena: fetch those kAhead records on.
@@ -451,7 +453,6 @@ absl::StatusOr<std::string> ViewStore::Digest(std::optional<int32_t> partition) 
   std::string buffer;
   constexpr size_t kHashChunk = 256 << 10;
   buffer.reserve(kHashChunk);
-  auto append = [&buffer](const char* data, size_t size) { buffer.append(data, size); };
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;           // one pass over everything: keep the cache for the reads that repeat
   ro.readahead_size = 4 << 20;     // sequential reads of every table file
@@ -459,10 +460,10 @@ absl::StatusOr<std::string> ViewStore::Digest(std::optional<int32_t> partition) 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const uint64_t klen = it->key().size(), vlen = it->value().size();
-    append(reinterpret_cast<const char*>(&klen), sizeof klen);
-    append(it->key().data(), klen);
-    append(reinterpret_cast<const char*>(&vlen), sizeof vlen);
-    append(it->value().data(), vlen);
+    buffer.append(reinterpret_cast<const char*>(&klen), sizeof klen);
+    buffer.append(it->key().data(), klen);
+    buffer.append(reinterpret_cast<const char*>(&vlen), sizeof vlen);
+    buffer.append(it->value().data(), vlen);
     if (buffer.size() >= kHashChunk) {
       XXH3_128bits_update(state, buffer.data(), buffer.size());
       buffer.clear();
